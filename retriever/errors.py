@@ -1,0 +1,84 @@
+"""Specific errors raised by the library; the CLI and the app turn them into friendly messages."""
+
+from __future__ import annotations
+
+__all__ = [
+    "RetrieverError",
+    "DocumentError",
+    "EmptyDocumentError",
+    "BinaryDocumentError",
+    "EncodingError",
+    "StructureError",
+    "DuplicateAnchorError",
+    "UnknownAnchorError",
+    "UnknownDocumentError",
+    "CorpusError",
+]
+
+
+class RetrieverError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class CorpusError(RetrieverError):
+    """The corpus folder or a metadata file is missing or malformed."""
+
+
+class DocumentError(RetrieverError):
+    """A source document cannot be read or parsed."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.reason = message
+        super().__init__(f"{path}: {message}")
+
+
+class EmptyDocumentError(DocumentError):
+    """The file has no text at all."""
+
+
+class BinaryDocumentError(DocumentError):
+    """The file is not text (NUL bytes or undecodable content)."""
+
+
+class EncodingError(DocumentError):
+    """The file is text but in no encoding we can read faithfully."""
+
+
+class StructureError(DocumentError):
+    """The text was read but its structure is not what the parser needs (e.g. truncated)."""
+
+
+class DuplicateAnchorError(DocumentError):
+    """Two clauses of one document would get the same anchor."""
+
+    def __init__(self, path: str, anchor: str, first: str, second: str) -> None:
+        self.anchor = anchor
+        self.first = first
+        self.second = second
+        super().__init__(path, f"duplicate anchor {anchor}: {first} and {second}")
+
+
+class UnknownAnchorError(RetrieverError, KeyError):
+    """An anchor that no clause has; carries the nearest valid anchors."""
+
+    def __init__(self, anchor: str, suggestions: list[str]) -> None:
+        self.anchor = anchor
+        self.suggestions = suggestions
+        hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else ""
+        super().__init__(f"unknown anchor {anchor!r}{hint}")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.args[0]
+
+
+class UnknownDocumentError(RetrieverError, KeyError):
+    """A document id that the corpus does not have."""
+
+    def __init__(self, doc_id: str, known: list[str]) -> None:
+        self.doc_id = doc_id
+        self.known = known
+        super().__init__(f"unknown document {doc_id!r}; known documents: {', '.join(known)}")
+
+    def __str__(self) -> str:
+        return self.args[0]
