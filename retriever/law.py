@@ -56,6 +56,22 @@ def _label_prefix(state: _State) -> tuple[list[str], list[str]]:
     return zh, en
 
 
+def _contents_list(lines: list[str], start: int) -> range:
+    """The lines of a contents list: the first run of headings with nothing between them whose first
+    heading is repeated later (where the body really starts); an empty range when there is none."""
+    heading_lines = [i for i in range(start, len(lines)) if _HEADING.match(_clean(lines[i]))]
+    if len(heading_lines) < 2:
+        return range(0)
+    run = [heading_lines[0]]
+    for i in heading_lines[1:]:
+        if any(_clean(ln) for ln in lines[run[-1] + 1 : i]) or _clean(lines[i]) == _clean(lines[run[0]]):
+            break
+        run.append(i)
+    first = _clean(lines[run[0]])
+    repeated = any(_clean(lines[i]) == first for i in heading_lines[len(run):])
+    return range(run[0], run[-1] + 1) if len(run) >= 2 and repeated else range(0)
+
+
 def parse_law(text: str, meta: DocumentMeta, path: str) -> Document:
     """Parse a law in lawrefbook Markdown into a :class:`Document`."""
     doc = meta.doc_id
@@ -95,8 +111,13 @@ def parse_law(text: str, meta: DocumentMeta, path: str) -> Document:
             )
         )
 
+    skip = _contents_list(lines, start)
+    if skip:
+        warnings.append(f"lines {skip.start + 1}-{skip.stop}: a contents list of headings was skipped")
     loose = 0  # paragraphs outside any article (preamble, or a file without articles)
     for index in range(start, len(lines)):
+        if index in skip:
+            continue
         line = _clean(lines[index])
         line_no = index + 1
         if not line or line.startswith("<!--"):
@@ -124,8 +145,9 @@ def parse_law(text: str, meta: DocumentMeta, path: str) -> Document:
         if line.startswith("#"):
             if line.startswith("# "):
                 continue  # the document title
-            other = _OTHER_HEADING.match(line)
-            state.path = [p for p in state.path if p[0] in ("编", "分编", "章", "节")] + [("other", other.group("title"))]
+            if other := _OTHER_HEADING.match(line):
+                keep = [p for p in state.path if p[0] in ("编", "分编", "章", "节")]
+                state.path = keep + [("other", other.group("title").strip())]
             continue
         if m := _ARTICLE.match(line):
             number = cn_to_int(m.group("num"))

@@ -1,0 +1,72 @@
+"""The command line, run as users run it: ``python -m retriever …`` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "retriever", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_show_json():
+    result = run("show", "hb-sti-14fyp:ch5.s1.p1", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["anchor"] == "hb-sti-14fyp:ch5.s1.p1"
+    assert data["label_zh"] == "第五章 一、第1段" and data["label_en"] == "Ch. 5 §1 ¶1"
+    assert data["heading_path"][0] == "第五章 打好现代产业关键核心技术攻坚战"
+    assert data["text"].startswith("光通信及激光。") and data["lead"] == "光通信及激光"
+    assert data["doc_number"] == "鄂政发〔2021〕18号"
+
+
+def test_show_text_lists_damage_marks():
+    result = run("show", "hb-sti-14fyp:ch1.s1.p4")
+    assert result.returncode == 0
+    assert "〓" in result.stdout and "lost" in result.stdout and "inferred" in result.stdout
+
+
+def test_show_heading_lists_its_clauses():
+    result = run("show", "hb-sti-14fyp:ch16", "--json")
+    data = json.loads(result.stdout)
+    assert data["text"] == "第十六章加强规划实施保障"
+    assert data["clauses"][0] == "hb-sti-14fyp:ch16.s1.p1"
+
+
+def test_unknown_anchor_exits_2_with_suggestions_and_no_traceback():
+    result = run("show", "hb-sti-14fyp:ch5.s1.p99")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "hb-sti-14fyp:ch5.s1.p" in result.stderr and "nearest" in result.stderr
+    result = run("show", "ch5.s1.p1")  # the document part forgotten
+    assert result.returncode == 2 and "hb-sti-14fyp:ch5.s1.p1" in result.stderr
+
+
+def test_corpus_report_figures():
+    result = run("corpus", "report", "--json")
+    assert result.returncode == 0, result.stderr
+    (report,) = json.loads(result.stdout)
+    assert report["residues_body"] == 0 and report["question_marks_body"] == 0
+    assert report["clauses"] == 202 and report["headings"] == 85
+    assert report["by_kind"]["tag-exact"] + report["by_kind"]["tag-folded"] + report["by_kind"]["tag-lost"] == 333
+    assert report["by_kind"]["structural:contents"] == 13
+    assert report["lost_body"] > 200 and report["inferred_body"] > 0
+    text = run("corpus", "report").stdout
+    assert "ch16" in text and "lost characters" in text
+
+
+def test_corpus_list():
+    result = run("corpus", "list")
+    assert result.returncode == 0
+    for needle in ("hb-sti-14fyp", "鄂政发〔2021〕18号", "kjjbf-2021", "cgzhf-2015", "zlf-2020", "clauses 条款: 202"):
+        assert needle in result.stdout
+
+
+def test_bad_corpus_folder_is_a_clear_error(tmp_path):
+    result = run("--corpus", str(tmp_path), "corpus", "list")
+    assert result.returncode == 1
+    assert "no *.meta.json" in result.stderr and "Traceback" not in result.stderr
