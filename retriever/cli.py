@@ -1,4 +1,4 @@
-"""Command line: ``python -m retriever corpus list|report`` and ``python -m retriever show ANCHOR``.
+"""Command line: ``python -m retriever corpus list|report``, ``show ANCHOR``, ``search``, ``index``, ``eval``, ``bench``.
 
 User errors print a one-line bilingual message and exit with status 2; a broken corpus exits with 1.
 Neither shows a traceback.
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import DEFAULT_CORPUS, Corpus
-from .errors import RetrieverError, UnknownAnchorError, UnknownDocumentError
+from .errors import IndexError_, QueryError, RetrieverError, UnknownAnchorError, UnknownDocumentError
 from .model import Clause, Heading, MatterItem
 from .report import format_report, repair_report
 
@@ -113,6 +113,103 @@ def _cmd_show(corpus: Corpus, args: argparse.Namespace) -> None:
         print("\n".join(_marks_text(item.marks)))
 
 
+def _open_searcher(args: argparse.Namespace, rebuild: str = "missing"):
+    from .config import IndexConfig
+    from .search import Searcher
+
+    config = IndexConfig(corpus_dir=args.corpus, **({"index_dir": args.index} if args.index else {}))
+    if not config.index_dir.joinpath("manifest.json").exists() and rebuild != "never":
+        print(f"building the index in {config.index_dir} (first use) 首次使用，正在建立索引…", file=sys.stderr)
+    return Searcher.open(config, rebuild=rebuild)
+
+
+def _print_hits(result) -> None:
+    data = result.to_dict()
+    print(f"{data['query']}   [{data['lang']}, {data['mode']}]   terms 词: {' '.join(data['terms']) or '-'}")
+    for notice in data["notices"]:
+        print(f"  notice 提示: {notice}")
+    if not data["hits"]:
+        print("  no results 无结果")
+    for hit in data["hits"]:
+        text = hit["text"] if len(hit["text"]) <= 90 else hit["text"][:90] + "…"
+        why = hit["explain"]
+        parts = []
+        if "bm25" in why:
+            parts.append(f"bm25 #{why['bm25']['rank'] or '-'} {','.join(why['bm25']['matched_terms'][:6])}")
+        for name, leg in why.get("dense", {}).items():
+            parts.append(f"{name} #{leg['rank'] or '-'} {leg['similarity']:.2f}")
+        print(f"{hit['rank']:>3}. {hit['anchor']}  {hit['label_zh']} · {hit['label_en']}")
+        print(f"     {text}")
+        print(f"     [{'; '.join(parts)}; fused {hit['score']:.4f}]")
+
+
+def _cmd_search(corpus: Corpus, args: argparse.Namespace) -> None:
+    searcher = _open_searcher(args)
+    options = dict(k=args.k, doc=args.doc, chapter=args.chapter, mode=args.mode)
+    if args.jsonl:
+        for line in sys.stdin.read().splitlines():
+            try:
+                print(json.dumps(searcher.search(line, **options).to_dict(), ensure_ascii=False), flush=True)
+            except (QueryError, UnknownDocumentError) as err:
+                print(json.dumps({"query": line, "error": str(err), "hits": []}, ensure_ascii=False), flush=True)
+        return
+    if args.query is None:
+        raise QueryError("give a query, or --jsonl to read queries from standard input 请输入查询")
+    result = searcher.search(args.query, **options)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        _print_hits(result)
+
+
+def _cmd_index(corpus: Corpus, args: argparse.Namespace) -> None:
+    from .config import IndexConfig
+    from .search import Searcher
+
+    config = IndexConfig(corpus_dir=args.corpus, **({"index_dir": args.index} if args.index else {}))
+    if args.index_command == "status":
+        searcher = Searcher.open(config, rebuild="never")
+        manifest = searcher.index.manifest
+        print(f"index 索引: {config.index_dir}  (up to date 最新)")
+        print(f"  clauses: {manifest['clause_count']}   built: {manifest['built_at']}   "
+              f"build seconds: {manifest['build_seconds']}")
+        print(f"  dense legs: {', '.join(manifest['embedders'])}   faiss: {manifest['faiss_types']}")
+        return
+    import shutil
+
+    if args.index_command == "build" and config.index_dir.exists():
+        shutil.rmtree(config.index_dir)
+    searcher = Searcher.open(config, rebuild="stale",
+                             progress=lambda msg, frac: print(f"  {frac:4.0%} {msg}", file=sys.stderr))
+    manifest = searcher.index.manifest
+    print(f"built {manifest['clause_count']} clauses into {config.index_dir} in {manifest['build_seconds']['total']} s")
+
+
+def _cmd_eval(corpus: Corpus, args: argparse.Namespace) -> None:
+    from .evaluate import evaluate, format_table, load_questions, write_report_section
+
+    searcher = _open_searcher(args)
+    questions = load_questions(args.questions)
+    outcome = evaluate(searcher, questions, scoped=not args.all_docs)
+    table = format_table(outcome)
+    print(table)
+    if args.json:
+        _print_json(outcome)
+    if not args.no_report:
+        scope = "the whole corpus" if args.all_docs else "each question's document"
+        body = (f"## Retrieval ({args.questions.name}, {outcome['answerable']} answerable of "
+                f"{outcome['questions']} questions, searching {scope})\n\n"
+                f"Command: `python -m retriever eval --questions {args.questions.name}"
+                f"{' --all-docs' if args.all_docs else ''}`\n\n{table}\n")
+        write_report_section(f"eval-{args.questions.stem}{'-all' if args.all_docs else ''}", body)
+
+
+def _cmd_bench(corpus: Corpus, args: argparse.Namespace) -> None:
+    from .bench import run_bench
+
+    run_bench(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m retriever", description="Clause search over Chinese policy text.")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: ./corpus)")
@@ -132,6 +229,41 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("anchor", help="e.g. hb-sti-14fyp:ch5.s1.p2")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=_cmd_show)
+
+    search = sub.add_parser("search", help="find the clauses that answer a question")
+    search.add_argument("query", nargs="?", help="a question in Chinese (简/繁) or English")
+    search.add_argument("-k", type=int, default=10, help="number of hits (1–200, default 10)")
+    search.add_argument("--doc", help="only this document (e.g. hb-sti-14fyp)")
+    search.add_argument("--chapter", type=int, help="only this chapter number")
+    search.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
+    search.add_argument("--json", action="store_true", help="print one JSON object")
+    search.add_argument("--jsonl", action="store_true", help="read queries from stdin, one JSON object per line out")
+    search.add_argument("--index", type=Path, help="index folder (default: ./index/hybrid)")
+    search.set_defaults(func=_cmd_search)
+
+    index = sub.add_parser("index", help="build or check the search index")
+    index_sub = index.add_subparsers(dest="index_command", required=True)
+    for name, text in (("build", "build the index from scratch"), ("update", "rebuild only if missing or stale"),
+                       ("status", "check the index against the corpus and models")):
+        p = index_sub.add_parser(name, help=text)
+        p.add_argument("--index", type=Path, help="index folder (default: ./index/hybrid)")
+        p.set_defaults(func=_cmd_index)
+
+    evaluation = sub.add_parser("eval", help="retrieval metrics per language and mode; writes eval/report.md")
+    evaluation.add_argument("--questions", type=Path, default=Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl")
+    evaluation.add_argument("--all-docs", action="store_true", help="search the whole corpus, not the question's document")
+    evaluation.add_argument("--no-report", action="store_true", help="do not write eval/report.md")
+    evaluation.add_argument("--json", action="store_true", help="also print metrics and misses as JSON")
+    evaluation.add_argument("--index", type=Path)
+    evaluation.set_defaults(func=_cmd_eval)
+
+    bench = sub.add_parser("bench", help="build and query timings, memory; writes eval/report.md")
+    bench.add_argument("--laws", type=Path, help="law collection for the scale part (default ../shared/corpora/lawrefbook)")
+    bench.add_argument("--skip-laws", action="store_true", help="only the plan's figures")
+    bench.add_argument("--sample", type=int, default=20_000, help="clauses to embed for the projection")
+    bench.add_argument("--queries", type=int, default=200, help="timed queries per measurement")
+    bench.add_argument("--no-report", action="store_true")
+    bench.set_defaults(func=_cmd_bench)
     return parser
 
 
@@ -148,6 +280,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error 错误: unknown document 未知文档 {err.doc_id!r}; known 可用: {', '.join(err.known)}",
               file=sys.stderr)
         return EXIT_USER_ERROR
+    except QueryError as err:
+        print(f"error 错误: {err}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except IndexError_ as err:
+        print(f"error 错误: {err}\n  fix 解决: python -m retriever index build", file=sys.stderr)
+        return EXIT_CORPUS_ERROR
     except RetrieverError as err:
         print(f"error 错误: {err}", file=sys.stderr)
         return EXIT_CORPUS_ERROR

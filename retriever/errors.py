@@ -13,6 +13,12 @@ __all__ = [
     "UnknownAnchorError",
     "UnknownDocumentError",
     "CorpusError",
+    "QueryError",
+    "IndexError_",
+    "IndexMissingError",
+    "StaleIndexError",
+    "CorruptIndexError",
+    "ModelUnavailableError",
 ]
 
 
@@ -82,3 +88,27 @@ class UnknownDocumentError(RetrieverError, KeyError):
 
     def __str__(self) -> str:
         return self.args[0]
+
+
+class QueryError(RetrieverError, ValueError):
+    """A query or search parameter that cannot be used (empty, no words, k out of range …)."""
+
+
+class IndexError_(RetrieverError):
+    """Base class of index problems (named with an underscore so it does not shadow the builtin)."""
+
+
+class IndexMissingError(IndexError_):
+    """No index has been built in this folder yet."""
+
+
+class StaleIndexError(IndexError_):
+    """The index was built from another corpus, model or tokenizer than the current one."""
+
+
+class CorruptIndexError(IndexError_):
+    """Index files are missing, truncated or unreadable."""
+
+
+class ModelUnavailableError(RetrieverError):
+    """An embedding model package or model directory is not installed or cannot be loaded."""

@@ -1,0 +1,56 @@
+"""Typed configuration with defaults that work offline on the bundled corpus; environment variables override."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import QueryError
+
+__all__ = ["IndexConfig", "SearchConfig", "ROOT", "MODES"]
+
+ROOT = Path(__file__).resolve().parent.parent
+MODES = ("hybrid", "bm25", "dense")
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """How the index is built. Every field is recorded in the manifest and checked on load."""
+
+    index_dir: Path = field(default_factory=lambda: Path(os.environ.get("RETRIEVER_INDEX_DIR", ROOT / "index" / "hybrid")))
+    corpus_dir: Path = field(default_factory=lambda: Path(os.environ.get("RETRIEVER_CORPUS_DIR", ROOT / "corpus")))
+    embedders: tuple[str, ...] = field(
+        default_factory=lambda: tuple(os.environ.get("RETRIEVER_EMBEDDERS", "use,e5").split(","))
+    )  # one dense leg per model: "use", "e5", "minilm" or "st:/path/to/model"
+    bm25_method: str = "lucene"  # bm25s variant; "robertson" equals rank_bm25.BM25Okapi(epsilon=0)
+    k1: float = 1.2
+    b: float = 0.5  # milder length normalisation: the plan's paragraphs run from 40 to 1,500 characters
+    ann_threshold: int = 50_000  # exact FAISS search below this many vectors, HNSW above
+
+    def manifest_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data.pop("index_dir")
+        data.pop("corpus_dir")
+        data["embedders"] = list(self.embedders)  # as JSON will read it back
+        return data
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """Query-time settings: fusion constants and candidate depth (separate from the final k)."""
+
+    rrf_k: int = 60
+    depth: int = 100
+    max_k: int = 200
+    # Leg name ("bm25", "dense:use" …) → RRF weight. Unset: lexical and semantic evidence weigh the same,
+    # the bm25 leg 1.0 and the dense legs sharing 1.0 between them.
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def check_k(self, k: int) -> int:
+        """A usable k: at least 1; at most ``max_k``."""
+        if not isinstance(k, int) or k < 1:
+            raise QueryError(f"k must be a whole number of at least 1 (got {k!r}) k 至少为1")
+        if k > self.max_k:
+            raise QueryError(f"k must be at most {self.max_k} (got {k}) k 最大为{self.max_k}")
+        return k

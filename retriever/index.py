@@ -1,0 +1,282 @@
+"""The index on disk: clauses, BM25 arrays, dense vectors (FAISS) and a manifest checked on load.
+
+Layout of an index folder (plain files, no pickle)::
+
+    manifest.json    schema version, corpus hashes, model, tokenizer and BM25 settings, library versions
+    clauses.jsonl    one clause a line: anchor, labels, heading path, text, chapter, tokens
+    bm25/            bm25s arrays (.npy, allow_pickle=False) and vocabulary (JSON)
+    vectors-NAME.npy float32 L2-normalised clause vectors, one file per embedding model (dense leg)
+    dense-NAME.faiss FAISS index over them (flat below a size threshold, HNSW above)
+
+A build writes a sibling temporary folder and swaps it in, so a reader never sees half an index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from .config import IndexConfig
+from .corpus import Corpus
+from .embed import Embedder
+from .errors import CorruptIndexError, IndexMissingError, StaleIndexError
+from .glossary import Glossary
+from .model import Clause
+from .tokenize import Tokenizer
+
+__all__ = ["SCHEMA_VERSION", "IndexedClause", "Index", "build_index", "load_index", "user_terms",
+           "expected_manifest", "lexical_text", "dense_text"]
+
+SCHEMA_VERSION = 1
+_CHAPTER = re.compile(r":(?:pt\d+\.)?ch(\d+)")
+_LEAD_SPLIT = re.compile(r"[及与和、,，]")
+
+
+@dataclass(frozen=True)
+class IndexedClause:
+    """What the index keeps of a clause: enough to show and explain a hit without the corpus."""
+
+    anchor: str
+    doc: str
+    label_zh: str
+    label_en: str
+    heading_path: tuple[str, ...]
+    text: str
+    chapter: int | None
+    tokens: frozenset[str]
+
+    def to_json(self) -> str:
+        data = dict(self.__dict__, heading_path=list(self.heading_path), tokens=sorted(self.tokens))
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, line: str) -> "IndexedClause":
+        raw = json.loads(line)
+        raw["heading_path"] = tuple(raw["heading_path"])
+        raw["tokens"] = frozenset(raw["tokens"])
+        return cls(**raw)
+
+
+def user_terms(corpus: Corpus, glossary: Glossary) -> list[str]:
+    """The jieba user dictionary: glossary terms and the pieces of the plan's lead phrases."""
+    terms = {t.zh for t in glossary.terms}
+    for doc in corpus.documents.values():
+        for clause in doc.clauses:
+            if clause.lead:
+                terms.update(p for p in _LEAD_SPLIT.split(clause.lead) if 2 <= len(p) <= 12)
+    return sorted(terms)
+
+
+def lexical_text(clause: Clause) -> str:
+    """What BM25 sees of a clause: its text, and for law articles the article label (第八条)."""
+    if clause.kind in ("article", "item"):
+        article = next((p for p in clause.label_zh.split() if p.endswith("条") or "条之" in p), "")
+        return f"{article} {clause.text}"
+    return clause.text
+
+
+def dense_text(clause: Clause, title: str) -> str:
+    """What the embedder sees: the heading path for context, then the clause."""
+    path = " > ".join(clause.heading_path)
+    prefix = f"{title} > {path}" if clause.kind in ("article", "item") else path
+    return f"{prefix}\n{clause.text}" if prefix else clause.text
+
+
+def _chapter(anchor: str) -> int | None:
+    m = _CHAPTER.search(anchor)
+    return int(m.group(1)) if m else None
+
+
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+def leg_file(name: str) -> str:
+    """A file-name-safe form of an embedder spec (``st:/models/bge`` → ``st__models_bge``)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def expected_manifest(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embedder_info: dict[str, Any],
+                      glossary_path: Path) -> dict[str, Any]:
+    """Everything a loaded index must agree with (the build time and counts are added on build)."""
+    import bm25s
+    import faiss
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "corpus": {doc.doc_id: doc.meta.sha256 for doc in corpus.documents.values()},
+        "glossary_sha256": _sha256_file(glossary_path),
+        "config": config.manifest_dict(),
+        "embedders": embedder_info,
+        "tokenizer": tokenizer.settings(),
+        "libraries": {
+            "bm25s": bm25s.__version__,
+            "faiss-cpu": faiss.__version__,
+            "numpy": np.__version__,
+            "jieba": version("jieba"),
+        },
+        "text": {"lexical": "text (+ article label for laws)", "dense": "heading path (+ law title) + text"},
+    }
+
+
+@dataclass
+class Index:
+    """A loaded index: clauses, BM25 model, vectors and FAISS index, and its manifest."""
+
+    path: Path
+    manifest: dict[str, Any]
+    clauses: list[IndexedClause]
+    bm25: Any
+    vectors: dict[str, np.ndarray]  # embedder name → clause vectors
+    faiss: dict[str, Any]  # embedder name → FAISS index
+
+    def __len__(self) -> int:
+        return len(self.clauses)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _vector_index(vectors: np.ndarray, threshold: int) -> tuple[Any, str]:
+    import faiss
+
+    if len(vectors) >= threshold:
+        index = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128
+        kind = "IndexHNSWFlat(M=32, efSearch=128)"
+    else:
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        kind = "IndexFlatIP"
+    index.add(vectors)
+    return index, kind
+
+
+def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embedders: dict[str, Embedder],
+                glossary_path: Path, progress: Callable[[str, float], None] | None = None) -> Index:
+    """Tokenise, embed and index every clause of the corpus; write the folder atomically; return it loaded."""
+    import bm25s
+    import faiss
+
+    report = progress or (lambda message, fraction: None)
+    started = time.perf_counter()
+    clauses = [c for doc in corpus.documents.values() for c in doc.clauses]
+    titles = {doc.doc_id: doc.meta.title for doc in corpus.documents.values()}
+    report("tokenising 分词", 0.05)
+    token_lists = [tokenizer.tokens(lexical_text(c)) for c in clauses]
+    t_tokens = time.perf_counter()
+    report("BM25 index 建立BM25索引", 0.2)
+    bm25 = bm25s.BM25(method=config.bm25_method, k1=config.k1, b=config.b)
+    bm25.index(token_lists, show_progress=False)
+    t_bm25 = time.perf_counter()
+    vectors: dict[str, np.ndarray] = {}
+    dense: dict[str, Any] = {}
+    faiss_types: dict[str, str] = {}
+    embed_seconds: dict[str, float] = {}
+    texts = [dense_text(c, titles[c.doc_id]) for c in clauses]
+    for n, (name, embedder) in enumerate(embedders.items()):
+        report(f"embedding clauses with {name} 计算向量", 0.25 + 0.7 * n / max(len(embedders), 1))
+        t0 = time.perf_counter()
+        vectors[name] = embedder.encode_passages(texts)
+        dense[name], faiss_types[name] = _vector_index(vectors[name], config.ann_threshold)
+        embed_seconds[name] = round(time.perf_counter() - t0, 3)
+    t_embed = time.perf_counter()
+    indexed = [
+        IndexedClause(c.anchor, c.doc_id, c.label_zh, c.label_en, c.heading_path, c.text, _chapter(c.anchor),
+                      frozenset(tokens))
+        for c, tokens in zip(clauses, token_lists)
+    ]
+    info = {name: e.describe() for name, e in embedders.items()}
+    manifest = expected_manifest(corpus, config, tokenizer, info, glossary_path)
+    manifest.update(
+        clause_count=len(indexed),
+        faiss_types=faiss_types,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        build_seconds={
+            "tokenise": round(t_tokens - started, 3),
+            "bm25": round(t_bm25 - t_tokens, 3),
+            "embed": embed_seconds,
+            "total": round(time.perf_counter() - started, 3),
+        },
+    )
+
+    target = config.index_dir
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    with open(tmp / "clauses.jsonl", "w", encoding="utf-8") as out:
+        for clause in indexed:
+            out.write(clause.to_json() + "\n")
+    bm25.save(str(tmp / "bm25"), show_progress=False)
+    for name in embedders:
+        np.save(tmp / f"vectors-{leg_file(name)}.npy", vectors[name], allow_pickle=False)
+        faiss.write_index(dense[name], str(tmp / f"dense-{leg_file(name)}.faiss"))
+    _write_json(tmp / "manifest.json", manifest)  # written last: a folder without it is incomplete
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    report("done 完成", 1.0)
+    return Index(target, manifest, indexed, bm25, vectors, dense)
+
+
+def _diff(expected: dict[str, Any], found: dict[str, Any], prefix: str = "") -> list[str]:
+    changes = []
+    for key, value in expected.items():
+        other = found.get(key)
+        if isinstance(value, dict) and isinstance(other, dict):
+            changes += _diff(value, other, f"{prefix}{key}.")
+        elif value != other:
+            changes.append(f"{prefix}{key}: index has {other!r}, now {value!r}")
+    return changes
+
+
+def load_index(path: Path, expected: dict[str, Any]) -> Index:
+    """Load an index folder and check its manifest against ``expected``; raise a specific error if unusable."""
+    import bm25s
+    import faiss
+
+    manifest_path = path / "manifest.json"
+    if not path.exists():
+        raise IndexMissingError(f"no index at {path}: build it with `python -m retriever index build`")
+    if not manifest_path.exists():
+        raise CorruptIndexError(f"{path} has no manifest.json (an interrupted build?): rebuild the index")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CorruptIndexError(f"{manifest_path} is unreadable ({err}): rebuild the index") from None
+    changes = _diff(expected, manifest)
+    if changes:
+        shown = "; ".join(changes[:4]) + (f"; and {len(changes) - 4} more" if len(changes) > 4 else "")
+        raise StaleIndexError(f"the index at {path} is stale: {shown}")
+    try:
+        with open(path / "clauses.jsonl", encoding="utf-8") as lines:
+            clauses = [IndexedClause.from_json(line) for line in lines]
+        bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=False, load_corpus=False)
+        names = list(manifest["embedders"])
+        vectors = {n: np.load(path / f"vectors-{leg_file(n)}.npy", allow_pickle=False) for n in names}
+        dense = {n: faiss.read_index(str(path / f"dense-{leg_file(n)}.faiss")) for n in names}
+    except Exception as err:  # any unreadable file means the same thing to the user
+        raise CorruptIndexError(f"the index at {path} is damaged ({type(err).__name__}: {err}): rebuild it") from None
+    count = manifest.get("clause_count")
+    sizes = {len(clauses), bm25.scores["num_docs"]} | {v.shape[0] for v in vectors.values()}
+    sizes |= {d.ntotal for d in dense.values()}
+    if sizes != {count}:
+        raise CorruptIndexError(
+            f"the index at {path} is inconsistent: manifest says {count} clauses, its files hold {sorted(sizes)}: "
+            "rebuild it"
+        )
+    return Index(path, manifest, clauses, bm25, vectors, dense)

@@ -1,0 +1,108 @@
+"""Query normalisation: NFKC, control characters and emoji dropped, Traditional → Simplified, language detected.
+
+The user's original query is kept for display; ``text`` is what the matching legs see.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from .errors import QueryError
+
+__all__ = ["Lang", "Query", "normalize_query", "MAX_QUERY_CHARS", "to_simplified"]
+
+MAX_QUERY_CHARS = 300
+"""Longer queries are truncated (with a notice): a question is never this long, a pasted chapter is."""
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_ACRONYM = re.compile(r"^(?:[A-Z0-9&]{1,6}|[0-9]+[A-Za-z]{1,2})$")  # 5G, AI, R&D, MCU, CCUS: no language of their own
+
+
+class Lang(str, Enum):
+    """The language of a query."""
+
+    ZH_HANS = "zh-Hans"
+    ZH_HANT = "zh-Hant"
+    EN = "en"
+    MIXED = "mixed"
+
+
+@dataclass(frozen=True)
+class Query:
+    """A normalised query: ``original`` for display, ``text`` (Simplified, NFKC) for matching."""
+
+    original: str
+    text: str
+    lang: Lang
+    notices: tuple[str, ...] = ()
+
+    @property
+    def english_words(self) -> list[str]:
+        return [w for w in _LATIN_WORD.findall(self.text) if not _ACRONYM.match(w)]
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional (Taiwan/Hong Kong usage included: 雷射 → 激光, 軟體 → 软件) to Simplified Chinese."""
+    return _converter("tw2sp").convert(text)
+
+
+def _is_traditional(text: str) -> bool:
+    return _converter("t2s").convert(text) != text
+
+
+def _clean(text: str) -> str:
+    """NFKC, then drop control, format and symbol characters (emoji), keeping letters, digits and punctuation."""
+    text = unicodedata.normalize("NFKC", text)
+    kept = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category[0] == "C" or category in ("So", "Sk"):
+            kept.append(" ")
+        else:
+            kept.append(ch)
+    return re.sub(r"\s+", " ", "".join(kept)).strip()
+
+
+def detect_lang(text: str) -> Lang:
+    """zh-Hans, zh-Hant, en or mixed, from the characters and words of a cleaned query."""
+    han = len(_HAN.findall(text))
+    words = [w for w in _LATIN_WORD.findall(text) if not _ACRONYM.match(w)]
+    if han == 0:
+        return Lang.EN
+    if words and (len(words) >= 2 or han < 8):
+        return Lang.MIXED
+    return Lang.ZH_HANT if _is_traditional(text) else Lang.ZH_HANS
+
+
+def normalize_query(original: str, max_chars: int = MAX_QUERY_CHARS) -> Query:
+    """Clean, truncate, detect the language and convert to Simplified; raise :class:`QueryError` if empty."""
+    if not isinstance(original, str):
+        raise QueryError("the query must be text")
+    notices: list[str] = []
+    text = _clean(original)
+    if not text:
+        raise QueryError("the query is empty 查询为空: type a question or some words")
+    if not _HAN.search(text) and not re.search(r"[A-Za-z0-9]", text):
+        raise QueryError("the query has no Chinese or English words 查询中没有中文或英文词语")
+    if len(text) > max_chars:
+        notices.append(
+            f"the query was {len(text)} characters long and was cut to its first {max_chars} "
+            f"查询过长（{len(text)}字），只使用前{max_chars}字"
+        )
+        text = text[:max_chars]
+    lang = detect_lang(text)
+    if lang in (Lang.ZH_HANT, Lang.MIXED) and _is_traditional(text):
+        text = to_simplified(text)
+    return Query(original=original, text=text, lang=lang, notices=tuple(notices))

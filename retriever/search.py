@@ -1,0 +1,229 @@
+"""The searcher: a BM25 leg and a dense leg over the clause index, fused by reciprocal rank.
+
+Every hit explains itself: lexical rank, score and matched terms; dense rank and similarity; fused score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from .config import MODES, IndexConfig, SearchConfig
+from .corpus import Corpus
+from .embed import Embedder, make_embedder
+from .errors import CorruptIndexError, IndexMissingError, QueryError, StaleIndexError, UnknownDocumentError
+from .fuse import reciprocal_rank_fusion
+from .glossary import Glossary
+from .index import Index, build_index, expected_manifest, load_index, user_terms
+from .normalize import Lang, Query, normalize_query
+from .tokenize import Tokenizer
+
+__all__ = ["Hit", "SearchResult", "Searcher"]
+
+_LATIN_TOKEN = __import__("re").compile(r"[a-z0-9][a-z0-9&.\-]*")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked clause with the reasons it ranked there."""
+
+    rank: int
+    anchor: str
+    doc: str
+    label_zh: str
+    label_en: str
+    heading_path: tuple[str, ...]
+    text: str
+    score: float
+    explain: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "anchor": self.anchor,
+            "doc": self.doc,
+            "label_zh": self.label_zh,
+            "label_en": self.label_en,
+            "heading_path": list(self.heading_path),
+            "text": self.text,
+            "score": round(self.score, 6),
+            "explain": self.explain,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The normalised query, the hits, and notices for the user (truncation, no lexical terms …)."""
+
+    query: Query
+    mode: str
+    hits: list[Hit]
+    terms: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query.original,
+            "lang": self.query.lang.value,
+            "mode": self.mode,
+            "normalized": self.query.text,
+            "terms": self.terms,
+            "notices": self.notices,
+            "hits": [h.to_dict() for h in self.hits],
+        }
+
+
+class Searcher:
+    """Searches one loaded index. Build it with :meth:`open`; models are passed in, never global."""
+
+    def __init__(self, index: Index, corpus: Corpus, tokenizer: Tokenizer, embedders: dict[str, Embedder],
+                 glossary: Glossary, config: SearchConfig | None = None) -> None:
+        self.index = index
+        self.corpus = corpus
+        self.tokenizer = tokenizer
+        self.embedders = embedders
+        self.glossary = glossary
+        self.config = config or SearchConfig()
+        self._vocab = index.bm25.vocab_dict
+        share = 1.0 / max(len(embedders), 1)
+        self.weights = {"bm25": 1.0, **{f"dense:{name}": share for name in embedders}, **self.config.weights}
+        self._docs = np.array([c.doc for c in index.clauses])
+        self._chapters = np.array([-1 if c.chapter is None else c.chapter for c in index.clauses])
+
+    @classmethod
+    def open(cls, config: IndexConfig | None = None, search_config: SearchConfig | None = None,
+             rebuild: str = "missing", embedders: dict[str, Embedder] | None = None,
+             progress: Callable[[str, float], None] | None = None) -> "Searcher":
+        """Load the corpus, models and index; build the index when missing (or also when stale: ``rebuild='stale'``).
+
+        ``rebuild='never'`` raises :class:`IndexMissingError`, :class:`StaleIndexError` or
+        :class:`CorruptIndexError` instead, for the CLI to report.
+        """
+        if rebuild not in ("never", "missing", "stale"):
+            raise ValueError("rebuild must be 'never', 'missing' or 'stale'")
+        config = config or IndexConfig()
+        corpus = Corpus.load(config.corpus_dir)
+        glossary_path = Path(config.corpus_dir) / "glossary.jsonl"
+        glossary = Glossary.load(glossary_path)
+        tokenizer = Tokenizer(user_terms(corpus, glossary))
+        embedders = embedders or {name: make_embedder(name) for name in config.embedders}
+        info = {name: e.describe() for name, e in embedders.items()}
+        expected = expected_manifest(corpus, config, tokenizer, info, glossary_path)
+        try:
+            index = load_index(config.index_dir, expected)
+        except IndexMissingError:
+            if rebuild == "never":
+                raise
+            index = build_index(corpus, config, tokenizer, embedders, glossary_path, progress)
+        except (StaleIndexError, CorruptIndexError):
+            if rebuild != "stale":
+                raise
+            index = build_index(corpus, config, tokenizer, embedders, glossary_path, progress)
+        return cls(index, corpus, tokenizer.warm_up(), embedders, glossary, search_config)
+
+    # -- query side ------------------------------------------------------------------------------------
+
+    def lexical_terms(self, query: Query) -> tuple[list[str], list[dict[str, str]]]:
+        """BM25 query tokens, and the glossary entries that carried English words to Chinese."""
+        tokens: list[str] = []
+        matches: list[dict[str, str]] = []
+        if query.lang in (Lang.EN, Lang.MIXED):
+            for term, phrase in self.glossary.match_english(query.text):
+                matches.append({"en": phrase, "zh": term.zh})
+                tokens.extend(self.tokenizer.tokens(term.zh))
+        if query.lang is Lang.EN:
+            tokens.extend(t for t in _LATIN_TOKEN.findall(query.text.lower()) if t in self._vocab)
+        else:
+            tokens.extend(self.tokenizer.tokens(query.text))
+        return [t for t in tokens if t in self._vocab], matches
+
+    def _mask(self, doc: str | None, chapter: int | None) -> np.ndarray | None:
+        if doc is None and chapter is None:
+            return None
+        mask = np.ones(len(self.index), dtype=bool)
+        if doc is not None:
+            if doc not in self.corpus.documents:
+                raise UnknownDocumentError(doc, sorted(self.corpus.documents))
+            mask &= self._docs == doc
+        if chapter is not None:
+            if not isinstance(chapter, int) or chapter < 0:
+                raise QueryError(f"chapter must be a whole number ≥ 0 (got {chapter!r}) 章节号须为非负整数")
+            mask &= self._chapters == chapter
+            if not mask.any():
+                raise QueryError(f"no clauses in chapter {chapter}{' of ' + doc if doc else ''} 该章节没有条款")
+        return mask
+
+    def _bm25_run(self, tokens: list[str], mask: np.ndarray | None) -> tuple[list[int], np.ndarray]:
+        if not tokens:
+            return [], np.zeros(len(self.index), dtype=np.float32)
+        scores = self.index.bm25.get_scores(tokens)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        positive = np.flatnonzero(scores > 0)
+        depth = min(self.config.depth, len(positive))
+        top = positive[np.argsort(-scores[positive], kind="stable")[:depth]]
+        return top.tolist(), scores
+
+    def _dense_run(self, name: str, text: str, mask: np.ndarray | None) -> tuple[list[int], dict[int, float]]:
+        vector = self.embedders[name].encode_queries([text])[0]
+        depth = min(self.config.depth, len(self.index))
+        if mask is None:
+            sims, ids = self.index.faiss[name].search(vector[None, :], depth)
+            pairs = [(int(i), float(s)) for i, s in zip(ids[0], sims[0]) if i >= 0]
+        else:
+            candidates = np.flatnonzero(mask)
+            sims = self.index.vectors[name][candidates] @ vector
+            order = np.argsort(-sims, kind="stable")[:depth]
+            pairs = [(int(candidates[i]), float(sims[i])) for i in order]
+        return [i for i, _ in pairs], dict(pairs)
+
+    def search(self, query: str, k: int = 10, doc: str | None = None, chapter: int | None = None,
+               mode: str = "hybrid") -> SearchResult:
+        """Rank clauses for a question in Chinese (Simplified or Traditional), English, or both."""
+        if mode not in MODES:
+            raise QueryError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+        k = self.config.check_k(k)
+        q = normalize_query(query)
+        notices = list(q.notices)
+        mask = self._mask(doc, chapter)
+        runs: dict[str, list[int]] = {}
+        tokens, matches = self.lexical_terms(q)
+        bm25_scores = None
+        if mode in ("hybrid", "bm25"):
+            runs["bm25"], bm25_scores = self._bm25_run(tokens, mask)
+            if not tokens:
+                notices.append("no searchable words for the keyword leg (only stopwords or unknown words) "
+                               "关键词检索没有可用词语")
+        sims: dict[str, dict[int, float]] = {}
+        if mode in ("hybrid", "dense"):
+            for name in self.embedders:
+                runs[f"dense:{name}"], sims[name] = self._dense_run(name, q.text, mask)
+        fused = reciprocal_rank_fusion(runs, k=self.config.rrf_k, weights=self.weights)
+        ranks = {name: {doc_id: r for r, doc_id in enumerate(ids, 1)} for name, ids in runs.items()}
+        query_terms = set(tokens)
+        hits = []
+        for rank, (i, score) in enumerate(fused[:k], 1):
+            clause = self.index.clauses[i]
+            explain: dict[str, Any] = {
+                "fused": {"score": round(score, 6), "rrf_k": self.config.rrf_k,
+                          "weights": {name: round(self.weights[name], 3) for name in runs}},
+            }
+            if "bm25" in runs:
+                explain["bm25"] = {
+                    "rank": ranks["bm25"].get(i),
+                    "score": round(float(bm25_scores[i]), 4) if bm25_scores is not None else 0.0,
+                    "matched_terms": sorted(query_terms & clause.tokens),
+                }
+            if sims:
+                explain["dense"] = {
+                    name: {"rank": ranks[f"dense:{name}"].get(i), "similarity": round(leg.get(i, 0.0), 4)}
+                    for name, leg in sims.items()
+                }
+            if matches:
+                explain["glossary"] = matches
+            hits.append(Hit(rank, clause.anchor, clause.doc, clause.label_zh, clause.label_en, clause.heading_path,
+                            clause.text, score, explain))
+        return SearchResult(q, mode, hits, sorted(query_terms), notices)

@@ -1,0 +1,125 @@
+"""Tokenisation for the lexical legs: jieba (search mode) with a user dictionary, stopwords, whole document numbers.
+
+The same :class:`Tokenizer` must tokenise the index and the queries; its :meth:`settings` go into the
+index manifest so a change of dictionary or stopwords is detected on load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from functools import cached_property
+from importlib import resources
+
+__all__ = ["Tokenizer", "load_stopwords", "DOC_NUMBER", "english_words"]
+
+DOC_NUMBER = re.compile(r"(?P<issuer>[\u4e00-\u9fff]{0,3})[〔［\[(（](?P<year>\d{4})[〕］\])）](?P<number>\d+)号")
+"""Document numbers such as 鄂政发〔2021〕18号 (any bracket style), kept as one token."""
+_ISSUER_BOUNDARY = re.compile(r"^.*[据照于按和与及的是在对见]")
+
+_SKIP = re.compile(r"^[\W_〓]+$")
+_ENGLISH_WORD = re.compile(r"[a-z0-9][a-z0-9&'\-]*")
+
+
+def load_stopwords(name: str) -> frozenset[str]:
+    """A stopword list shipped in ``retriever/data`` (one word per line, ``#`` comments)."""
+    text = resources.files("retriever.data").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def english_words(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
+    """Lower-cased English words with a light plural stem (policies → policy, labs → lab)."""
+    words = []
+    for w in _ENGLISH_WORD.findall(text.lower()):
+        if w in stopwords:
+            continue
+        words.append(stem(w))
+    return words
+
+
+def stem(word: str) -> str:
+    """A deliberately light English stemmer: plural endings only, so glossary phrases still match exactly."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+class Tokenizer:
+    """jieba in search mode over its own dictionary instance, plus user terms, minus stopwords."""
+
+    def __init__(self, user_terms: Iterable[str] = (), stopwords: frozenset[str] | None = None) -> None:
+        self.user_terms = tuple(sorted({t.strip() for t in user_terms if t and t.strip()}))
+        self.stopwords = load_stopwords("stopwords_zh.txt") if stopwords is None else stopwords
+
+    @cached_property
+    def _jieba(self):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        for term in self.user_terms:
+            tokenizer.add_word(term)
+        return tokenizer
+
+    def warm_up(self) -> "Tokenizer":
+        """Load jieba's dictionary now (about a second) rather than on the first query."""
+        self._jieba
+        return self
+
+    def tokens(self, text: str) -> list[str]:
+        """Tokens of a (Simplified) text: document numbers whole, jieba search-mode words, lower-cased."""
+        out: list[str] = []
+        pos = 0
+        for m in DOC_NUMBER.finditer(text):
+            issuer = _ISSUER_BOUNDARY.sub("", m.group("issuer"))
+            out.extend(self._words(text[pos : m.start("issuer") + len(m.group("issuer")) - len(issuer)]))
+            out.append(f"{issuer}〔{m.group('year')}〕{m.group('number')}号")
+            pos = m.end()
+        out.extend(self._words(text[pos:]))
+        return out
+
+    def _words(self, text: str) -> list[str]:
+        words = []
+        for w in self._jieba.cut_for_search(text):
+            w = w.strip().lower()
+            if not w or _SKIP.match(w) or w in self.stopwords:
+                continue
+            words.append(w)
+            if len(w) > 4:
+                words.extend(self._long_subwords(w))
+        return words
+
+    def _long_subwords(self, word: str) -> list[str]:
+        """Dictionary words of 4+ characters inside a longer one: jieba's search mode only adds 2- and 3-grams,
+        so 基础研究 would vanish inside 基础研究十年行动."""
+        freq = self._jieba.FREQ
+        return [
+            word[i : i + n]
+            for n in range(4, len(word))
+            for i in range(len(word) - n + 1)
+            if freq.get(word[i : i + n])
+        ]
+
+    def settings(self) -> dict[str, object]:
+        """What the index manifest records about tokenisation."""
+        import jieba
+
+        digest = hashlib.sha256("\n".join(self.user_terms).encode()).hexdigest()
+        stop = hashlib.sha256("\n".join(sorted(self.stopwords)).encode()).hexdigest()
+        return {
+            "engine": "jieba",
+            "jieba_version": jieba.__version__,
+            "mode": "search+long-subwords",
+            "lowercase": True,
+            "doc_number_pattern": DOC_NUMBER.pattern,
+            "user_terms": len(self.user_terms),
+            "user_dictionary_sha256": digest,
+            "stopwords_sha256": stop,
+        }
