@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from retriever import Clause, Corpus, Document, Heading, Mark, MarkKind, RetrieverError, UnknownAnchorError
+from retriever.search import Searcher
 
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
@@ -26,6 +27,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_near": "（没有相近的锚点）", "load_failed": "语料库加载失败：",
         "lost": "缺字（原文丢失，以〓代替）", "inferred": "推断修复（合理但非原文）",
         "structural": "结构修复（取自同一文件他处）",
+        "mode": "功能", "read": "阅读", "search": "检索", "query": "输入问题（中文、繁體或英文）",
+        "hits": "命中条款数", "this_doc": "只检索当前文档", "no_hits": "没有找到相关条款。",
+        "why": "匹配原因", "search_failed": "检索失败：", "loading": "正在加载模型和索引（首次使用需建立索引，约半分钟）…",
+        "matched": "关键词", "dense": "语义相似度", "fused": "融合得分", "rank": "排名",
     },
     "en": {
         "app_title": "Clause reader", "document": "Document", "chapter": "Chapter", "preface": "Preface",
@@ -38,6 +43,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_near": "(no similar anchors)", "load_failed": "The corpus could not be loaded: ",
         "lost": "lost (missing in the source, shown as 〓)", "inferred": "inferred (plausible, not verbatim)",
         "structural": "structural (restored from elsewhere in the document)",
+        "mode": "Mode", "read": "Read", "search": "Search", "query": "Ask a question (Chinese, Traditional or English)",
+        "hits": "Number of clauses", "this_doc": "Only the selected document", "no_hits": "No matching clauses.",
+        "why": "Why this matched", "search_failed": "Search failed: ",
+        "loading": "Loading models and index (the first start builds the index, about half a minute)…",
+        "matched": "terms", "dense": "similarity", "fused": "fused score", "rank": "rank",
     },
 }
 LANGS = {"zh": "中文", "en": "English"}
@@ -79,6 +89,47 @@ def marked(text: str, marks: Sequence[Mark]) -> str:
 def load_corpus() -> Corpus:
     """Load the corpus once per process."""
     return Corpus.load()
+
+
+@st.cache_resource(show_spinner=False)
+def load_searcher() -> Searcher:
+    """Models and index, once per process; a missing, stale or corrupt index is rebuilt here."""
+    return Searcher.open(rebuild="stale")
+
+
+def search_panel(corpus: Corpus, doc: Document, lang: str) -> None:
+    """A question box and the ranked clauses, each with its reasons."""
+    query = st.text_input(t(lang, "query"), key="q", max_chars=2000)
+    cols = st.columns(2)
+    k = cols[0].slider(t(lang, "hits"), 1, 20, 5)
+    only_doc = cols[1].checkbox(t(lang, "this_doc"), value=True)
+    if not query.strip():
+        return
+    try:
+        with st.spinner(t(lang, "loading")):
+            searcher = load_searcher()
+        result = searcher.search(query, k=k, doc=doc.doc_id if only_doc else None)
+    except RetrieverError as err:
+        st.error(t(lang, "search_failed") + esc(str(err)))
+        return
+    for notice in result.notices:
+        st.info(esc(notice))
+    if not result.hits:
+        st.info(t(lang, "no_hits"))
+    for hit in result.hits:
+        clause = corpus.clause(hit.anchor)
+        with st.container(border=True):
+            st.caption(" > ".join(esc(p) for p in hit.heading_path))
+            clause_block(clause)
+            why = hit.explain
+            parts = [f"{t(lang, 'fused')} {why['fused']['score']:.4f}"]
+            if "bm25" in why:
+                terms = ", ".join(esc(x) for x in why["bm25"]["matched_terms"]) or "-"
+                parts.append(f"BM25 {t(lang, 'rank')} {why['bm25']['rank'] or '-'} ({t(lang, 'matched')}: {terms})")
+            for name, leg in why.get("dense", {}).items():
+                parts.append(f"{name} {t(lang, 'rank')} {leg['rank'] or '-'} ({t(lang, 'dense')} {leg['similarity']:.2f})")
+            with st.expander(t(lang, "why")):
+                st.markdown("\n".join(f"- {p}" for p in parts))
 
 
 def chapter_options(doc: Document) -> dict[str, tuple[str, str]]:
@@ -230,8 +281,13 @@ def main() -> None:
     except RetrieverError as err:
         st.error(t(lang, "load_failed") + esc(str(err)))
         st.stop()
+    mode = st.sidebar.radio(t(lang, "mode"), ["read", "search"], key="mode", horizontal=True,
+                            format_func=lambda m: t(lang, m))
     linked = resolve_deep_link(corpus, lang)
     doc, key = sidebar_panel(corpus, lang)
+    if mode == "search":
+        search_panel(corpus, doc, lang)
+        return
     if linked is not None and linked.doc_id == doc.doc_id:
         with st.container(border=True):
             st.markdown(f"**{t(lang, 'linked')}**")

@@ -93,7 +93,8 @@ class SentenceTransformerEmbedder:
                 raise ModelUnavailableError(f"cannot load the model in {model_dir}: {err}") from None
         self._model = model
         self.name = name or f"st:{Path(str(model_dir)).name if model_dir else type(model).__name__}"
-        self.dim = int(model.get_sentence_embedding_dimension())
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self.batch_size = batch_size
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix

@@ -82,9 +82,12 @@ def evaluate(searcher, questions: list[EvalQuestion], modes: tuple[str, ...] = M
     for mode in modes:
         per_lang: dict[str, list[dict[str, float]]] = {}
         misses[mode] = []
+        lengths: list[int] = []
         for q in answerable:
             doc = q.doc if scoped else None
-            ranked = [h.anchor for h in searcher.search(q.question, k=10, mode=mode, doc=doc).hits]
+            hits = searcher.search(q.question, k=10, mode=mode, doc=doc).hits
+            ranked = [h.anchor for h in hits]
+            lengths += [len(h.text) for h in hits[:5]]
             scores = _scores(ranked, set(q.gold))
             per_lang.setdefault(q.lang, []).append(scores)
             per_lang.setdefault("all", []).append(scores)
@@ -95,6 +98,7 @@ def evaluate(searcher, questions: list[EvalQuestion], modes: tuple[str, ...] = M
             lang: {m: sum(s[m] for s in rows) / len(rows) for m in METRICS} | {"n": len(rows)}
             for lang, rows in per_lang.items()
         }
+        results[mode]["all"]["chars_per_hit"] = sum(lengths) / max(len(lengths), 1)
     return {"metrics": results, "misses": misses, "questions": len(questions), "answerable": len(answerable)}
 
 
@@ -107,6 +111,8 @@ def format_table(outcome: dict) -> str:
             cell = metrics[mode].get(lang)
             if cell:
                 rows.append(f"| {lang} | {mode} | {cell['n']} | " + " | ".join(f"{cell[m]:.3f}" for m in METRICS) + " |")
+    lengths = ", ".join(f"{mode} {metrics[mode]['all']['chars_per_hit']:.0f}" for mode in metrics)
+    rows.append(f"\nMean length of a top-5 hit, in characters: {lengths}.")
     return "\n".join(rows)
 
 

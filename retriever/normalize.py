@@ -81,7 +81,7 @@ def detect_lang(text: str) -> Lang:
     words = [w for w in _LATIN_WORD.findall(text) if not _ACRONYM.match(w)]
     if han == 0:
         return Lang.EN
-    if words and (len(words) >= 2 or han < 8):
+    if words:
         return Lang.MIXED
     return Lang.ZH_HANT if _is_traditional(text) else Lang.ZH_HANS
 

@@ -5,6 +5,7 @@ Every hit explains itself: lexical rank, score and matched terms; dense rank and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -23,7 +24,7 @@ from .tokenize import Tokenizer
 
 __all__ = ["Hit", "SearchResult", "Searcher"]
 
-_LATIN_TOKEN = __import__("re").compile(r"[a-z0-9][a-z0-9&.\-]*")
+_LATIN_TOKEN = re.compile(r"[a-z0-9][a-z0-9&.\-]*")
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,9 @@ class Searcher:
         self.glossary = glossary
         self.config = config or SearchConfig()
         self._vocab = index.bm25.vocab_dict
+        import faiss
+
+        faiss.omp_set_num_threads(1)  # one query thread: with 2 cores, more threads only add scheduler waits
         share = 1.0 / max(len(embedders), 1)
         self.weights = {"bm25": 1.0, **{f"dense:{name}": share for name in embedders}, **self.config.weights}
         self._docs = np.array([c.doc for c in index.clauses])
@@ -162,10 +166,10 @@ class Searcher:
         scores = self.index.bm25.get_scores(tokens)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
-        positive = np.flatnonzero(scores > 0)
-        depth = min(self.config.depth, len(positive))
-        top = positive[np.argsort(-scores[positive], kind="stable")[:depth]]
-        return top.tolist(), scores
+        depth = min(self.config.depth, len(scores))
+        top = np.argpartition(-scores, depth - 1)[:depth] if depth < len(scores) else np.arange(len(scores))
+        top = top[np.lexsort((top, -scores[top]))]  # by score, ties by position: stable
+        return [int(i) for i in top if scores[i] > 0], scores
 
     def _dense_run(self, name: str, text: str, mask: np.ndarray | None) -> tuple[list[int], dict[int, float]]:
         vector = self.embedders[name].encode_queries([text])[0]

@@ -21,3 +21,22 @@ def corpus() -> Corpus:
 @pytest.fixture(scope="session")
 def plan(corpus: Corpus) -> Document:
     return corpus.document(PLAN_ID)
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    """A fresh index of the real corpus with the real bundled models, built once per test session."""
+    from retriever.config import IndexConfig
+    from retriever.search import Searcher
+
+    folder = tmp_path_factory.mktemp("index") / "hybrid"
+    Searcher.open(IndexConfig(index_dir=folder, corpus_dir=CORPUS), rebuild="missing")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def searcher(index_dir):
+    from retriever.config import IndexConfig
+    from retriever.search import Searcher
+
+    return Searcher.open(IndexConfig(index_dir=index_dir, corpus_dir=CORPUS), rebuild="never")

@@ -133,3 +133,26 @@ def test_every_chapter_of_every_document_renders(corpus: Corpus) -> None:
             text = page_text(at)
             seen.update(c.anchor for c in doc.clauses if f"`{c.anchor}`" in text)
     assert seen == {c.anchor for c in corpus.clauses()}
+
+
+def test_search_mode_answers_a_question_with_explained_clauses(index_dir, monkeypatch):
+    monkeypatch.setenv("RETRIEVER_INDEX_DIR", str(index_dir))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.sidebar.radio(key="mode").set_value("search").run()
+    at.text_input(key="q").input("湖北要發展哪些雷射與光纖產品?").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = page_text(at)
+    assert "hb-sti-14fyp:ch5.s1.p1" in text and "BM25" in text
+
+
+def test_search_mode_with_an_empty_or_huge_question(index_dir, monkeypatch):
+    monkeypatch.setenv("RETRIEVER_INDEX_DIR", str(index_dir))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.sidebar.radio(key="mode").set_value("search").run()
+    at.text_input(key="q").input("   ").run()
+    assert not at.exception
+    at.text_input(key="q").input("创新" * 999).run()
+    assert not at.exception
+    assert any("cut" in i.value or "过长" in i.value for i in at.info)

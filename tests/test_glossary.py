@@ -1,0 +1,30 @@
+"""The bilingual policy glossary: coverage of the plan and English query matching."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from retriever.glossary import KINDS, Glossary
+
+
+def test_glossary_size_kinds_and_uniqueness():
+    glossary = Glossary.load()
+    assert len(glossary.terms) >= 300
+    assert len({t.zh for t in glossary.terms}) == len(glossary.terms)
+    kinds = Counter(t.kind for t in glossary.terms)
+    assert set(kinds) <= set(KINDS) and len(kinds) >= 5
+
+
+def test_every_term_occurs_in_the_plan(plan):
+    text = "\n".join([c.text for c in plan.clauses] + [h.text for h in plan.headings])
+    missing = [t.zh for t in Glossary.load().terms if t.zh not in text]
+    assert missing == []
+
+
+def test_english_phrases_reach_chinese_terms():
+    glossary = Glossary.load()
+    zh = {t.zh for t, _ in glossary.match_english("How will Hubei tackle chokepoint technologies at East Lake Science City?")}
+    assert {"卡脖子", "东湖科学城"} <= zh
+    plural = {t.zh for t, _ in glossary.match_english("national laboratories")}
+    assert "国家实验室" in plural
+    assert glossary.unmatched_english("zebra national laboratory") == ["zebra"]

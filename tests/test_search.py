@@ -1,0 +1,98 @@
+"""Hybrid search on the real plan with the real bundled models."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import PLAN_ID
+from retriever.errors import QueryError, UnknownDocumentError
+
+
+def anchors(result) -> list[str]:
+    return [h.anchor for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("湖北在光纤和激光器方面打算发展哪些产品?", "ch5.s1.p1"),  # paraphrase of 光通信及激光
+        ("湖北要發展哪些雷射與光纖產品?", "ch5.s1.p1"),  # Traditional, Taiwan vocabulary
+        ("Which optical fibre and laser products will Hubei develop?", "ch5.s1.p1"),
+        ("湖北的光纤 and laser 产业怎么发展?", "ch5.s1.p1"),
+        ("How will Hubei break through chokepoint technologies in integrated circuits?", "ch5.s1.p2"),
+    ],
+)
+def test_the_right_clause_comes_back_in_the_top_five(searcher, question, gold):
+    result = searcher.search(question, k=5, doc=PLAN_ID)
+    assert f"{PLAN_ID}:{gold}" in anchors(result)
+
+
+def test_hits_are_whole_clauses_that_explain_themselves(searcher, corpus):
+    result = searcher.search("东湖科学城建设", k=5)
+    assert result.query.lang.value == "zh-Hans"
+    for hit in result.hits:
+        clause = corpus.clause(hit.anchor)
+        assert hit.text == clause.text and hit.label_zh == clause.label_zh
+        assert set(hit.explain) >= {"bm25", "dense", "fused"}
+        assert set(hit.explain["dense"]) == {"use", "e5"}
+    top = result.hits[0].explain
+    assert "东湖科学城" in top["bm25"]["matched_terms"] and top["bm25"]["rank"] is not None
+    assert result.hits[0].score == pytest.approx(top["fused"]["score"], abs=1e-6)
+    assert [h.rank for h in result.hits] == [1, 2, 3, 4, 5]
+
+
+def test_english_queries_reach_the_lexical_leg_through_the_glossary(searcher):
+    result = searcher.search("venture capital guidance fund", k=5, mode="bm25")
+    assert result.hits and result.terms
+    glossary = result.hits[0].explain["glossary"]
+    assert any(m["zh"] == "创业投资引导基金" for m in glossary)
+
+
+def test_filters_by_document_and_chapter(searcher):
+    law = searcher.search("专利权的保护期限", k=5, doc="zlf-2020")
+    assert law.hits and all(h.doc == "zlf-2020" for h in law.hits)
+    chapter = searcher.search("人才", k=10, doc=PLAN_ID, chapter=12)
+    assert chapter.hits and all(h.anchor.startswith(f"{PLAN_ID}:ch12.") for h in chapter.hits)
+
+
+@pytest.mark.parametrize("mode", ["bm25", "dense"])
+def test_single_leg_modes(searcher, mode):
+    result = searcher.search("科技成果转化", k=3, mode=mode)
+    assert len(result.hits) == 3
+    other = {"bm25": "dense", "dense": "bm25"}[mode]
+    assert other not in result.hits[0].explain
+
+
+@pytest.mark.parametrize("k", [0, -1, 100_000])
+def test_k_out_of_range(searcher, k):
+    with pytest.raises(QueryError, match="k "):
+        searcher.search("人才", k=k)
+
+
+def test_unknown_document_and_mode(searcher):
+    with pytest.raises(UnknownDocumentError, match="zlf-2020"):
+        searcher.search("人才", doc="no-such-doc")
+    with pytest.raises(QueryError, match="mode"):
+        searcher.search("人才", mode="magic")
+
+
+def test_stopwords_only_query_still_answers_with_a_notice(searcher):
+    result = searcher.search("有哪些什么的呢")
+    assert result.notices and "关键词" in result.notices[-1]
+    assert result.hits  # the dense legs still rank clauses
+
+
+def test_huge_and_noisy_queries(searcher):
+    huge = searcher.search("加快建设光谷科技创新大走廊" * 800, k=3)
+    assert huge.notices and huge.hits
+    noisy = searcher.search("🚀 光谷\x00科技创新大走廊 🚀", k=3)
+    assert noisy.hits and noisy.query.text == "光谷 科技创新大走廊"
+
+
+def test_quality_on_the_evaluation_set(searcher):
+    from retriever.evaluate import evaluate, load_questions
+
+    metrics = evaluate(searcher, load_questions(), modes=("hybrid",))["metrics"]["hybrid"]
+    assert metrics["zh-Hans"]["R@5"] >= 0.95
+    assert metrics["zh-Hant"]["R@5"] >= 0.9
+    assert metrics["en"]["R@5"] >= 0.8

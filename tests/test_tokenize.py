@@ -1,0 +1,41 @@
+"""Golden tokenisation of the plan's vocabulary (jieba with the project's user dictionary)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retriever.glossary import Glossary
+from retriever.index import user_terms
+from retriever.tokenize import Tokenizer
+
+
+@pytest.fixture(scope="module")
+def tokenizer(corpus):
+    return Tokenizer(user_terms(corpus, Glossary.load()))
+
+
+def test_named_programmes_and_places_stay_whole(tokenizer):
+    tokens = tokenizer.tokens("加快建设东湖科学城，突破卡脖子技术，壮大光芯屏端网产业")
+    for term in ("东湖科学城", "卡脖子", "光芯屏端网"):
+        assert term in tokens
+
+
+def test_document_numbers_are_one_token_in_any_bracket_style(tokenizer):
+    assert "鄂政发〔2021〕18号" in tokenizer.tokens("根据鄂政发〔2021〕18号文件")
+    assert "鄂政发〔2021〕18号" in tokenizer.tokens("鄂政发[2021]18号")
+
+
+def test_stopwords_and_punctuation_are_dropped(tokenizer):
+    tokens = tokenizer.tokens("规划中关于人才的内容有哪些？")
+    assert tokens == ["人才"]
+
+
+def test_long_terms_keep_their_four_character_words(tokenizer):
+    tokens = tokenizer.tokens("组织实施基础研究十年行动")
+    assert "基础研究十年行动" in tokens and "基础研究" in tokens
+
+
+def test_the_user_dictionary_comes_from_the_plan(corpus):
+    terms = user_terms(corpus, Glossary.load())
+    assert "光通信" in terms and "激光" in terms  # from the lead phrase 光通信及激光
+    assert len(terms) > 300
