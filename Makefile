@@ -16,7 +16,7 @@ $(STAMP): requirements.txt
 setup: $(STAMP)
 
 app: $(STAMP)
-	$(BIN)/python -m retriever corpus list > /dev/null
+	$(BIN)/python -m retriever index update
 	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true --browser.gatherUsageStats false
 
 test: $(STAMP)

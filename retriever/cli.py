@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import DEFAULT_CORPUS, Corpus
-from .errors import IndexError_, QueryError, RetrieverError, UnknownAnchorError, UnknownDocumentError
+from .errors import SearchIndexError, QueryError, RetrieverError, UnknownAnchorError, UnknownDocumentError
 from .model import Clause, Heading, MatterItem
 from .report import format_report, repair_report
 
@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     except QueryError as err:
         print(f"error 错误: {err}", file=sys.stderr)
         return EXIT_USER_ERROR
-    except IndexError_ as err:
+    except SearchIndexError as err:
         print(f"error 错误: {err}\n  fix 解决: python -m retriever index build", file=sys.stderr)
         return EXIT_CORPUS_ERROR
     except RetrieverError as err:

@@ -14,7 +14,7 @@ __all__ = [
     "UnknownDocumentError",
     "CorpusError",
     "QueryError",
-    "IndexError_",
+    "SearchIndexError",
     "IndexMissingError",
     "StaleIndexError",
     "CorruptIndexError",
@@ -94,19 +94,19 @@ class QueryError(RetrieverError, ValueError):
     """A query or search parameter that cannot be used (empty, no words, k out of range …)."""
 
 
-class IndexError_(RetrieverError):
-    """Base class of index problems (named with an underscore so it does not shadow the builtin)."""
+class SearchIndexError(RetrieverError):
+    """Base class of problems with the search index on disk."""
 
 
-class IndexMissingError(IndexError_):
+class IndexMissingError(SearchIndexError):
     """No index has been built in this folder yet."""
 
 
-class StaleIndexError(IndexError_):
+class StaleIndexError(SearchIndexError):
     """The index was built from another corpus, model or tokenizer than the current one."""
 
 
-class CorruptIndexError(IndexError_):
+class CorruptIndexError(SearchIndexError):
     """Index files are missing, truncated or unreadable."""
 
 
