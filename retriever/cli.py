@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -146,16 +147,20 @@ def _print_hits(result) -> None:
 def _cmd_search(corpus: Corpus, args: argparse.Namespace) -> None:
     searcher = _open_searcher(args)
     options = dict(k=args.k, doc=args.doc, chapter=args.chapter, mode=args.mode)
+
+    def run(query: str):
+        return replace(searcher.search(query, **options), english=args.en)
+
     if args.jsonl:
         for line in sys.stdin.read().splitlines():
             try:
-                print(json.dumps(searcher.search(line, **options).to_dict(), ensure_ascii=False), flush=True)
+                print(json.dumps(run(line).to_dict(), ensure_ascii=False), flush=True)
             except (QueryError, UnknownDocumentError) as err:
                 print(json.dumps({"query": line, "error": str(err), "hits": []}, ensure_ascii=False), flush=True)
         return
     if args.query is None:
         raise QueryError("give a query, or --jsonl to read queries from standard input 请输入查询")
-    result = searcher.search(args.query, **options)
+    result = run(args.query)
     if args.json:
         _print_json(result.to_dict())
     else:
@@ -204,6 +209,39 @@ def _cmd_eval(corpus: Corpus, args: argparse.Namespace) -> None:
         write_report_section(f"eval-{args.questions.stem}{'-all' if args.all_docs else ''}", body)
 
 
+def _cmd_gloss(corpus: Corpus, args: argparse.Namespace) -> None:
+    from .gloss import Glosser
+    from .glossary import Glossary
+    from .machine import MachineTranslator, chat_model_from_env
+    from .translation import load_translations
+
+    item = corpus.lookup(args.anchor)
+    glossary = Glossary.load(args.corpus / "glossary.jsonl")
+    machine = None
+    if args.machine:
+        chat = chat_model_from_env()
+        machine = MachineTranslator(chat, glossary) if chat is not None else None
+    glosser = Glosser(glossary, load_translations(corpus), machine)
+    doc_id = item.anchor.split(":", 1)[0]
+    result = glosser.gloss(item.anchor, item.text, doc_id, machine=args.machine)
+    if args.json:
+        _print_json(result.to_dict())
+        return
+    label = {"reference": "reference translation 参考译文", "machine": "machine translation 机器翻译",
+             "terms": "term glosses only 仅词语释义"}[result.en_source]
+    print(result.anchor)
+    print(result.zh)
+    print(f"\n[{label}]")
+    if result.en:
+        print(result.en)
+    for notice in result.notices:
+        print(f"notice 提示: {notice}")
+    print("\nterms 词语:")
+    for term in result.terms:
+        if term.en:
+            print(f"  {term.zh}  {term.en}  ({term.source})")
+
+
 def _cmd_bench(corpus: Corpus, args: argparse.Namespace) -> None:
     from .bench import run_bench
 
@@ -238,8 +276,16 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     search.add_argument("--json", action="store_true", help="print one JSON object")
     search.add_argument("--jsonl", action="store_true", help="read queries from stdin, one JSON object per line out")
+    search.add_argument("--en", action="store_true", help="add each hit's English (text_en, en_source)")
     search.add_argument("--index", type=Path, help="index folder (default: ./index/hybrid)")
     search.set_defaults(func=_cmd_search)
+
+    gloss = sub.add_parser("gloss", help="the English of a clause: reference translation or term glosses")
+    gloss.add_argument("anchor")
+    gloss.add_argument("--json", action="store_true")
+    gloss.add_argument("--machine", action="store_true",
+                       help="machine-translate when there is no reference (needs RETRIEVER_CHAT_MODEL)")
+    gloss.set_defaults(func=_cmd_gloss)
 
     index = sub.add_parser("index", help="build or check the search index")
     index_sub = index.add_subparsers(dest="index_command", required=True)

@@ -104,7 +104,8 @@ def load_document(meta_path: Path) -> Document:
             f"{source}: sha256 {digest[:12]}… differs from the metadata's {meta.sha256[:12]}…; "
             "source files must never be edited (restore it, or update the metadata if it is a new version)"
         )
-    return parse_document(data, replace(meta, sha256=digest), str(source))
+    document = parse_document(data, replace(meta, sha256=digest), str(source))
+    return replace(document, source_path=str(source))
 
 
 @dataclass(frozen=True)

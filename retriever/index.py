@@ -5,7 +5,8 @@ Layout of an index folder (plain files, no pickle)::
     manifest.json    schema version, corpus hashes, model, tokenizer and BM25 settings, library versions
     clauses.jsonl    one clause a line: anchor, labels, heading path, text, chapter, tokens
     bm25/            bm25s arrays (.npy, allow_pickle=False) and vocabulary (JSON)
-    vectors-NAME.npy float32 L2-normalised clause vectors, one file per embedding model (dense leg)
+    bm25-en/         the same over the reference English translation (stemmed English words), if any
+    vectors-NAME.npy float32 L2-normalised clause vectors, one file per dense leg (en_use: the English text)
     dense-NAME.faiss FAISS index over them (flat below a size threshold, HNSW above)
 
 A build writes a sibling temporary folder and swaps it in, so a reader never sees half an index.
@@ -32,7 +33,8 @@ from .embed import Embedder
 from .errors import CorruptIndexError, IndexMissingError, StaleIndexError
 from .glossary import Glossary
 from .model import Clause
-from .tokenize import Tokenizer
+from .tokenize import Tokenizer, english_words, load_stopwords
+from .translation import load_translations, translation_path
 
 __all__ = ["SCHEMA_VERSION", "IndexedClause", "Index", "build_index", "load_index", "user_terms",
            "expected_manifest", "lexical_text", "dense_text"]
@@ -54,9 +56,12 @@ class IndexedClause:
     text: str
     chapter: int | None
     tokens: frozenset[str]
+    text_en: str | None = None  # the reference English, when the document has one
+    tokens_en: frozenset[str] = frozenset()
 
     def to_json(self) -> str:
-        data = dict(self.__dict__, heading_path=list(self.heading_path), tokens=sorted(self.tokens))
+        data = dict(self.__dict__, heading_path=list(self.heading_path), tokens=sorted(self.tokens),
+                    tokens_en=sorted(self.tokens_en))
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -64,6 +69,7 @@ class IndexedClause:
         raw = json.loads(line)
         raw["heading_path"] = tuple(raw["heading_path"])
         raw["tokens"] = frozenset(raw["tokens"])
+        raw["tokens_en"] = frozenset(raw.get("tokens_en", ()))
         return cls(**raw)
 
 
@@ -116,6 +122,8 @@ def expected_manifest(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer,
         "schema_version": SCHEMA_VERSION,
         "corpus": {doc.doc_id: doc.meta.sha256 for doc in corpus.documents.values()},
         "glossary_sha256": _sha256_file(glossary_path),
+        "translations": {doc.doc_id: _sha256_file(path) for doc in corpus.documents.values()
+                         if (path := translation_path(doc)) is not None},
         "config": config.manifest_dict(),
         "embedders": embedder_info,
         "tokenizer": tokenizer.settings(),
@@ -125,7 +133,8 @@ def expected_manifest(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer,
             "numpy": np.__version__,
             "jieba": version("jieba"),
         },
-        "text": {"lexical": "text (+ article label for laws)", "dense": "heading path (+ law title) + text"},
+        "text": {"lexical": "text (+ article label for laws)", "dense": "heading path (+ law title) + text",
+                 "english": "reference translation: English BM25 (stemmed words) and the first embedder's vectors"},
     }
 
 
@@ -137,8 +146,9 @@ class Index:
     manifest: dict[str, Any]
     clauses: list[IndexedClause]
     bm25: Any
-    vectors: dict[str, np.ndarray]  # embedder name → clause vectors
-    faiss: dict[str, Any]  # embedder name → FAISS index
+    vectors: dict[str, np.ndarray]  # leg name ("use", "e5", "en:use") → clause vectors (zero rows: no English)
+    faiss: dict[str, Any]  # leg name → FAISS index
+    bm25_en: Any = None  # BM25 over the reference English (None when no document has one)
 
     def __len__(self) -> int:
         return len(self.clauses)
@@ -180,6 +190,15 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
     bm25 = bm25s.BM25(method=config.bm25_method, k1=config.k1, b=config.b)
     bm25.index(token_lists, show_progress=False)
     t_bm25 = time.perf_counter()
+    translations = load_translations(corpus)
+    english = [(translations[c.doc_id].get(c.anchor) if c.doc_id in translations else None) for c in clauses]
+    english_text = [r.en if r else None for r in english]
+    stop_en = load_stopwords("stopwords_en.txt")
+    tokens_en = [english_words(t, stop_en) if t else [] for t in english_text]
+    bm25_en = None
+    if any(tokens_en):
+        bm25_en = bm25s.BM25(method=config.bm25_method, k1=config.k1, b=config.b)
+        bm25_en.index(tokens_en, show_progress=False)
     vectors: dict[str, np.ndarray] = {}
     dense: dict[str, Any] = {}
     faiss_types: dict[str, str] = {}
@@ -191,17 +210,27 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
         vectors[name] = embedder.encode_passages(texts)
         dense[name], faiss_types[name] = _vector_index(vectors[name], config.ann_threshold)
         embed_seconds[name] = round(time.perf_counter() - t0, 3)
+    if any(english_text):
+        name, embedder = next(iter(embedders.items()))  # the first (multilingual) model embeds the English
+        t0 = time.perf_counter()
+        rows = [i for i, t in enumerate(english_text) if t]
+        matrix = np.zeros((len(clauses), embedder.dim), dtype=np.float32)
+        matrix[rows] = embedder.encode_passages([english_text[i] for i in rows])
+        vectors[f"en:{name}"] = matrix
+        dense[f"en:{name}"], faiss_types[f"en:{name}"] = _vector_index(matrix, config.ann_threshold)
+        embed_seconds[f"en:{name}"] = round(time.perf_counter() - t0, 3)
     t_embed = time.perf_counter()
     indexed = [
         IndexedClause(c.anchor, c.doc_id, c.label_zh, c.label_en, c.heading_path, c.text, _chapter(c.anchor),
-                      frozenset(tokens))
-        for c, tokens in zip(clauses, token_lists)
+                      frozenset(tokens), en, frozenset(en_tokens))
+        for c, tokens, en, en_tokens in zip(clauses, token_lists, english_text, tokens_en)
     ]
     info = {name: e.describe() for name, e in embedders.items()}
     manifest = expected_manifest(corpus, config, tokenizer, info, glossary_path)
     manifest.update(
         clause_count=len(indexed),
         faiss_types=faiss_types,
+        dense_legs=list(vectors),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         build_seconds={
             "tokenise": round(t_tokens - started, 3),
@@ -220,7 +249,9 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
         for clause in indexed:
             out.write(clause.to_json() + "\n")
     bm25.save(str(tmp / "bm25"), show_progress=False)
-    for name in embedders:
+    if bm25_en is not None:
+        bm25_en.save(str(tmp / "bm25-en"), show_progress=False)
+    for name in vectors:
         np.save(tmp / f"vectors-{leg_file(name)}.npy", vectors[name], allow_pickle=False)
         faiss.write_index(dense[name], str(tmp / f"dense-{leg_file(name)}.faiss"))
     _write_json(tmp / "manifest.json", manifest)  # written last: a folder without it is incomplete
@@ -230,7 +261,7 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
     tmp.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     report("done 完成", 1.0)
-    return Index(target, manifest, indexed, bm25, vectors, dense)
+    return Index(target, manifest, indexed, bm25, vectors, dense, bm25_en)
 
 
 def _diff(expected: dict[str, Any], found: dict[str, Any], prefix: str = "") -> list[str]:
@@ -266,9 +297,12 @@ def load_index(path: Path, expected: dict[str, Any]) -> Index:
         with open(path / "clauses.jsonl", encoding="utf-8") as lines:
             clauses = [IndexedClause.from_json(line) for line in lines]
         bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=False, load_corpus=False)
-        names = list(manifest["embedders"])
+        names = list(manifest["dense_legs"])
         vectors = {n: np.load(path / f"vectors-{leg_file(n)}.npy", allow_pickle=False) for n in names}
         dense = {n: faiss.read_index(str(path / f"dense-{leg_file(n)}.faiss")) for n in names}
+        bm25_en = None
+        if (path / "bm25-en").exists():
+            bm25_en = bm25s.BM25.load(str(path / "bm25-en"), mmap=False, load_corpus=False)
     except Exception as err:  # any unreadable file means the same thing to the user
         raise CorruptIndexError(f"the index at {path} is damaged ({type(err).__name__}: {err}): rebuild it") from None
     count = manifest.get("clause_count")
@@ -279,4 +313,4 @@ def load_index(path: Path, expected: dict[str, Any]) -> Index:
             f"the index at {path} is inconsistent: manifest says {count} clauses, its files hold {sorted(sizes)}: "
             "rebuild it"
         )
-    return Index(path, manifest, clauses, bm25, vectors, dense)
+    return Index(path, manifest, clauses, bm25, vectors, dense, bm25_en)

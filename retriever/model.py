@@ -137,6 +137,7 @@ class DocumentMeta:
     title_en: str = ""
     issuer_en: str = ""
     notes: str = ""
+    translation_en: str = ""  # a reference English translation beside the source (JSONL keyed by anchor)
     sha256: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,6 +155,7 @@ class Document:
     back_matter: tuple[MatterItem, ...] = ()
     repairs: tuple[Repair, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    source_path: str = ""  # where the source file was read from (empty for documents parsed from bytes)
 
     @property
     def doc_id(self) -> str:

@@ -20,7 +20,7 @@ from .fuse import reciprocal_rank_fusion
 from .glossary import Glossary
 from .index import Index, build_index, expected_manifest, load_index, user_terms
 from .normalize import Lang, Query, normalize_query
-from .tokenize import Tokenizer
+from .tokenize import Tokenizer, english_words, load_stopwords
 
 __all__ = ["Hit", "SearchResult", "Searcher"]
 
@@ -40,8 +40,10 @@ class Hit:
     text: str
     score: float
     explain: dict[str, Any]
+    text_en: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, english: bool = False) -> dict[str, Any]:
+        extra = {"text_en": self.text_en, "en_source": "reference" if self.text_en else None} if english else {}
         return {
             "rank": self.rank,
             "anchor": self.anchor,
@@ -52,7 +54,7 @@ class Hit:
             "text": self.text,
             "score": round(self.score, 6),
             "explain": self.explain,
-        }
+        } | extra
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class SearchResult:
     hits: list[Hit]
     terms: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    english: bool = False  # include text_en / en_source in to_dict (the CLI's --en)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,7 +76,7 @@ class SearchResult:
             "normalized": self.query.text,
             "terms": self.terms,
             "notices": self.notices,
-            "hits": [h.to_dict() for h in self.hits],
+            "hits": [h.to_dict(english=self.english) for h in self.hits],
         }
 
 
@@ -89,11 +92,12 @@ class Searcher:
         self.glossary = glossary
         self.config = config or SearchConfig()
         self._vocab = index.bm25.vocab_dict
+        self._vocab_en = index.bm25_en.vocab_dict if index.bm25_en is not None else {}
+        self._stop_en = load_stopwords("stopwords_en.txt")
+        self._has_en = np.array([c.text_en is not None for c in index.clauses])
         import faiss
 
         faiss.omp_set_num_threads(1)  # one query thread: with 2 cores, more threads only add scheduler waits
-        share = 1.0 / max(len(embedders), 1)
-        self.weights = {"bm25": 1.0, **{f"dense:{name}": share for name in embedders}, **self.config.weights}
         self._docs = np.array([c.doc for c in index.clauses])
         self._chapters = np.array([-1 if c.chapter is None else c.chapter for c in index.clauses])
 
@@ -160,10 +164,10 @@ class Searcher:
                 raise QueryError(f"no clauses in chapter {chapter}{' of ' + doc if doc else ''} 该章节没有条款")
         return mask
 
-    def _bm25_run(self, tokens: list[str], mask: np.ndarray | None) -> tuple[list[int], np.ndarray]:
-        if not tokens:
+    def _bm25_run(self, engine, tokens: list[str], mask: np.ndarray | None) -> tuple[list[int], np.ndarray]:
+        if not tokens or engine is None:
             return [], np.zeros(len(self.index), dtype=np.float32)
-        scores = self.index.bm25.get_scores(tokens)
+        scores = engine.get_scores(tokens)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         depth = min(self.config.depth, len(scores))
@@ -171,18 +175,33 @@ class Searcher:
         top = top[np.lexsort((top, -scores[top]))]  # by score, ties by position: stable
         return [int(i) for i in top if scores[i] > 0], scores
 
-    def _dense_run(self, name: str, text: str, mask: np.ndarray | None) -> tuple[list[int], dict[int, float]]:
-        vector = self.embedders[name].encode_queries([text])[0]
+    def _dense_run(self, leg: str, vector: np.ndarray, mask: np.ndarray | None) -> tuple[list[int], dict[int, float]]:
         depth = min(self.config.depth, len(self.index))
+        if leg.startswith("en:"):  # only clauses that have an English rendering
+            mask = self._has_en if mask is None else mask & self._has_en
         if mask is None:
-            sims, ids = self.index.faiss[name].search(vector[None, :], depth)
+            sims, ids = self.index.faiss[leg].search(vector[None, :], depth)
             pairs = [(int(i), float(s)) for i, s in zip(ids[0], sims[0]) if i >= 0]
         else:
             candidates = np.flatnonzero(mask)
-            sims = self.index.vectors[name][candidates] @ vector
+            sims = self.index.vectors[leg][candidates] @ vector
             order = np.argsort(-sims, kind="stable")[:depth]
             pairs = [(int(candidates[i]), float(sims[i])) for i in order]
         return [i for i, _ in pairs], dict(pairs)
+
+    def english_terms(self, query: Query) -> list[str]:
+        """Stemmed English words of the query that the English lexical leg knows."""
+        if self.index.bm25_en is None or query.lang not in (Lang.EN, Lang.MIXED):
+            return []
+        return [w for w in english_words(query.text, self._stop_en) if w in self._vocab_en]
+
+    def _weights(self, runs: dict[str, list[int]]) -> dict[str, float]:
+        """Explicit weights if configured; else lexical and semantic evidence weigh 1.0 each, shared by their legs."""
+        if self.config.weights:
+            return {name: self.config.weights.get(name, 1.0) for name in runs}
+        lexical = [n for n, ids in runs.items() if n.startswith("bm25") and ids] or [n for n in runs if n.startswith("bm25")]
+        dense = [n for n in runs if n.startswith("dense:")]
+        return {n: (1.0 / len(lexical) if n in lexical else 1.0 / len(dense) if n in dense else 0.0) for n in runs}
 
     def search(self, query: str, k: int = 10, doc: str | None = None, chapter: int | None = None,
                mode: str = "hybrid") -> SearchResult:
@@ -194,40 +213,44 @@ class Searcher:
         notices = list(q.notices)
         mask = self._mask(doc, chapter)
         runs: dict[str, list[int]] = {}
+        scores: dict[str, np.ndarray] = {}
         tokens, matches = self.lexical_terms(q)
-        bm25_scores = None
+        tokens_en = self.english_terms(q)
         if mode in ("hybrid", "bm25"):
-            runs["bm25"], bm25_scores = self._bm25_run(tokens, mask)
-            if not tokens:
+            runs["bm25"], scores["bm25"] = self._bm25_run(self.index.bm25, tokens, mask)
+            if tokens_en:
+                runs["bm25_en"], scores["bm25_en"] = self._bm25_run(self.index.bm25_en, tokens_en, mask)
+            if not tokens and not tokens_en:
                 notices.append("no searchable words for the keyword leg (only stopwords or unknown words) "
                                "关键词检索没有可用词语")
         sims: dict[str, dict[int, float]] = {}
         if mode in ("hybrid", "dense"):
-            for name in self.embedders:
-                runs[f"dense:{name}"], sims[name] = self._dense_run(name, q.text, mask)
-        fused = reciprocal_rank_fusion(runs, k=self.config.rrf_k, weights=self.weights)
+            vectors = {name: e.encode_queries([q.text])[0] for name, e in self.embedders.items()}
+            for leg in self.index.faiss:
+                if leg.startswith("en:") and q.lang not in (Lang.EN, Lang.MIXED):
+                    continue
+                runs[f"dense:{leg}"], sims[leg] = self._dense_run(leg, vectors[leg.removeprefix("en:")], mask)
+        weights = self._weights(runs)
+        fused = reciprocal_rank_fusion(runs, k=self.config.rrf_k, weights=weights)
         ranks = {name: {doc_id: r for r, doc_id in enumerate(ids, 1)} for name, ids in runs.items()}
-        query_terms = set(tokens)
         hits = []
         for rank, (i, score) in enumerate(fused[:k], 1):
             clause = self.index.clauses[i]
             explain: dict[str, Any] = {
                 "fused": {"score": round(score, 6), "rrf_k": self.config.rrf_k,
-                          "weights": {name: round(self.weights[name], 3) for name in runs}},
+                          "weights": {name: round(w, 3) for name, w in weights.items()}},
             }
-            if "bm25" in runs:
-                explain["bm25"] = {
-                    "rank": ranks["bm25"].get(i),
-                    "score": round(float(bm25_scores[i]), 4) if bm25_scores is not None else 0.0,
-                    "matched_terms": sorted(query_terms & clause.tokens),
-                }
+            for leg, terms, index_terms in (("bm25", tokens, clause.tokens), ("bm25_en", tokens_en, clause.tokens_en)):
+                if leg in runs:
+                    explain[leg] = {"rank": ranks[leg].get(i), "score": round(float(scores[leg][i]), 4),
+                                    "matched_terms": sorted(set(terms) & index_terms)}
             if sims:
                 explain["dense"] = {
-                    name: {"rank": ranks[f"dense:{name}"].get(i), "similarity": round(leg.get(i, 0.0), 4)}
-                    for name, leg in sims.items()
+                    leg: {"rank": ranks[f"dense:{leg}"].get(i), "similarity": round(found.get(i, 0.0), 4)}
+                    for leg, found in sims.items()
                 }
             if matches:
                 explain["glossary"] = matches
             hits.append(Hit(rank, clause.anchor, clause.doc, clause.label_zh, clause.label_en, clause.heading_path,
-                            clause.text, score, explain))
-        return SearchResult(q, mode, hits, sorted(query_terms), notices)
+                            clause.text, score, explain, clause.text_en))
+        return SearchResult(q, mode, hits, sorted(set(tokens) | set(tokens_en)), notices)

@@ -19,7 +19,7 @@ from .model import Mark, MarkKind
 from .tokenize import english_words, load_stopwords
 
 __all__ = ["Rendering", "TranslatableItem", "ReferenceTranslation", "translatable_items", "check_rendering",
-           "ILLEGIBLE", "INFERRED_OPEN", "INFERRED_CLOSE"]
+           "load_translations", "translation_path", "ILLEGIBLE", "INFERRED_OPEN", "INFERRED_CLOSE"]
 
 ILLEGIBLE = "[illegible]"
 INFERRED_OPEN, INFERRED_CLOSE = "⟨", "⟩"
@@ -120,3 +120,20 @@ class ReferenceTranslation:
 
     def get(self, anchor: str) -> Rendering | None:
         return self.renderings.get(anchor)
+
+
+def translation_path(doc) -> Path | None:
+    """Where a document's reference translation lives, if its metadata names one (beside the source)."""
+    if not doc.meta.translation_en or not doc.source_path:
+        return None
+    return Path(doc.source_path).parent / doc.meta.translation_en
+
+
+def load_translations(corpus: Corpus) -> dict[str, ReferenceTranslation]:
+    """The reference translations that documents' metadata name (``translation_en``), by document id."""
+    found: dict[str, ReferenceTranslation] = {}
+    for doc in corpus.documents.values():
+        path = translation_path(doc)
+        if path is not None:
+            found[doc.doc_id] = ReferenceTranslation.load(path, doc.doc_id)
+    return found
