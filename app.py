@@ -13,7 +13,10 @@ from collections.abc import Sequence
 import streamlit as st
 
 from retriever import Clause, Corpus, Document, Heading, Mark, MarkKind, RetrieverError, UnknownAnchorError
+from retriever.gloss import Glosser
+from retriever.glossary import Glossary
 from retriever.search import Searcher
+from retriever.translation import ILLEGIBLE, load_translations
 
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
@@ -31,6 +34,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "hits": "命中条款数", "this_doc": "只检索当前文档", "no_hits": "没有找到相关条款。",
         "why": "匹配原因", "search_failed": "检索失败：", "loading": "正在加载模型和索引（首次使用需建立索引，约半分钟）…",
         "matched": "关键词", "dense": "语义相似度", "fused": "融合得分", "rank": "排名",
+        "show_en": "并排显示英文", "en_reference": "英文：参考译文（人工审校）", "en_machine": "英文：机器翻译（非参考译文）",
+        "en_terms": "英文：仅词语释义（此文档无参考译文；悬停查看释义）",
     },
     "en": {
         "app_title": "Clause reader", "document": "Document", "chapter": "Chapter", "preface": "Preface",
@@ -48,6 +53,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "why": "Why this matched", "search_failed": "Search failed: ",
         "loading": "Loading models and index (the first start builds the index, about half a minute)…",
         "matched": "terms", "dense": "similarity", "fused": "fused score", "rank": "rank",
+        "show_en": "Show English side by side", "en_reference": "English: reference translation (reviewed)",
+        "en_machine": "English: machine translation (not the reference)",
+        "en_terms": "English: term glosses only (no reference translation for this document; hover for glosses)",
     },
 }
 LANGS = {"zh": "中文", "en": "English"}
@@ -231,16 +239,50 @@ def matter_panel(doc: Document, lang: str) -> None:
             st.markdown("".join(lines), unsafe_allow_html=True)
 
 
-def clause_block(clause: Clause, highlight: bool = False) -> None:
-    """A clause: anchor, labels and lead phrase, then its text with marks."""
+@st.cache_resource(show_spinner=False)
+def load_glosser() -> Glosser:
+    """Glossary, reference translations and CC-CEDICT, once per process."""
+    corpus = load_corpus()
+    return Glosser(Glossary.load(), load_translations(corpus))
+
+
+def english_html(text: str) -> str:
+    """Escaped English with [illegible] and ⟨inferred⟩ spans styled like the Chinese marks."""
+    out = esc(text).replace(esc(ILLEGIBLE), f'<span style="{MARK_STYLE[MarkKind.LOST]}">[illegible]</span>')
+    return re.sub(r"⟨(.*?)⟩", lambda m: f'<span style="{MARK_STYLE[MarkKind.INFERRED]}">⟨{m.group(1)}⟩</span>', out)
+
+
+def english_block(clause: Clause, lang: str) -> None:
+    """The clause's English, labelled by source: the reference translation, or term glosses (hover for the gloss)."""
+    gloss = load_glosser().gloss(clause.anchor, clause.text, clause.doc_id)
+    st.caption(t(lang, f"en_{gloss.en_source}"))
+    if gloss.en:
+        st.markdown(f"<div>{english_html(gloss.en)}</div>", unsafe_allow_html=True)
+        return
+    words = [f'<span title="{esc(g.en)} ({g.source})" style="border-bottom:1px dotted #888">{esc(g.zh)}</span>'
+             if g.en else esc(g.zh) for g in gloss.terms]
+    st.markdown("".join(words), unsafe_allow_html=True)
+    listed = "; ".join(f"{esc(g.zh)} {esc(g.en)}" for g in gloss.terms if g.en)
+    st.caption(listed)
+
+
+def clause_block(clause: Clause, highlight: bool = False, english: str | None = None) -> None:
+    """A clause: anchor, labels and lead phrase, then its text with marks (and its English beside it)."""
     lead = f" · **{esc(clause.lead)}**" if clause.lead else ""
     st.markdown(f"`{clause.anchor}` · {esc(clause.label_zh)} · {esc(clause.label_en)}{lead}")
     style = f' style="{HIGHLIGHT}"' if highlight else ""
-    st.markdown(f"<div{style}>{marked(clause.text, clause.marks)}</div>", unsafe_allow_html=True)
+    if english is None:
+        st.markdown(f"<div{style}>{marked(clause.text, clause.marks)}</div>", unsafe_allow_html=True)
+        return
+    left, right = st.columns(2)
+    left.markdown(f"<div{style}>{marked(clause.text, clause.marks)}</div>", unsafe_allow_html=True)
+    with right:
+        english_block(clause, english)
 
 
 def chapter_panel(doc: Document, key: str, lang: str, linked: Clause | None) -> None:
     """The chapter heading, then its clauses grouped under their section headings, then the notes."""
+    st.toggle(t(lang, "show_en"), key="show_en")
     options = chapter_options(doc)
     head = next((h for h in doc.headings if h.anchor == key), None)
     if head is not None:
@@ -258,7 +300,8 @@ def chapter_panel(doc: Document, key: str, lang: str, linked: Clause | None) -> 
         if section is not None and section not in shown:
             st.markdown(f"#### {marked(section.text, section.marks)}", unsafe_allow_html=True)
             shown.append(section)
-        clause_block(clause, highlight=linked is not None and clause.anchor == linked.anchor)
+        clause_block(clause, highlight=linked is not None and clause.anchor == linked.anchor,
+                     english=lang if st.session_state.get("show_en") else None)
         shown.append(clause)
     notes_panel(shown, lang)
 

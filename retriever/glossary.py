@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import CorpusError
@@ -77,6 +78,44 @@ class Glossary:
                 raise CorpusError(f"{path}:{number}: needs zh, en and a kind in {KINDS}")
             terms.append(term)
         return cls(terms)
+
+    @cached_property
+    def _segmenter(self):
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        for term in self.terms:
+            if not tokenizer.FREQ.get(term.zh):  # new words only, at the lowest frequency: they join the
+                tokenizer.add_word(term.zh, freq=1)  # dictionary without overriding its segmentation (优化|工, not 优|化工)
+        return tokenizer
+
+    def occurrences(self, zh: str) -> list[Term]:
+        """Terms that occur in ``zh`` as words: the span must start and end at word boundaries (jieba, with the
+        glossary as dictionary), so 化工 (chemical industry) does not occur in 气化工艺 (gasification process);
+        a span next to a lost character (〓) does not count, since the word may run on into what was lost."""
+        candidates = [t for t in self.terms if t.zh in zh]
+        if not candidates:
+            return []
+        bounds = {0}
+        position = 0
+        for word in self._segmenter.cut(zh, HMM=False):
+            position += len(word)
+            bounds.add(position)
+        found = []
+        for term in candidates:
+            start = zh.find(term.zh)
+            while start >= 0:
+                end = start + len(term.zh)
+                touches_loss = zh[end : end + 1] == "〓" or zh[max(start - 1, 0) : start] == "〓"
+                if start in bounds and end in bounds and not touches_loss:
+                    found.append(term)
+                    break
+                start = zh.find(term.zh, start + 1)
+        return found
 
     def match_english(self, text: str) -> list[tuple[Term, str]]:
         """Glossary terms whose English (or an alias) occurs in ``text``: (term, matched words).

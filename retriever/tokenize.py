@@ -20,7 +20,7 @@ DOC_NUMBER = re.compile(r"(?P<issuer>[\u4e00-\u9fff]{0,3})[〔［\[(（](?P<year
 _ISSUER_BOUNDARY = re.compile(r"^.*[据照于按和与及的是在对见]")
 
 _SKIP = re.compile(r"^[\W_〓]+$")
-_ENGLISH_WORD = re.compile(r"[a-z0-9][a-z0-9&'\-]*")
+_ENGLISH_WORD = re.compile(r"[a-z0-9][a-z0-9&']*")  # hyphens split: "innovation-driven" → innovation, driven
 
 
 def load_stopwords(name: str) -> frozenset[str]:
@@ -40,7 +40,10 @@ def english_words(text: str, stopwords: frozenset[str] = frozenset()) -> list[st
 
 
 def stem(word: str) -> str:
-    """A deliberately light English stemmer: plural endings only, so glossary phrases still match exactly."""
+    """A deliberately light English stemmer: possessive and plural endings only, so glossary phrases still match."""
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    word = word.rstrip("'’")
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):

@@ -62,8 +62,8 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
 
 
 def glossary_terms_in(zh: str, glossary: Glossary) -> list[Term]:
-    """Glossary terms that occur in a Chinese text (outside lost spans, which 〓 already excludes)."""
-    return [t for t in glossary.terms if t.zh in zh]
+    """Glossary terms that occur as words in a Chinese text (lost spans, 〓, never match)."""
+    return glossary.occurrences(zh)
 
 
 def check_rendering(item: TranslatableItem, en: str, glossary: Glossary) -> list[str]:
@@ -136,4 +136,17 @@ def load_translations(corpus: Corpus) -> dict[str, ReferenceTranslation]:
         path = translation_path(doc)
         if path is not None:
             found[doc.doc_id] = ReferenceTranslation.load(path, doc.doc_id)
+    return found
+
+
+def first_uses(corpus: Corpus, glossary: Glossary, doc_id: str) -> dict[str, str]:
+    """For each glossary term, the anchor where the document first uses it (as a word; else as a substring)."""
+    items = translatable_items(corpus, doc_id)
+    found: dict[str, str] = {}
+    for item in items:
+        for term in glossary.occurrences(item.zh):
+            found.setdefault(term.zh, item.anchor)
+    for term in glossary.terms:
+        if term.zh not in found:
+            found[term.zh] = next((i.anchor for i in items if term.zh in i.zh), "")
     return found

@@ -156,3 +156,13 @@ def test_search_mode_with_an_empty_or_huge_question(index_dir, monkeypatch):
     at.text_input(key="q").input("创新" * 999).run()
     assert not at.exception
     assert any("cut" in i.value or "过长" in i.value for i in at.info)
+
+
+def test_english_column_shows_reference_or_term_glosses():
+    at = run()
+    at.toggle(key="show_en").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("reference translation" in c.value or "参考译文" in c.value for c in at.caption)
+    at.sidebar.selectbox(key="doc").set_value("kjjbf-2021").run()
+    assert not at.exception
+    assert any("term glosses" in c.value or "词语释义" in c.value for c in at.caption)

@@ -52,3 +52,14 @@ def test_stale_index_is_reported_with_the_fix(index_dir, tmp_path):
     result = run("search", "人才", "--index", str(folder))
     assert result.returncode == 1
     assert "stale" in result.stderr and "index build" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_search_en_adds_the_english_of_each_hit(index_dir):
+    result = run("search", "How will Hubei develop optical fibre and lasers?", "-k", "3", "--en", "--json",
+                 "--doc", "hb-sti-14fyp", "--index", str(index_dir))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["lang"] == "en"
+    for hit in data["hits"]:
+        assert hit["en_source"] == "reference" and hit["text_en"]
+    assert "bm25_en" in data["hits"][0]["explain"] or "en:use" in data["hits"][0]["explain"]["dense"]

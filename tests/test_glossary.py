@@ -28,3 +28,19 @@ def test_english_phrases_reach_chinese_terms():
     plural = {t.zh for t, _ in glossary.match_english("national laboratories")}
     assert "国家实验室" in plural
     assert glossary.unmatched_english("zebra national laboratory") == ["zebra"]
+
+
+def test_each_term_records_its_first_use_in_the_plan(corpus):
+    from retriever.translation import first_uses
+
+    glossary = Glossary.load()
+    expected = first_uses(corpus, glossary, "hb-sti-14fyp")
+    for term in glossary.terms:
+        assert term.first_use == (expected[term.zh],), term.zh
+        assert corpus.lookup(term.first_use[0])  # a real anchor
+
+
+def test_terms_occur_as_words_not_as_pieces_of_other_words():
+    glossary = Glossary.load()
+    assert "化工" not in {t.zh for t in glossary.occurrences("推广煤气化工艺")}
+    assert "化工" in {t.zh for t in glossary.occurrences("发展化工产业")}
