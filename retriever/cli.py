@@ -200,6 +200,10 @@ def _cmd_eval(corpus: Corpus, args: argparse.Namespace) -> None:
     print(table)
     if args.json:
         _print_json(outcome)
+    answers = _answer_metrics(searcher, questions, corpus, args.citations)
+    print(answers)
+    if not args.no_report and not args.all_docs:
+        write_report_section(f"answers-{args.questions.stem}", answers)
     if not args.no_report:
         scope = "the whole corpus" if args.all_docs else "each question's document"
         body = (f"## Retrieval ({args.questions.name}, {outcome['answerable']} answerable of "
@@ -242,6 +246,118 @@ def _cmd_gloss(corpus: Corpus, args: argparse.Namespace) -> None:
             print(f"  {term.zh}  {term.en}  ({term.source})")
 
 
+def _batch(args: argparse.Namespace, one) -> None:
+    """Run ``one(text)`` for the argument or, with --jsonl, for each stdin line (errors become JSON objects)."""
+    if args.jsonl:
+        for line in sys.stdin.read().splitlines():
+            try:
+                print(json.dumps(one(line), ensure_ascii=False), flush=True)
+            except (QueryError, UnknownAnchorError, UnknownDocumentError) as err:
+                print(json.dumps({"input": line, "error": str(err)}, ensure_ascii=False), flush=True)
+        return
+    if args.text is None:
+        raise QueryError("give the text, or --jsonl to read lines from standard input 请输入内容")
+    data = one(args.text)
+    if args.json:
+        _print_json(data)
+    else:
+        args.show(data)
+
+
+def _show_answer(data: dict) -> None:
+    print(f"{data['question']}   [{data['lang']}]")
+    if not data["answered"]:
+        print(f"\n{data['message']}  (evidence {data['evidence']:.2f} < {data['threshold']:.2f})")
+        print("nearest clauses 最接近的条款:")
+        for hit in data["nearest"]:
+            print(f"  {hit['anchor']}  {hit['label_zh']} · {hit['label_en']}  {hit['text'][:60]}…")
+        return
+    for sentence in data["sentences"]:
+        print(f"\n「{sentence['text']}」\n    — {sentence['label_zh']} · {sentence['label_en']}  [{sentence['anchor']}]")
+        if sentence.get("text_en"):
+            print(f"    EN ({sentence['en_scope']}): {sentence['text_en']}")
+        if sentence.get("text_hant"):
+            print(f"    繁: {sentence['text_hant']}")
+
+
+def _cmd_ask(corpus: Corpus, args: argparse.Namespace) -> None:
+    from .answer import Answerer
+
+    answerer = Answerer(_open_searcher(args))
+    args.show = _show_answer
+    _batch(args, lambda q: answerer.ask(q, doc=args.doc).to_dict())
+
+
+def _show_check(data: dict) -> None:
+    print(f"verdict 结论: {data['verdict']}   ({data['input_kind']})")
+    if data["anchor"]:
+        print(f"anchor 锚点: {data['anchor']}")
+        print(f"matched 匹配原文: {data['matched_text']}")
+    for d in data["diff"]:
+        print(f"  difference 差异 at {d['at']}: quote 引文 「{d['quote'] or '∅'}」 ≠ source 原文 「{d['source'] or '∅'}」")
+    for note in data["notes"]:
+        print(f"  note 说明: {note}")
+    if data["citation_zh"]:
+        print(f"\n{data['citation_zh']}\n{data['citation_en']}")
+
+
+def _cmd_check(corpus: Corpus, args: argparse.Namespace) -> None:
+    from .check import CitationChecker
+
+    checker = CitationChecker(corpus)
+    args.show = _show_check
+    _batch(args, lambda text: checker.check(text, doc=args.doc).to_dict())
+
+
+def _answer_metrics(searcher, questions, corpus: Corpus, citations_path: Path) -> str:
+    """Answers (answered with a gold clause, refusals, citation precision) and citation checks, as Markdown."""
+    import statistics
+    import time
+
+    from .answer import Answerer
+    from .check import CitationChecker
+
+    answerer = Answerer(searcher)
+    groups: dict[str, list[bool]] = {}
+    cited: dict[str, list[bool]] = {}
+    verbatim: list[bool] = []
+    times: list[float] = []
+    for q in questions:
+        start = time.perf_counter()
+        answer = answerer.ask(q.question, doc=q.doc or "hb-sti-14fyp")
+        times.append((time.perf_counter() - start) * 1000)
+        group = "zh" if q.lang in ("zh-Hans", "zh-Hant") else "en"
+        for s in answer.sentences:
+            clause = corpus.clause(s.anchor)
+            verbatim.append(clause.text[s.start : s.end] == s.text)
+            cited.setdefault(group, []).append(s.anchor in q.gold)
+        if q.answerable:
+            ok = answer.answered and any(s.anchor in q.gold for s in answer.sentences)
+            groups.setdefault(f"answerable-{group}", []).append(ok)
+        else:
+            groups.setdefault("unanswerable", []).append(not answer.answered)
+    checker = CitationChecker(corpus)
+    cases = [json.loads(line) for line in citations_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    correct = []
+    for case in cases:
+        result = checker.check(case["input"])
+        correct.append(result.verdict == case["verdict"] and (case["anchor"] is None or result.anchor == case["anchor"]))
+    share = lambda xs: f"{sum(xs) / len(xs):.3f} ({sum(xs)}/{len(xs)})" if xs else "-"  # noqa: E731
+    lines = [
+        "## Answers and citation checks (`python -m retriever eval`)", "",
+        "| measure | value |", "|---|---|",
+        f"| answerable Chinese questions answered with a gold clause cited | {share(groups.get('answerable-zh', []))} |",
+        f"| answerable English/mixed questions answered with a gold clause cited | {share(groups.get('answerable-en', []))} |",
+        f"| unanswerable questions refused | {share(groups.get('unanswerable', []))} |",
+        f"| answer citation precision (cited clause is a gold clause), Chinese | {share(cited.get('zh', []))} |",
+        f"| answer citation precision, English/mixed | {share(cited.get('en', []))} |",
+        f"| quoted sentences that are verbatim clause text | {share(verbatim)} |",
+        f"| citation-check verdicts correct ({citations_path.name}) | {share(correct)} |",
+        f"| `ask` latency, warm, p50 / p95 | {statistics.median(times):.0f} ms / {sorted(times)[int(0.95 * len(times))]:.0f} ms |",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def _cmd_bench(corpus: Corpus, args: argparse.Namespace) -> None:
     from .bench import run_bench
 
@@ -280,6 +396,21 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--index", type=Path, help="index folder (default: ./index/hybrid)")
     search.set_defaults(func=_cmd_search)
 
+    ask = sub.add_parser("ask", help="answer with the plan's own sentences and their anchors, or say it does not")
+    ask.add_argument("text", nargs="?", metavar="QUESTION")
+    ask.add_argument("--doc", default="hb-sti-14fyp", help="document to answer from (default: the plan)")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--jsonl", action="store_true", help="questions from stdin, one JSON answer per line")
+    ask.add_argument("--index", type=Path)
+    ask.set_defaults(func=_cmd_ask)
+
+    check = sub.add_parser("check", help="check a quote, an anchor or a reference (第五章第一节第二段, Ch. 5 §1 ¶2)")
+    check.add_argument("text", nargs="?", metavar="QUOTE_OR_REFERENCE")
+    check.add_argument("--doc", default=None, help="only this document for quotes; default document for references")
+    check.add_argument("--json", action="store_true")
+    check.add_argument("--jsonl", action="store_true", help="one input per stdin line, one JSON verdict per line")
+    check.set_defaults(func=_cmd_check)
+
     gloss = sub.add_parser("gloss", help="the English of a clause: reference translation or term glosses")
     gloss.add_argument("anchor")
     gloss.add_argument("--json", action="store_true")
@@ -298,6 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation = sub.add_parser("eval", help="retrieval metrics per language and mode; writes eval/report.md")
     evaluation.add_argument("--questions", type=Path, default=Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl")
     evaluation.add_argument("--all-docs", action="store_true", help="search the whole corpus, not the question's document")
+    evaluation.add_argument("--citations", type=Path,
+                            default=Path(__file__).resolve().parent.parent / "eval" / "citations.jsonl")
     evaluation.add_argument("--no-report", action="store_true", help="do not write eval/report.md")
     evaluation.add_argument("--json", action="store_true", help="also print metrics and misses as JSON")
     evaluation.add_argument("--index", type=Path)

@@ -127,6 +127,7 @@ class DocumentMeta:
     title: str
     issuer: str = ""
     doc_number: str = ""
+    doc_number_en: str = ""
     issue_date: str = ""
     publish_date: str = ""
     effective_date: str = ""

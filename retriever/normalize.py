@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from .errors import QueryError
 
-__all__ = ["Lang", "Query", "normalize_query", "MAX_QUERY_CHARS", "to_simplified"]
+__all__ = ["Lang", "Query", "normalize_query", "MAX_QUERY_CHARS", "to_simplified", "to_characters_simplified", "to_traditional",
+           "is_traditional"]
 
 MAX_QUERY_CHARS = 300
 """Longer queries are truncated (with a notice): a question is never this long, a pasted chapter is."""
@@ -40,13 +41,14 @@ class Query:
     text: str
     lang: Lang
     notices: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()  # other Simplified readings (character-only conversion) for the lexical leg
 
     @property
     def english_words(self) -> list[str]:
         return [w for w in _LATIN_WORD.findall(self.text) if not _ACRONYM.match(w)]
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def _converter(config: str):
     import opencc
 
@@ -58,7 +60,18 @@ def to_simplified(text: str) -> str:
     return _converter("tw2sp").convert(text)
 
 
-def _is_traditional(text: str) -> bool:
+def to_characters_simplified(text: str) -> str:
+    """Traditional to Simplified character by character (OpenCC ``t2s``), without changing vocabulary."""
+    return _converter("t2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    """Simplified to Traditional characters, character by character (OpenCC ``s2t``): a script conversion only."""
+    return _converter("s2t").convert(text)
+
+
+def is_traditional(text: str) -> bool:
+    """Whether the text has characters that OpenCC would change from Traditional to Simplified."""
     return _converter("t2s").convert(text) != text
 
 
@@ -83,7 +96,7 @@ def detect_lang(text: str) -> Lang:
         return Lang.EN
     if words:
         return Lang.MIXED
-    return Lang.ZH_HANT if _is_traditional(text) else Lang.ZH_HANS
+    return Lang.ZH_HANT if is_traditional(text) else Lang.ZH_HANS
 
 
 def normalize_query(original: str, max_chars: int = MAX_QUERY_CHARS) -> Query:
@@ -103,6 +116,9 @@ def normalize_query(original: str, max_chars: int = MAX_QUERY_CHARS) -> Query:
         )
         text = text[:max_chars]
     lang = detect_lang(text)
-    if lang in (Lang.ZH_HANT, Lang.MIXED) and _is_traditional(text):
-        text = to_simplified(text)
-    return Query(original=original, text=text, lang=lang, notices=tuple(notices))
+    variants: tuple[str, ...] = ()
+    if lang in (Lang.ZH_HANT, Lang.MIXED) and is_traditional(text):
+        characters = to_characters_simplified(text)
+        text = to_simplified(text)  # with regional vocabulary: 雷射 → 激光, 軟體 → 软件
+        variants = (characters,) if characters != text else ()  # … which can also rewrite 核心 → 内核
+    return Query(original=original, text=text, lang=lang, notices=tuple(notices), variants=variants)

@@ -146,6 +146,8 @@ class Searcher:
             tokens.extend(t for t in _LATIN_TOKEN.findall(query.text.lower()) if t in self._vocab)
         else:
             tokens.extend(self.tokenizer.tokens(query.text))
+            for variant in query.variants:
+                tokens.extend(t for t in self.tokenizer.tokens(variant) if t not in tokens)
         return [t for t in tokens if t in self._vocab], matches
 
     def _mask(self, doc: str | None, chapter: int | None) -> np.ndarray | None:

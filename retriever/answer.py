@@ -1,0 +1,216 @@
+"""Extractive answers: the plan's own sentences, quoted verbatim with their anchors, or an honest refusal.
+
+From the top clauses of a hybrid search, each sentence is scored by
+- the query's terms it contains (idf-weighted share of the query's lexical terms, Chinese or glossary-mapped),
+- its similarity to the question (USE embedding of the sentence),
+- the numbers of the question it repeats (2025, 5G …),
+- the rank of its clause.
+The best few sentences are returned in document order. The evidence for answering at all is half the question's
+coverage (idf-weighted share of its terms found in one of the top three clauses: Chinese terms, glossary-mapped
+English words included; for English questions, their English words in the clause's reference English) and half the best sentence's similarity. Below a
+threshold calibrated on the evaluation set (see eval/report.md) the answer is a refusal listing the nearest clauses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import QueryError
+from .model import Clause
+from .normalize import Lang
+from .search import Hit, Searcher
+from .tokenize import english_words, load_stopwords
+
+__all__ = ["AnswerSentence", "Answer", "Answerer", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS"]
+
+REFUSAL_ZH = "规划中未找到相关规定"
+REFUSAL_EN = "The plan does not address this"
+DEFAULT_THRESHOLDS = {"zh": 0.42, "en": 0.38}
+"""Minimum evidence to answer, for Chinese and for English/mixed questions; calibrated on eval/questions.jsonl
+(the trade-off table is in the refusal section of eval/report.md)."""
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_EN_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z\"“⟨\[(])")
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One quoted sentence: verbatim text, where it is, and renderings for the reader."""
+
+    text: str
+    anchor: str
+    label_zh: str
+    label_en: str
+    start: int
+    end: int
+    score: float
+    text_en: str | None = None
+    en_scope: str | None = None  # "sentence" (aligned) | "clause" (the whole clause's English) | None
+    text_hant: str | None = None  # the Traditional form, for Traditional-Chinese questions (OpenCC conversion)
+    marks: tuple[dict[str, Any], ...] = ()  # damage inside the sentence, offsets relative to it
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"text": self.text, "anchor": self.anchor, "label_zh": self.label_zh, "label_en": self.label_en,
+                "text_en": self.text_en, "en_scope": self.en_scope, "start": self.start, "end": self.end,
+                "score": round(self.score, 4), "marks": list(self.marks)}
+        if self.text_hant is not None:
+            data["text_hant"] = self.text_hant
+        return data
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An extractive answer or a refusal, with the nearest clauses either way."""
+
+    question: str
+    lang: Lang
+    answered: bool
+    sentences: list[AnswerSentence]
+    nearest: list[Hit]
+    evidence: float
+    threshold: float
+    message: str = ""
+    notices: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "lang": self.lang.value,
+            "answered": self.answered,
+            "message": self.message,
+            "sentences": [s.to_dict() for s in self.sentences],
+            "nearest": [h.to_dict(english=True) for h in self.nearest],
+            "evidence": round(self.evidence, 4),
+            "threshold": self.threshold,
+            "notices": self.notices,
+        }
+
+
+def _english_sentences(text_en: str | None, count: int) -> list[str] | None:
+    """The English split into sentences, when it has as many as the Chinese (so they can be aligned)."""
+    if not text_en:
+        return None
+    parts = [p for p in _EN_SENTENCE.split(text_en.strip()) if p]
+    return parts if len(parts) == count else None
+
+
+class Answerer:
+    """Builds extractive answers from a :class:`Searcher`'s hits."""
+
+    def __init__(self, searcher: Searcher, thresholds: dict[str, float] | None = None, clauses: int = 5,
+                 max_sentences: int = 4) -> None:
+        self.searcher = searcher
+        self.thresholds = dict(DEFAULT_THRESHOLDS, **(thresholds or {}))
+        self.clauses = clauses
+        self.max_sentences = max_sentences
+        n = len(searcher.index.clauses)
+
+        def idf(counts: Counter) -> dict[str, float]:
+            return {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in counts.items()}
+
+        self._idf = idf(Counter(t for c in searcher.index.clauses for t in c.tokens))
+        self._idf_en = idf(Counter(t for c in searcher.index.clauses for t in c.tokens_en))
+        self._stop_en = load_stopwords("stopwords_en.txt")
+        self._position = {c.anchor: i for i, c in enumerate(searcher.index.clauses)}
+        self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._encoder = next(iter(searcher.embedders.values()))  # the first (multilingual) model
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
+        if missing:
+            for text, vector in zip(missing, self._encoder.encode_passages(missing)):
+                self._sentence_vectors[text] = vector
+        return np.vstack([self._sentence_vectors[t] for t in texts])
+
+    def _sentence_features(self, terms: list[str], numbers: set[str], hits: list[Hit], query_text: str):
+        rows = []
+        total = sum(self._idf.get(t, 0.0) for t in set(terms)) or 1.0
+        for hit in hits:
+            clause = self.searcher.corpus.clause(hit.anchor)
+            for index, sentence in enumerate(clause.sentences):
+                tokens = set(self.searcher.tokenizer.tokens(sentence.text))
+                lexical = sum(self._idf.get(t, 0.0) for t in set(terms) & tokens) / total
+                found = {x for x in _NUMBER.findall(sentence.text)}
+                number = len(numbers & found) / len(numbers) if numbers else 0.0
+                rows.append((hit, clause, index, sentence, lexical, number))
+        if not rows:
+            return []
+        query = self._encoder.encode_queries([query_text])[0]
+        sims = self._vectors([r[3].text for r in rows]) @ query
+        scored = []
+        for (hit, clause, index, sentence, lexical, number), sim in zip(rows, sims):
+            prior = 1.0 / hit.rank
+            score = 0.45 * lexical + 0.35 * float(max(sim, 0.0)) + 0.1 * prior + 0.1 * number
+            scored.append((score, hit, clause, index, sentence, lexical, float(sim)))
+        return scored
+
+    @staticmethod
+    def _coverage(found: frozenset[str], terms: set[str], idf: dict[str, float], unknown: float) -> float:
+        total = sum(idf.get(t, unknown) for t in terms)
+        return sum(idf.get(t, unknown) for t in terms & found) / total if total else 0.0
+
+    def evidence(self, query, terms: list[str], hits: list[Hit], scored) -> tuple[float, str]:
+        """Half coverage of the question by a top clause, half the best sentence similarity; and the scale used."""
+        if not scored:
+            return 0.0, "zh"
+        top = [self.searcher.index.clauses[self._position[h.anchor]] for h in hits[:3]]
+        english = set(english_words(query.text, self._stop_en)) if query.lang in (Lang.EN, Lang.MIXED) else set()
+        if english and any(c.text_en for c in top):
+            # English words never seen in the translations count as rare (idf 8): they are the question's topic
+            coverage = max(self._coverage(c.tokens_en, english, self._idf_en, 8.0) for c in top)
+            scale = "en"
+        else:
+            coverage = max(self._coverage(c.tokens, set(terms), self._idf, 0.0) for c in top)
+            scale = "zh"
+        return 0.5 * coverage + 0.5 * max(max(r[6] for r in scored), 0.0), scale
+
+    def ask(self, question: str, doc: str | None = None) -> Answer:
+        """Answer from the plan's own sentences, or refuse and list the nearest clauses."""
+        result = self.searcher.search(question, k=self.clauses, doc=doc)
+        q = result.query
+        if len(re.sub(r"\W", "", q.text)) < 2:
+            raise QueryError("the question is too short to answer: ask a whole question 问题过短，请完整提问")
+        terms, _ = self.searcher.lexical_terms(q)
+        numbers = set(_NUMBER.findall(q.text))
+        scored = self._sentence_features(terms, numbers, result.hits, q.text)
+        evidence, scale = self.evidence(q, terms, result.hits, scored)
+        threshold = self.thresholds[scale]
+        english = q.lang in (Lang.EN, Lang.MIXED)
+        if evidence < threshold or not scored:
+            message = f"{REFUSAL_EN}." if english else f"{REFUSAL_ZH}。"
+            return Answer(question, q.lang, False, [], result.hits, evidence, threshold, message, list(result.notices))
+        best = max(r[0] for r in scored)
+        chosen = sorted((r for r in scored if r[0] >= 0.75 * best), key=lambda r: -r[0])[: self.max_sentences]
+        lead_doc = chosen[0][2].doc_id  # document order within the best sentence's document, then by rank
+        chosen.sort(key=lambda r: (r[2].order if r[2].doc_id == lead_doc else 10**6 + r[1].rank, r[3]))
+        sentences = [self._quote(r[1], r[2], r[3], r[4], r[0], q.lang) for r in chosen]
+        return Answer(question, q.lang, True, sentences, result.hits, evidence, threshold, "", list(result.notices))
+
+    def _quote(self, hit: Hit, clause: Clause, index: int, sentence, score: float, lang: Lang) -> AnswerSentence:
+        text = clause.text[sentence.start : sentence.end]  # verbatim, by construction
+        marks = tuple(
+            {"start": max(m.start, sentence.start) - sentence.start, "end": min(m.end, sentence.end) - sentence.start,
+             "kind": m.kind.value, "note": m.note}
+            for m in clause.marks if m.start < sentence.end and m.end > sentence.start
+        )
+        text_en = scope = None
+        hant = None
+        if lang in (Lang.EN, Lang.MIXED):
+            english = _english_sentences(hit.text_en, len(clause.sentences))
+            if english:
+                text_en, scope = english[index], "sentence"
+            elif hit.text_en:
+                text_en, scope = hit.text_en, "clause"
+        if lang is Lang.ZH_HANT:
+            from .normalize import to_traditional
+
+            hant = to_traditional(text)
+        return AnswerSentence(text, clause.anchor, clause.label_zh, clause.label_en, sentence.start, sentence.end,
+                              score, text_en, scope, hant, marks)
+

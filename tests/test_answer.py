@@ -1,0 +1,71 @@
+"""Extractive answers on the real plan: verbatim quotes with anchors, honest refusals, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from retriever.answer import REFUSAL_EN, REFUSAL_ZH, Answerer
+from retriever.errors import QueryError
+
+
+@pytest.fixture(scope="module")
+def answerer(searcher):
+    return Answerer(searcher)
+
+
+def test_a_chinese_question_is_answered_with_verbatim_sentences_and_anchors(answerer, corpus):
+    answer = answerer.ask("湖北在光纤和激光器方面打算发展哪些产品?")
+    assert answer.answered and 1 <= len(answer.sentences) <= 4
+    assert "hb-sti-14fyp:ch5.s1.p1" in {s.anchor for s in answer.sentences}
+    for s in answer.sentences:
+        clause = corpus.clause(s.anchor)
+        assert clause.text[s.start : s.end] == s.text  # every quote is the plan's own words
+        assert s.label_zh == clause.label_zh and s.label_en == clause.label_en
+
+
+def test_an_english_question_gets_english_renderings(answerer):
+    answer = answerer.ask("Which optical fibre and laser products will Hubei develop?")
+    assert answer.answered
+    assert all(s.text_en and s.en_scope in ("sentence", "clause") for s in answer.sentences)
+
+
+def test_a_traditional_question_gets_the_traditional_form(answerer):
+    answer = answerer.ask("湖北要發展哪些雷射與光纖產品?")
+    assert answer.answered and all(s.text_hant for s in answer.sentences)
+
+
+def test_damage_stays_marked_in_quotes(answerer):
+    answer = answerer.ask("高新技术企业数量增长了多少?")
+    damaged = [s for s in answer.sentences if "〓" in s.text]
+    assert all(any(m["kind"] == "lost" for m in s.marks) for s in damaged)
+
+
+@pytest.mark.parametrize(("question", "message"), [
+    ("湖北省的养老保险缴费比例是多少?", REFUSAL_ZH),
+    ("How much do apartments cost in Wuhan?", REFUSAL_EN),
+])
+def test_questions_the_plan_does_not_answer_are_refused_with_the_nearest_clauses(answerer, question, message):
+    answer = answerer.ask(question)
+    assert not answer.answered and answer.sentences == []
+    assert answer.message.startswith(message) and answer.nearest
+
+
+@pytest.mark.parametrize("bad", ["湖", "？", "Привет мир", ""])
+def test_unusable_questions_are_clear_errors(answerer, bad):
+    with pytest.raises(QueryError):
+        answerer.ask(bad)
+
+
+def test_ask_cli_json_contract(index_dir):
+    result = subprocess.run([sys.executable, "-m", "retriever", "ask", "东湖科学城要怎么建设?", "--json",
+                             "--index", str(index_dir)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"question", "lang", "answered", "sentences", "nearest"} <= set(data)
+    for s in data["sentences"]:
+        assert {"text", "anchor", "label_zh", "label_en", "text_en"} <= set(s)
