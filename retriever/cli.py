@@ -283,9 +283,34 @@ def _show_answer(data: dict) -> None:
 def _cmd_ask(corpus: Corpus, args: argparse.Namespace) -> None:
     from .answer import Answerer
 
-    answerer = Answerer(_open_searcher(args))
+    searcher = _open_searcher(args)
+    answerer = Answerer(searcher)
     args.show = _show_answer
-    _batch(args, lambda q: answerer.ask(q, doc=args.doc).to_dict())
+    generator = None
+    if args.generate:
+        from .generate import GenerativeAnswerer
+        from .machine import ChatModelError, chat_model_from_env
+
+        chat = chat_model_from_env()
+        if chat is None:
+            print("notice 提示: no chat model configured (RETRIEVER_CHAT_MODEL); extractive answer instead "
+                  "未配置对话模型，改用摘录式回答", file=sys.stderr)
+        else:
+            generator = GenerativeAnswerer(searcher, chat, remove_unsupported=args.remove_unsupported)
+
+    def one(question: str) -> dict:
+        if generator is not None:
+            try:
+                return generator.ask(question, doc=args.doc).to_dict()
+            except ChatModelError as err:
+                data = answerer.ask(question, doc=args.doc).to_dict()
+                data["notices"].append(f"chat model unavailable, extractive answer instead 对话模型不可用: {err}")
+                return data
+        return answerer.ask(question, doc=args.doc).to_dict()
+
+    if generator is not None and not args.json and not args.jsonl:
+        args.json = True  # a generated answer is shown with its verification, as JSON
+    _batch(args, one)
 
 
 def _show_check(data: dict) -> None:
@@ -401,6 +426,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--doc", default="hb-sti-14fyp", help="document to answer from (default: the plan)")
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--jsonl", action="store_true", help="questions from stdin, one JSON answer per line")
+    ask.add_argument("--generate", action="store_true",
+                     help="answer with the configured chat model (RETRIEVER_CHAT_MODEL), verified; optional")
+    ask.add_argument("--remove-unsupported", action="store_true", help="with --generate: drop unverified sentences")
     ask.add_argument("--index", type=Path)
     ask.set_defaults(func=_cmd_ask)
 

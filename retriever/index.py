@@ -127,6 +127,10 @@ def expected_manifest(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer,
         "config": config.manifest_dict(),
         "embedders": embedder_info,
         "tokenizer": tokenizer.settings(),
+        "english_tokens": {
+            "stopwords_sha256": hashlib.sha256("\n".join(sorted(load_stopwords("stopwords_en.txt"))).encode()).hexdigest(),
+            "stemmer": "plural and possessive endings; hyphens split",
+        },
         "libraries": {
             "bm25s": bm25s.__version__,
             "faiss-cpu": faiss.__version__,

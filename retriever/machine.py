@@ -19,7 +19,7 @@ from .config import ROOT
 from .errors import RetrieverError
 from .glossary import Glossary
 
-__all__ = ["MachineTranslationError", "MachineTranslator", "chat_model_from_env", "PROMPT_VERSION"]
+__all__ = ["ChatModelError", "MachineTranslationError", "MachineTranslator", "chat_model_from_env", "PROMPT_VERSION"]
 
 PROMPT_VERSION = 1
 DEFAULT_CACHE = ROOT / "index" / "machine-translations.jsonl"
@@ -30,8 +30,12 @@ _SYSTEM = (
 )
 
 
-class MachineTranslationError(RetrieverError):
+class ChatModelError(RetrieverError):
     """The configured chat model is missing, unreachable, timed out or answered nothing usable."""
+
+
+class MachineTranslationError(ChatModelError):
+    """Machine translation failed (see :class:`ChatModelError`)."""
 
 
 def chat_model_from_env():
@@ -54,8 +58,8 @@ def chat_model_from_env():
             return ChatOllama(model=model, base_url=base_url or "http://localhost:11434", temperature=0,
                               client_kwargs={"timeout": timeout})
     except ImportError as err:
-        raise MachineTranslationError(f"the package for {provider!r} is not installed: {err}") from None
-    raise MachineTranslationError(f"RETRIEVER_CHAT_MODEL must be 'openai:MODEL' or 'ollama:MODEL', not {spec!r}")
+        raise ChatModelError(f"the package for {provider!r} is not installed: {err}") from None
+    raise ChatModelError(f"RETRIEVER_CHAT_MODEL must be 'openai:MODEL' or 'ollama:MODEL', not {spec!r}")
 
 
 class MachineTranslator:
