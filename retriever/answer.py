@@ -128,23 +128,35 @@ class Answerer:
                 self._sentence_vectors[text] = vector
         return np.vstack([self._sentence_vectors[t] for t in texts])
 
-    def _sentence_features(self, terms: list[str], numbers: set[str], hits: list[Hit], query_text: str):
+    def _sentence_features(self, terms: list[str], numbers: set[str], hits: list[Hit], query_text: str,
+                           english: bool = False):
+        """(score, hit, clause, index, sentence, lexical, similarity) for every sentence of the hits' clauses.
+
+        For English questions the similarity is the better of the Chinese sentence's and, where the reference
+        English aligns sentence by sentence, the English sentence's.
+        """
         rows = []
         total = sum(self._idf.get(t, 0.0) for t in set(terms)) or 1.0
         for hit in hits:
             clause = self.searcher.corpus.clause(hit.anchor)
+            aligned = _english_sentences(hit.text_en, len(clause.sentences)) if english else None
             for index, sentence in enumerate(clause.sentences):
                 tokens = set(self.searcher.tokenizer.tokens(sentence.text))
                 lexical = sum(self._idf.get(t, 0.0) for t in set(terms) & tokens) / total
                 found = {x for x in _NUMBER.findall(sentence.text)}
                 number = len(numbers & found) / len(numbers) if numbers else 0.0
-                rows.append((hit, clause, index, sentence, lexical, number))
+                rows.append((hit, clause, index, sentence, lexical, number, aligned[index] if aligned else None))
         if not rows:
             return []
         query = self._encoder.encode_queries([query_text])[0]
         sims = self._vectors([r[3].text for r in rows]) @ query
+        english_rows = [i for i, r in enumerate(rows) if r[6]]
+        if english_rows:
+            english_sims = self._vectors([rows[i][6] for i in english_rows]) @ query
+            for i, sim in zip(english_rows, english_sims):
+                sims[i] = max(sims[i], sim)
         scored = []
-        for (hit, clause, index, sentence, lexical, number), sim in zip(rows, sims):
+        for (hit, clause, index, sentence, lexical, number, _), sim in zip(rows, sims):
             prior = 1.0 / hit.rank
             score = 0.45 * lexical + 0.35 * float(max(sim, 0.0)) + 0.1 * prior + 0.1 * number
             scored.append((score, hit, clause, index, sentence, lexical, float(sim)))
@@ -178,7 +190,7 @@ class Answerer:
             raise QueryError("the question is too short to answer: ask a whole question 问题过短，请完整提问")
         terms, _ = self.searcher.lexical_terms(q)
         numbers = set(_NUMBER.findall(q.text))
-        scored = self._sentence_features(terms, numbers, result.hits, q.text)
+        scored = self._sentence_features(terms, numbers, result.hits, q.text, english=q.lang is Lang.EN)
         evidence, scale = self.evidence(q, terms, result.hits, scored)
         threshold = self.thresholds[scale]
         english = q.lang in (Lang.EN, Lang.MIXED)
