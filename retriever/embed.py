@@ -7,6 +7,7 @@ Nothing is ever downloaded: models come inside pip packages or from a local dire
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -55,11 +56,13 @@ class UseEmbedder:
             ) from None
         self._model = USE(threads=threads)
         self.batch_size = batch_size
+        self._lock = threading.Lock()  # one model shared by all app sessions: one call at a time
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        parts = [self._model.encode(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        with self._lock:
+            parts = [self._model.encode(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
         return _normalise(np.vstack(parts))
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
@@ -98,6 +101,7 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
+        self._lock = threading.Lock()
 
     @classmethod
     def bundled_minilm(cls) -> "SentenceTransformerEmbedder":
@@ -112,8 +116,9 @@ class SentenceTransformerEmbedder:
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(texts, batch_size=self.batch_size, show_progress_bar=False,
-                                     convert_to_numpy=True, normalize_embeddings=True)
+        with self._lock:
+            vectors = self._model.encode(texts, batch_size=self.batch_size, show_progress_bar=False,
+                                         convert_to_numpy=True, normalize_embeddings=True)
         return _normalise(vectors)
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
@@ -142,6 +147,7 @@ class E5Embedder:
         self._model = E5(num_threads=threads)  # one thread per query: no oversubscription while serving
         # Indexing runs one single-threaded model per worker thread (the C engine releases the GIL).
         self._workers = [self._model] + [E5(num_threads=1) for _ in range(build_workers - 1)]
+        self._lock = threading.Lock()  # the C engine is shared by all app sessions: one call at a time
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -155,8 +161,9 @@ class E5Embedder:
             return np.asarray(models[job[0] % len(models)].passage(job[1]))
 
         if len(models) == 1:
-            return _normalise(np.vstack([run((0, b)) for b in batches]))
-        with ThreadPoolExecutor(len(models)) as pool:
+            with self._lock:
+                return _normalise(np.vstack([run((0, b)) for b in batches]))
+        with self._lock, ThreadPoolExecutor(len(models)) as pool:
             # worker i takes every len(models)-th batch; each model object is used by one thread at a time
             parts = list(pool.map(lambda w: [run((w, b)) for b in batches[w :: len(models)]], range(len(models))))
         ordered = [None] * len(batches)
@@ -168,7 +175,8 @@ class E5Embedder:
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(np.vstack([np.asarray(self._model.query(t)).reshape(1, -1) for t in texts]))
+        with self._lock:
+            return _normalise(np.vstack([np.asarray(self._model.query(t)).reshape(1, -1) for t in texts]))
 
     def describe(self) -> dict[str, object]:
         from importlib.metadata import version
