@@ -95,8 +95,10 @@ def marked(text: str, marks: Sequence[Mark]) -> str:
 
 @st.cache_resource(show_spinner=False)
 def load_corpus() -> Corpus:
-    """Load the corpus once per process."""
-    return Corpus.load()
+    """Load the corpus once per process (the same folder the search index is built from)."""
+    from retriever.config import IndexConfig
+
+    return Corpus.load(IndexConfig().corpus_dir)
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,9 +2,9 @@
 
 - an anchor (``hb-sti-14fyp:ch5.s1.p2``) or a human reference (``第五章第一节第二段``, ``Chapter 5 Section 1``,
   ``Ch. 5 §1 ¶2``, ``专利法第二十四条``) → ``resolved`` and the clause;
-- a quote (Simplified or Traditional) → ``verbatim`` (same text; punctuation width ignored), ``altered`` (the
-  nearest passage, with the exact differences) or ``not_found``.
-Lost characters (〓) match any character but are reported; inferred characters are reported as not verbatim source.
+- a quote (Simplified or Traditional) → ``verbatim`` (same text; punctuation width ignored), ``unconfirmed`` (it
+  matches every surviving character, but the passage has lost (〓) or inferred characters, so it cannot be confirmed
+  as the source's words), ``altered`` (the nearest passage, with the exact differences) or ``not_found``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 
 from .corpus import Corpus
 from .errors import QueryError, UnknownAnchorError
-from .model import LOST_CHAR, Clause, Heading, MarkKind, MatterItem
+from .model import LOST_CHAR, Clause, Heading, MarkKind
 from .normalize import is_traditional, to_characters_simplified, to_simplified
-from .text import cn_to_int
+from .text import cn_to_int, int_to_cn
 
 __all__ = ["CheckResult", "CitationChecker", "citation"]
 
@@ -45,7 +45,7 @@ MAX_CHECK_CHARS = 20_000
 class CheckResult:
     """The verdict, the clause found, the differences and ready-to-paste citations."""
 
-    verdict: str  # "verbatim" | "altered" | "not_found" | "resolved"
+    verdict: str  # "verbatim" | "unconfirmed" | "altered" | "not_found" | "resolved"
     input_kind: str  # "anchor" | "reference" | "quote"
     anchor: str | None = None
     clause_text: str | None = None
@@ -56,6 +56,7 @@ class CheckResult:
     citation_en: str | None = None
     notes: list[str] = field(default_factory=list)
     context: dict[str, str | None] = field(default_factory=dict)
+    also_found: list[str] = field(default_factory=list)  # other clauses with the same text
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -78,6 +79,17 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", "", _fold_chars(text))
 
 
+def int_to_cn_or_digits(number: int, written: str) -> str:
+    """``number`` written the way ``written`` is (digits or a Chinese numeral), to reject 第二三章 or 第五1章."""
+    if written.isdigit():
+        return written
+    try:
+        canonical = int_to_cn(number)
+    except ValueError:
+        return ""
+    return written if written in (canonical, canonical.replace("二", "两"), "一" + canonical) else canonical
+
+
 def citation(corpus: Corpus, anchor: str) -> tuple[str, str]:
     """Chinese and English citations: document title, number, the clause's label and anchor."""
     item = corpus.lookup(anchor)
@@ -94,9 +106,8 @@ def citation(corpus: Corpus, anchor: str) -> tuple[str, str]:
 class CitationChecker:
     """Checks quotes and references against the corpus; ``doc`` is the default document for references."""
 
-    def __init__(self, corpus: Corpus, searcher=None, default_doc: str = "hb-sti-14fyp") -> None:
+    def __init__(self, corpus: Corpus, default_doc: str = "hb-sti-14fyp") -> None:
         self.corpus = corpus
-        self.searcher = searcher
         self.default_doc = default_doc
         self._law_titles = {d.meta.title.replace("中华人民共和国", ""): d.doc_id
                             for d in corpus.documents.values() if d.meta.format == "law-md"}
@@ -115,7 +126,7 @@ class CitationChecker:
         notes += self._damage_notes(text, marks, 0, len(text))
         return CheckResult("resolved", kind, anchor, text, text, 1.0, [], zh, en, notes, self._context(anchor))
 
-    def _reference_anchor(self, text: str) -> str | None:
+    def _reference_anchor(self, text: str, doc: str | None = None) -> str | None:
         """An anchor for a human reference, or None when the text is not a reference."""
         compact = re.sub(r"\s+", "", text)
         m = _ZH_REF.match(compact) if re.search(r"[章节段条款项序]", compact) else None
@@ -123,7 +134,7 @@ class CitationChecker:
         if not m and not en:
             return None
         g = (m or en).groupdict()
-        doc = self.default_doc
+        doc = doc or self.default_doc
         if g.get("law"):
             doc = next((d for t, d in self._law_titles.items() if g["law"].endswith(t) or t.endswith(g["law"])), None)
             if doc is None:
@@ -132,7 +143,15 @@ class CitationChecker:
         def num(value: str | None) -> int | None:
             if value is None:
                 return None
-            return _ROMAN[value.lower()] if value.lower() in _ROMAN else cn_to_int(value)
+            if value.lower() in _ROMAN:
+                return _ROMAN[value.lower()]
+            try:
+                number = cn_to_int(value)
+            except ValueError:
+                number = None
+            if number is None or int_to_cn_or_digits(number, value) != value:
+                raise QueryError(f"{value!r} is not a well-formed number 「{value}」不是规范的数字") from None
+            return number
 
         chapter = 0 if g.get("preface") else num(g.get("ch"))
         section = num(g.get("sec") or g.get("sec2"))
@@ -142,6 +161,8 @@ class CitationChecker:
             return self._law_anchor(doc, article, paragraph, item)
         if chapter is None:
             return None
+        if chapter == 0 and paragraph is None:  # the preface is one paragraph
+            section, paragraph = 0, 1
         parts = [f"ch{chapter}"]
         if section is not None or paragraph is not None:
             parts.append(f"s{section or 0}")
@@ -150,12 +171,11 @@ class CitationChecker:
         return f"{doc}:" + ".".join(parts)
 
     def _law_anchor(self, doc: str, article: int, paragraph: int | None, item: int | None) -> str:
-        pattern = re.compile(rf"\.a{article}(?:\.p{paragraph or 1})(?:\.i{item})?$" if item else
-                             rf"\.a{article}\.p{paragraph or 1}$")
+        tail = f".a{article}.p{paragraph or 1}" + (f".i{item}" if item else "")
         for clause in self.corpus.document(doc).clauses:
-            if pattern.search(clause.anchor):
+            if clause.anchor.endswith(tail):
                 return clause.anchor
-        return f"{doc}:a{article}.p{paragraph or 1}"  # does not exist: lookup will suggest the nearest
+        return f"{doc}:{tail[1:]}"  # does not exist: lookup raises UnknownAnchorError with the nearest anchors
 
     # -- quotes ---------------------------------------------------------------------------------------
 
@@ -183,14 +203,25 @@ class CitationChecker:
 
         return sorted(clauses, key=overlap, reverse=True)[:limit]
 
+    def _exact_matches(self, quote: str, doc: str | None) -> list[tuple[Clause, int, int]]:
+        """Every clause containing ``quote`` exactly (comparison form), in corpus order."""
+        found = []
+        for clause in self.corpus.clauses(doc):
+            index = _fold_chars(clause.text).find(quote)
+            if index >= 0:
+                found.append((clause, index, index + len(quote)))
+        return found
+
     @staticmethod
-    def _find_exact(quote: str, clause: Clause) -> tuple[int, int] | None:
-        """The span of ``clause`` equal to ``quote`` in the comparison form (〓 matching any one character)."""
+    def _lost_tolerant_match(quote: str, clause: Clause) -> tuple[int, int] | None:
+        """A span equal to ``quote`` where the clause's 〓 stand in for characters, if few of them are lost."""
         text = _fold_chars(clause.text)
-        if LOST_CHAR in text:
-            return _wildcard_find(text, quote)
-        index = text.find(quote)
-        return (index, index + len(quote)) if index >= 0 else None
+        if LOST_CHAR not in text:
+            return None
+        span = _wildcard_find(text, quote)
+        if span and text[span[0] : span[1]].count(LOST_CHAR) * 3 <= len(quote):
+            return span
+        return None
 
     @staticmethod
     def _best_fuzzy(quote: str, clauses: list[Clause], limit: int = 40) -> tuple[float, Clause | None, int, int]:
@@ -207,7 +238,7 @@ class CitationChecker:
 
     def check(self, text: str, doc: str | None = None) -> CheckResult:
         """Check an anchor, a human reference or a quote."""
-        raw = (text or "").strip()
+        raw = re.sub(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]", "", text or "").strip()  # broken bytes, controls
         if not raw.strip(_QUOTES):
             raise QueryError("nothing to check: paste a quote, an anchor or a reference 请粘贴引文、锚点或出处")
         if len(raw) > MAX_CHECK_CHARS:
@@ -218,29 +249,50 @@ class CitationChecker:
             if doc_id not in self.corpus.documents:
                 raise UnknownAnchorError(raw, self.corpus.suggest(raw))
             return self._resolved(raw, "anchor")
-        anchor = self._reference_anchor(raw)
+        anchor = self._reference_anchor(raw, doc)
         if anchor is not None:
             return self._resolved(anchor, "reference", [f"reference read as {anchor}"])
         return self._check_quote(raw.strip(_QUOTES), doc)
 
+    def _verdict(self, clause: Clause, start: int, end: int, differs: bool) -> str:
+        """altered if real differences; unconfirmed if the match leans on lost or inferred characters; else verbatim."""
+        if differs:
+            return "altered"
+        touches = [m for m in clause.marks if m.start < end and m.end > start and m.kind is not MarkKind.STRUCTURAL]
+        return "unconfirmed" if touches else "verbatim"
+
+    def _found(self, verdict: str, clause: Clause, start: int, end: int, similarity: float, diff: list,
+               notes: list[str], also: list[str]) -> CheckResult:
+        zh, en = citation(self.corpus, clause.anchor)
+        notes = notes + self._damage_notes(clause.text, clause.marks, start, end)
+        if also:
+            notes.append(f"the same text also occurs in {', '.join(also)} 相同文字亦见于其他条款")
+        return CheckResult(verdict, "quote", clause.anchor, clause.text, clause.text[start:end], similarity, diff,
+                           zh, en, notes, self._context(clause.anchor), also)
+
     def _check_quote(self, quote_raw: str, doc: str | None) -> CheckResult:
         traditional = is_traditional(quote_raw)
         quote = _fold(to_characters_simplified(quote_raw) if traditional else quote_raw)
+        if len(re.findall(r"\w", quote)) < 4:
+            raise QueryError("the quote is too short to check: paste at least four characters 引文过短，至少四个字")
         total = sum(len(c.text) for c in self.corpus.clauses(doc))
         if len(quote) > total:
             raise QueryError(f"the quote ({len(quote)} characters) is longer than the document ({total}) 引文长于全文")
         notes = ["Traditional characters converted for matching 已转换繁体字"] if traditional else []
-        candidates = self._candidates(quote, doc)
         # character conversion first; Taiwan/Hong Kong vocabulary (雷射 → 激光) only if that finds nothing
-        forms = [quote] + ([_fold(to_simplified(quote_raw))] if traditional else [])
-        for clause, form in ((c, f) for f in dict.fromkeys(forms) for c in candidates):
-            span = self._find_exact(form, clause)
-            if span:
-                start, end = span
-                zh, en = citation(self.corpus, clause.anchor)
-                notes += self._damage_notes(clause.text, clause.marks, start, end)
-                return CheckResult("verbatim", "quote", clause.anchor, clause.text, clause.text[start:end], 1.0, [],
-                                   zh, en, notes, self._context(clause.anchor))
+        forms = list(dict.fromkeys([quote] + ([_fold(to_simplified(quote_raw))] if traditional else [])))
+        for form in forms:
+            exact = self._exact_matches(form, doc)
+            if exact:
+                clause, start, end = exact[0]
+                also = [c.anchor for c, _, _ in exact[1:]]
+                return self._found(self._verdict(clause, start, end, False), clause, start, end, 1.0, [], notes, also)
+        candidates = self._candidates(quote, doc)
+        for form in forms:
+            for clause in candidates:
+                span = self._lost_tolerant_match(form, clause)
+                if span:
+                    return self._found("unconfirmed", clause, span[0], span[1], 1.0, [], notes, [])
         ratio, clause, start, end = self._best_fuzzy(quote, candidates)
         if clause is None or ratio < 0.75:
             return CheckResult("not_found", "quote", None, None, None, round(ratio, 3), [], None, None,
@@ -259,11 +311,8 @@ class CitationChecker:
             notes.append("punctuation differs 标点不同: " + " ".join(f"{d['quote'] or '∅'}→{d['source'] or '∅'}"
                                                                    for d in punctuation))
         diff = [d for d in diff if d not in unverifiable and d not in punctuation]
-        zh, en = citation(self.corpus, clause.anchor)
-        notes += self._damage_notes(clause.text, clause.marks, start, end)
-        verdict = "altered" if diff else "verbatim"
-        return CheckResult(verdict, "quote", clause.anchor, clause.text, clause.text[start:end], round(ratio, 3), diff,
-                           zh, en, notes, self._context(clause.anchor))
+        verdict = self._verdict(clause, start, end, bool(diff))
+        return self._found(verdict, clause, start, end, round(ratio, 3), diff, notes, [])
 
     def _context(self, anchor: str) -> dict[str, str | None]:
         """The previous and next clause of the same document, for reading the citation in context."""

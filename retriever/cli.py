@@ -1,4 +1,5 @@
-"""Command line: ``python -m retriever corpus list|report``, ``show ANCHOR``, ``search``, ``index``, ``eval``, ``bench``.
+"""Command line: ``corpus list|report``, ``show``, ``search``, ``ask``, ``check``, ``gloss``, ``index``, ``eval``,
+``bench`` (``python -m retriever COMMAND``).
 
 User errors print a one-line bilingual message and exit with status 2; a broken corpus exits with 1.
 Neither shows a traceback.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -180,10 +182,11 @@ def _cmd_index(corpus: Corpus, args: argparse.Namespace) -> None:
               f"build seconds: {manifest['build_seconds']}")
         print(f"  dense legs: {', '.join(manifest['embedders'])}   faiss: {manifest['faiss_types']}")
         return
-    import shutil
-
     if args.index_command == "build" and config.index_dir.exists():
-        shutil.rmtree(config.index_dir)
+        if any(config.index_dir.iterdir()) and not (config.index_dir / "manifest.json").exists():
+            raise QueryError(f"{config.index_dir} is not an index folder (no manifest.json): not touching it "
+                             "该目录不是索引目录，未作改动")
+        (config.index_dir / "manifest.json").unlink(missing_ok=True)  # forces a rebuild; the swap replaces the rest
     searcher = Searcher.open(config, rebuild="stale",
                              progress=lambda msg, frac: print(f"  {frac:4.0%} {msg}", file=sys.stderr))
     manifest = searcher.index.manifest
@@ -235,6 +238,8 @@ def _cmd_gloss(corpus: Corpus, args: argparse.Namespace) -> None:
              "terms": "term glosses only 仅词语释义"}[result.en_source]
     print(result.anchor)
     print(result.zh)
+    for m in getattr(item, "marks", ()):
+        print(f"  {m.kind.value} 「{item.text[m.start:m.end]}」: {m.note}")
     print(f"\n[{label}]")
     if result.en:
         print(result.en)
@@ -274,6 +279,9 @@ def _show_answer(data: dict) -> None:
         return
     for sentence in data["sentences"]:
         print(f"\n「{sentence['text']}」\n    — {sentence['label_zh']} · {sentence['label_en']}  [{sentence['anchor']}]")
+        for m in sentence["marks"]:
+            shown = sentence["text"][m["start"] : m["end"]]
+            print(f"    {m['kind']} 「{shown}」: {m['note']}")
         if sentence.get("text_en"):
             print(f"    EN ({sentence['en_scope']}): {sentence['text_en']}")
         if sentence.get("text_hant"):
@@ -378,7 +386,8 @@ def _answer_metrics(searcher, questions, corpus: Corpus, citations_path: Path) -
         f"| answer citation precision, English/mixed | {share(cited.get('en', []))} |",
         f"| quoted sentences that are verbatim clause text | {share(verbatim)} |",
         f"| citation-check verdicts correct ({citations_path.name}) | {share(correct)} |",
-        f"| `ask` latency, warm, p50 / p95 | {statistics.median(times):.0f} ms / {sorted(times)[int(0.95 * len(times))]:.0f} ms |",
+        f"| `ask` latency, warm, p50 / p95 | " + (f"{statistics.median(times):.0f} ms / "
+                                               f"{sorted(times)[int(0.95 * len(times))]:.0f} ms |" if times else "- |"),
     ]
     return "\n".join(lines) + "\n"
 
@@ -391,7 +400,8 @@ def _cmd_bench(corpus: Corpus, args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m retriever", description="Clause search over Chinese policy text.")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: ./corpus)")
+    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("RETRIEVER_CORPUS_DIR", DEFAULT_CORPUS)),
+                        help="corpus folder (default: $RETRIEVER_CORPUS_DIR or ./corpus)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     corpus = sub.add_parser("corpus", help="inspect the corpus")

@@ -98,7 +98,8 @@ def evaluate(searcher, questions: list[EvalQuestion], modes: tuple[str, ...] = M
             lang: {m: sum(s[m] for s in rows) / len(rows) for m in METRICS} | {"n": len(rows)}
             for lang, rows in per_lang.items()
         }
-        results[mode]["all"]["chars_per_hit"] = sum(lengths) / max(len(lengths), 1)
+        if "all" in results[mode]:
+            results[mode]["all"]["chars_per_hit"] = sum(lengths) / max(len(lengths), 1)
     return {"metrics": results, "misses": misses, "questions": len(questions), "answerable": len(answerable)}
 
 
@@ -111,7 +112,8 @@ def format_table(outcome: dict) -> str:
             cell = metrics[mode].get(lang)
             if cell:
                 rows.append(f"| {lang} | {mode} | {cell['n']} | " + " | ".join(f"{cell[m]:.3f}" for m in METRICS) + " |")
-    lengths = ", ".join(f"{mode} {metrics[mode]['all']['chars_per_hit']:.0f}" for mode in metrics)
+    lengths = ", ".join(f"{mode} {metrics[mode]['all']['chars_per_hit']:.0f}" for mode in metrics
+                        if "all" in metrics[mode])
     rows.append(f"\nMean length of a top-5 hit, in characters: {lengths}.")
     return "\n".join(rows)
 

@@ -28,6 +28,7 @@ PROMPT = (
 )
 _CITATION = re.compile(r"\[([a-z0-9][a-z0-9-]*:[a-z0-9.\-]+)\]")
 _QUOTE = re.compile(r"「([^」]+)」")
+_QUOTE_SPAN = re.compile(r"「[^」]*」")
 _END = re.compile(r"(?<=[。！？!?])|(?<=\.)(?=\s|$)")
 _REFUSAL = "NOT IN THE PLAN"
 
@@ -73,22 +74,31 @@ def _fold(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of an answer, each keeping the [anchor] citations that follow it (anchors contain dots)."""
-    cites: list[str] = []
+    """Sentences of an answer, each keeping its [anchor] citations (anchors contain dots) and never split inside
+    a 「quote」 (a quote may hold several of the plan's sentences)."""
+    hidden_parts: list[str] = []
 
     def hide(m: re.Match) -> str:
-        cites.append(m.group())
-        return f"\x00{len(cites) - 1}\x00"
+        hidden_parts.append(m.group())
+        return f"\x00{len(hidden_parts) - 1}\x00"
 
-    hidden = _CITATION.sub(hide, text)
+    hidden = _QUOTE_SPAN.sub(hide, _CITATION.sub(hide, text))
     parts = [p for p in _END.split(hidden) if p.strip()]
     merged: list[str] = []
     for part in parts:
-        if merged and not re.sub(r"\x00\d+\x00|[\s。.!?！？]", "", part):
-            merged[-1] += part  # citations (or punctuation) after the sentence end belong to that sentence
+        if merged and not re.sub(r"\x00\d+\x00|[\s。.!?！？]", "", part) and "\x00" in part:
+            merged[-1] += part  # citations after the sentence end belong to that sentence
+        elif merged and not re.sub(r"[\s。.!?！？]", "", part):
+            merged[-1] += part
         else:
             merged.append(part)
-    return [re.sub(r"\x00(\d+)\x00", lambda m: cites[int(m.group(1))], p).strip() for p in merged]
+
+    def restore(value: str) -> str:
+        while "\x00" in value:
+            value = re.sub(r"\x00(\d+)\x00", lambda m: hidden_parts[int(m.group(1))], value)
+        return value
+
+    return [restore(p).strip() for p in merged]
 
 
 def verify(text: str, retrieved: list[str], corpus: Corpus) -> list[VerifiedSentence]:

@@ -103,6 +103,19 @@ def _chapter(anchor: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _clauses_digest(corpus: Corpus) -> str:
+    """A hash of what the parsers produced (titles, anchors, labels, heading paths, texts, marks), so a change of
+    the repair or parsing code is noticed even when the source files did not change."""
+    digest = hashlib.sha256()
+    for doc in corpus.documents.values():
+        digest.update(f"{doc.doc_id}\t{doc.meta.title}\n".encode())
+        for c in doc.clauses:
+            marks = ";".join(f"{m.start},{m.end},{m.kind.value}" for m in c.marks)
+            digest.update(f"{c.anchor}\t{c.label_zh}\t{c.label_en}\t{'>'.join(c.heading_path)}\t{c.text}\t{marks}\n"
+                          .encode())
+    return digest.hexdigest()
+
+
 def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
@@ -122,6 +135,7 @@ def expected_manifest(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer,
         "schema_version": SCHEMA_VERSION,
         "corpus": {doc.doc_id: doc.meta.sha256 for doc in corpus.documents.values()},
         "glossary_sha256": _sha256_file(glossary_path),
+        "clauses_sha256": _clauses_digest(corpus),
         "translations": {doc.doc_id: _sha256_file(path) for doc in corpus.documents.values()
                          if (path := translation_path(doc)) is not None},
         "config": config.manifest_dict(),
@@ -269,7 +283,8 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
 
 
 def _diff(expected: dict[str, Any], found: dict[str, Any], prefix: str = "") -> list[str]:
-    changes = []
+    changes = [f"{prefix}{key}: in the index but no longer in the corpus or settings"
+               for key in found if key not in expected and prefix in ("corpus.", "translations.", "embedders.")]
     for key, value in expected.items():
         other = found.get(key)
         if isinstance(value, dict) and isinstance(other, dict):

@@ -32,6 +32,7 @@ def hit_to_document(hit: Hit) -> Document:
             "rank": hit.rank,
             "score": hit.score,
             "explain": hit.explain,
+            "marks": list(hit.marks),
         },
     )
 

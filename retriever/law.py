@@ -165,7 +165,7 @@ def parse_law(text: str, meta: DocumentMeta, path: str) -> Document:
             add_clause(anchor, "paragraph", " ".join(zh + [f"第{loose}段"]), " ".join(en + [f"¶{loose}"]), line, line_no)
             continue
         zh, en = _label_prefix(state)
-        article_en = f"Art. {state.article.replace('-', '-')}"
+        article_en = f"Art. {state.article}"
         base = ".".join(_prefix(state) + [f"a{state.article}"])
         item = _ITEM.match(line)
         if item and state.paragraph:

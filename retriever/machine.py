@@ -44,7 +44,10 @@ def chat_model_from_env():
     if not spec:
         return None
     provider, _, model = spec.partition(":")
-    timeout = float(os.environ.get("RETRIEVER_CHAT_TIMEOUT", "30"))
+    try:
+        timeout = float(os.environ.get("RETRIEVER_CHAT_TIMEOUT", "30"))
+    except ValueError:
+        raise ChatModelError("RETRIEVER_CHAT_TIMEOUT must be a number of seconds") from None
     base_url = os.environ.get("RETRIEVER_CHAT_BASE_URL") or None
     try:
         if provider == "openai":

@@ -43,6 +43,7 @@ class ContentsEntry:
     section: int
     text: str
     line: int
+    marks: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -79,15 +80,17 @@ def contents_entries(lines: list[_Line]) -> list[ContentsEntry]:
     chapter = 0
     for line in lines:
         text = _PAGE_NUMBER.sub("", line.repaired.text)
-        text = fill(RepairedText(text, line.repaired.codes[: len(text)]), _SECTION_SEPARATOR, STRUCTURAL).text
+        notes = tuple((i, n) for i, n in line.repaired.notes if i < len(text))
+        entry = fill(RepairedText(text, line.repaired.codes[: len(text)], notes), _SECTION_SEPARATOR, STRUCTURAL)
+        text, marks = entry.text, entry.marks()
         kind = _heading_number(text)
         if kind is None:
             continue
         if kind[0] == "chapter":
             chapter = kind[1]
-            entries.append(ContentsEntry("chapter", chapter, 0, text, line.number))
+            entries.append(ContentsEntry("chapter", chapter, 0, text, line.number, marks))
         else:
-            entries.append(ContentsEntry("section", chapter, kind[1], text, line.number))
+            entries.append(ContentsEntry("section", chapter, kind[1], text, line.number, marks))
     return entries
 
 
@@ -174,7 +177,7 @@ def parse_plan(text: str, meta: DocumentMeta, path: str) -> Document:
     title = repair_line(lines[title_line], title_line + 1).strip()
     front.append(MatterItem(f"{doc}:title", "title", title.text, title.marks(), title_line + 1))
     front += [
-        MatterItem(f"{doc}:contents.{k}", "contents", e.text, (), e.line) for k, e in enumerate(entries, 1)
+        MatterItem(f"{doc}:contents.{k}", "contents", e.text, e.marks, e.line) for k, e in enumerate(entries, 1)
     ]
     back = [
         MatterItem(f"{doc}:annex{k}", "annex", ln.repaired.text, ln.repaired.marks(), ln.number)

@@ -197,7 +197,7 @@ def _rule(name: str, pattern: str, value: str, codes: str, note: str) -> Inferen
 DOMAIN_INFERENCES: tuple[Inference, ...] = (
     _rule("five-year-plan", r"十[二三四](?P<fill>〓)”", "五", LOST, "十X五 names a Five-Year Plan period"),
     _rule("kabozi", r"卡脖(?P<fill>〓)”", "子", LOST, "卡脖子 (chokepoint technologies)"),
-    _rule("guangxin", r"光芯屏端(?P<fill>〓)”", "网", LOST, "光芯屏端网 (Hubei's optics-chips-displays-devices-networks cluster)"),
+    _rule("guangxin", r"光芯屏端(?P<fill>〓)”", "网", LOST, "光芯屏端网 (optics, chips, displays, terminals and networks)"),
     _rule("belt-road", r"一带一(?P<fill>〓)”", "路", LOST, "一带一路 (Belt and Road)"),
     _rule("shibaiqian", r"‘十百(?P<fill>〓)’", "千", LOST, "十百千 programme name"),
     _rule("zero-to-one", r"“(?P<fill>〓〓〓〓)(?=的突破|原始创新)", "从0到1", LOST + LOST_ASCII + LOST + LOST_ASCII,

@@ -1,4 +1,5 @@
-"""The searcher: a BM25 leg and a dense leg over the clause index, fused by reciprocal rank.
+"""The searcher: BM25 legs (Chinese; English over the reference translation) and dense legs (one per embedding
+model, plus the embedded English) over the clause index, fused by weighted reciprocal rank.
 
 Every hit explains itself: lexical rank, score and matched terms; dense rank and similarity; fused score.
 """
@@ -41,6 +42,7 @@ class Hit:
     score: float
     explain: dict[str, Any]
     text_en: str | None = None
+    marks: tuple[dict[str, Any], ...] = ()  # lost / inferred / structural spans of ``text``
 
     def to_dict(self, english: bool = False) -> dict[str, Any]:
         extra = {"text_en": self.text_en, "en_source": "reference" if self.text_en else None} if english else {}
@@ -54,6 +56,7 @@ class Hit:
             "text": self.text,
             "score": round(self.score, 6),
             "explain": self.explain,
+            "marks": list(self.marks),
         } | extra
 
 
@@ -253,6 +256,7 @@ class Searcher:
                 }
             if matches:
                 explain["glossary"] = matches
+            marks = tuple(m.to_dict() for m in self.corpus.clause(clause.anchor).marks)
             hits.append(Hit(rank, clause.anchor, clause.doc, clause.label_zh, clause.label_en, clause.heading_path,
-                            clause.text, score, explain, clause.text_en))
+                            clause.text, score, explain, clause.text_en, marks))
         return SearchResult(q, mode, hits, sorted(set(tokens) | set(tokens_en)), notices)

@@ -44,10 +44,41 @@ def test_citations_in_both_languages(checker):
     assert result.context == {"previous": "hb-sti-14fyp:ch5.s0.p1", "next": "hb-sti-14fyp:ch5.s1.p2"}
 
 
-def test_a_quote_over_lost_characters_is_not_called_altered(checker):
+def test_a_quote_over_lost_or_inferred_characters_is_unconfirmed_not_verbatim(checker):
     result = checker.check("高新技术企业由“十二五”末的3317家增至10404家")
-    assert result.verdict == "verbatim" and result.anchor == "hb-sti-14fyp:ch1.s1.p4"
+    assert result.verdict == "unconfirmed" and result.anchor == "hb-sti-14fyp:ch1.s1.p4"
     assert any("cannot be confirmed" in n for n in result.notes)
+    assert checker.check("湖北省科技创新十四五规划的总体要求是").verdict != "verbatim"
+    inferred_only = checker.check("全面布局3D NAND、DRAM")  # 3 of the second 3D is inferred, the first is source
+    assert inferred_only.verdict == "verbatim"
+
+
+def test_exact_text_is_found_everywhere_and_short_quotes_are_refused(checker):
+    result = checker.check("通过协议定价、在技术交易市场挂牌交易、拍卖等方式")
+    assert result.verdict == "verbatim" and result.also_found
+    with pytest.raises(QueryError, match="too short"):
+        checker.check("AB")
+
+
+@pytest.mark.parametrize(("reference", "anchor"), [
+    ("专利法第二十四条第一款第（二）项", "zlf-2020:ch2.a24.p1.i2"),
+    ("序言", "hb-sti-14fyp:ch0.s0.p1"),
+    ("Chapter 0", "hb-sti-14fyp:ch0.s0.p1"),
+])
+def test_more_references(checker, reference, anchor):
+    assert checker.check(reference).anchor == anchor
+
+
+def test_references_follow_the_requested_document(checker):
+    assert checker.check("第二章", doc="zlf-2020").anchor == "zlf-2020:ch2"
+
+
+@pytest.mark.parametrize("bad", ["第二三章", "第1十章", "Chapter 5 Section xi", "\udcff激光器的关键核心技术"])
+def test_malformed_references_and_broken_text_are_clear_errors_or_checked(checker, bad):
+    try:
+        checker.check(bad)
+    except (QueryError, UnknownAnchorError):
+        pass
 
 
 @pytest.mark.parametrize(("bad", "error"), [

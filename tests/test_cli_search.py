@@ -63,3 +63,12 @@ def test_search_en_adds_the_english_of_each_hit(index_dir):
     for hit in data["hits"]:
         assert hit["en_source"] == "reference" and hit["text_en"]
     assert "bm25_en" in data["hits"][0]["explain"] or "en:use" in data["hits"][0]["explain"]["dense"]
+
+
+def test_index_build_never_deletes_a_folder_that_is_not_an_index(tmp_path):
+    folder = tmp_path / "precious"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = run("index", "build", "--index", str(folder))
+    assert result.returncode == 2 and "not an index folder" in result.stderr
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"

@@ -66,3 +66,9 @@ def test_verify_accepts_english_sentences(corpus):
     text = "Hubei will develop 「超低损耗通信光纤」 [hb-sti-14fyp:ch5.s1.p1]. It also builds labs."
     result = verify(text, ["hb-sti-14fyp:ch5.s1.p1"], corpus)
     assert [s.status for s in result] == ["supported", "uncited"]
+
+
+def test_a_quote_holding_two_sentences_is_checked_whole(corpus):
+    text = "「光通信及激光。重点发展月球基地」[hb-sti-14fyp:ch5.s1.p1]。"
+    (sentence,) = verify(text, ["hb-sti-14fyp:ch5.s1.p1"], corpus)
+    assert sentence.status == "misquote"

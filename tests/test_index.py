@@ -78,3 +78,17 @@ def test_a_stale_index_is_rebuilt_when_asked(index_dir, tmp_path):
     (folder / "manifest.json").unlink()
     searcher = Searcher.open(IndexConfig(index_dir=folder, corpus_dir=CORPUS), rebuild="stale")
     assert (folder / "manifest.json").exists() and len(searcher.index) > 700
+
+
+def test_a_removed_document_or_changed_parse_makes_the_index_stale(index_dir, tmp_path):
+    folder = copy_of(index_dir, tmp_path)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["corpus"]["old-law-2001"] = "0" * 64  # a document the corpus no longer has
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(StaleIndexError, match="old-law-2001"):
+        open_never(folder)
+    manifest["corpus"].pop("old-law-2001")
+    manifest["clauses_sha256"] = "1" * 64  # the same sources parsed or repaired differently
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(StaleIndexError, match="clauses_sha256"):
+        open_never(folder)
