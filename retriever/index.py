@@ -274,9 +274,14 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
         faiss.write_index(dense[name], str(tmp / f"dense-{leg_file(name)}.faiss"))
     _write_json(tmp / "manifest.json", manifest)  # written last: a folder without it is incomplete
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
+    try:
+        if target.exists():
+            target.rename(old)
+        tmp.rename(target)
+    except OSError as err:  # another process swapped its own build in at the same moment
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (target / "manifest.json").exists():
+            raise CorruptIndexError(f"could not put the new index in place at {target} ({err}): build it again") from None
     shutil.rmtree(old, ignore_errors=True)
     report("done 完成", 1.0)
     return Index(target, manifest, indexed, bm25, vectors, dense, bm25_en)

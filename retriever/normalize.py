@@ -43,10 +43,6 @@ class Query:
     notices: tuple[str, ...] = ()
     variants: tuple[str, ...] = ()  # other Simplified readings (character-only conversion) for the lexical leg
 
-    @property
-    def english_words(self) -> list[str]:
-        return [w for w in _LATIN_WORD.findall(self.text) if not _ACRONYM.match(w)]
-
 
 @lru_cache(maxsize=4)
 def _converter(config: str):
