@@ -386,7 +386,7 @@ def _answer_metrics(searcher, questions, corpus: Corpus, citations_path: Path) -
         f"| answer citation precision, English/mixed | {share(cited.get('en', []))} |",
         f"| quoted sentences that are verbatim clause text | {share(verbatim)} |",
         f"| citation-check verdicts correct ({citations_path.name}) | {share(correct)} |",
-        f"| `ask` latency, warm, p50 / p95 | " + (f"{statistics.median(times):.0f} ms / "
+        "| `ask` latency, warm, p50 / p95 | " + (f"{statistics.median(times):.0f} ms / "
                                                f"{sorted(times)[int(0.95 * len(times))]:.0f} ms |" if times else "- |"),
     ]
     return "\n".join(lines) + "\n"

@@ -237,7 +237,6 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
         vectors[f"en:{name}"] = matrix
         dense[f"en:{name}"], faiss_types[f"en:{name}"] = _vector_index(matrix, config.ann_threshold)
         embed_seconds[f"en:{name}"] = round(time.perf_counter() - t0, 3)
-    t_embed = time.perf_counter()
     indexed = [
         IndexedClause(c.anchor, c.doc_id, c.label_zh, c.label_en, c.heading_path, c.text, _chapter(c.anchor),
                       frozenset(tokens), en, frozenset(en_tokens))

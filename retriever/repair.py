@@ -15,7 +15,7 @@ Domain inferences only ever fill a 〓 and are marked as such.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .model import LOST_CHAR, Mark, MarkKind, Repair
 

@@ -73,7 +73,7 @@ class Tokenizer:
 
     def warm_up(self) -> "Tokenizer":
         """Load jieba's dictionary now (about a second) rather than on the first query."""
-        self._jieba
+        _ = self._jieba
         return self
 
     def tokens(self, text: str) -> list[str]:
