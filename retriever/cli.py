@@ -180,7 +180,7 @@ def _cmd_index(corpus: Corpus, args: argparse.Namespace) -> None:
         print(f"index 索引: {config.index_dir}  (up to date 最新)")
         print(f"  clauses: {manifest['clause_count']}   built: {manifest['built_at']}   "
               f"build seconds: {manifest['build_seconds']}")
-        print(f"  dense legs: {', '.join(manifest['embedders'])}   faiss: {manifest['faiss_types']}")
+        print(f"  dense legs: {', '.join(manifest['dense_legs'])}   faiss: {manifest['faiss_types']}")
         return
     if args.index_command == "build" and config.index_dir.exists():
         if any(config.index_dir.iterdir()) and not (config.index_dir / "manifest.json").exists():
