@@ -116,14 +116,14 @@ def _cmd_show(corpus: Corpus, args: argparse.Namespace) -> None:
         print("\n".join(_marks_text(item.marks)))
 
 
-def _open_searcher(args: argparse.Namespace, rebuild: str = "missing"):
+def _open_searcher(args: argparse.Namespace, corpus: Corpus, rebuild: str = "missing"):
     from .config import IndexConfig
     from .search import Searcher
 
     config = IndexConfig(corpus_dir=args.corpus, **({"index_dir": args.index} if args.index else {}))
     if not config.index_dir.joinpath("manifest.json").exists() and rebuild != "never":
         print(f"building the index in {config.index_dir} (first use) 首次使用，正在建立索引…", file=sys.stderr)
-    return Searcher.open(config, rebuild=rebuild)
+    return Searcher.open(config, rebuild=rebuild, corpus=corpus)
 
 
 def _print_hits(result) -> None:
@@ -147,7 +147,7 @@ def _print_hits(result) -> None:
 
 
 def _cmd_search(corpus: Corpus, args: argparse.Namespace) -> None:
-    searcher = _open_searcher(args)
+    searcher = _open_searcher(args, corpus)
     options = dict(k=args.k, doc=args.doc, chapter=args.chapter, mode=args.mode)
 
     def run(query: str):
@@ -175,7 +175,7 @@ def _cmd_index(corpus: Corpus, args: argparse.Namespace) -> None:
 
     config = IndexConfig(corpus_dir=args.corpus, **({"index_dir": args.index} if args.index else {}))
     if args.index_command == "status":
-        searcher = Searcher.open(config, rebuild="never")
+        searcher = Searcher.open(config, rebuild="never", corpus=corpus)
         manifest = searcher.index.manifest
         print(f"index 索引: {config.index_dir}  (up to date 最新)")
         print(f"  clauses: {manifest['clause_count']}   built: {manifest['built_at']}   "
@@ -187,7 +187,7 @@ def _cmd_index(corpus: Corpus, args: argparse.Namespace) -> None:
             raise QueryError(f"{config.index_dir} is not an index folder (no manifest.json): not touching it "
                              "该目录不是索引目录，未作改动")
         (config.index_dir / "manifest.json").unlink(missing_ok=True)  # forces a rebuild; the swap replaces the rest
-    searcher = Searcher.open(config, rebuild="stale",
+    searcher = Searcher.open(config, rebuild="stale", corpus=corpus,
                              progress=lambda msg, frac: print(f"  {frac:4.0%} {msg}", file=sys.stderr))
     manifest = searcher.index.manifest
     print(f"built {manifest['clause_count']} clauses into {config.index_dir} in {manifest['build_seconds']['total']} s")
@@ -196,7 +196,7 @@ def _cmd_index(corpus: Corpus, args: argparse.Namespace) -> None:
 def _cmd_eval(corpus: Corpus, args: argparse.Namespace) -> None:
     from .evaluate import evaluate, format_table, load_questions, write_report_section
 
-    searcher = _open_searcher(args)
+    searcher = _open_searcher(args, corpus)
     questions = load_questions(args.questions)
     outcome = evaluate(searcher, questions, scoped=not args.all_docs)
     table = format_table(outcome)
@@ -291,7 +291,7 @@ def _show_answer(data: dict) -> None:
 def _cmd_ask(corpus: Corpus, args: argparse.Namespace) -> None:
     from .answer import Answerer
 
-    searcher = _open_searcher(args)
+    searcher = _open_searcher(args, corpus)
     answerer = Answerer(searcher)
     args.show = _show_answer
     generator = None

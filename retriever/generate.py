@@ -9,10 +9,10 @@ clause. Unsupported sentences are flagged (default) or removed; the offline extr
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from .check import _fold
 from .corpus import Corpus
 from .errors import UnknownAnchorError
 from .machine import ChatModelError
@@ -67,10 +67,6 @@ class GenerativeAnswer:
                 "answered": self.answered, "supported": self.supported, "removed": self.removed,
                 "sentences": [s.to_dict() for s in self.sentences], "retrieved": self.retrieved,
                 "notices": self.notices}
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def split_sentences(text: str) -> list[str]:

@@ -107,7 +107,7 @@ class Searcher:
     @classmethod
     def open(cls, config: IndexConfig | None = None, search_config: SearchConfig | None = None,
              rebuild: str = "missing", embedders: dict[str, Embedder] | None = None,
-             progress: Callable[[str, float], None] | None = None) -> "Searcher":
+             progress: Callable[[str, float], None] | None = None, corpus: Corpus | None = None) -> "Searcher":
         """Load the corpus, models and index; build the index when missing (or also when stale: ``rebuild='stale'``).
 
         ``rebuild='never'`` raises :class:`IndexMissingError`, :class:`StaleIndexError` or
@@ -116,7 +116,7 @@ class Searcher:
         if rebuild not in ("never", "missing", "stale"):
             raise ValueError("rebuild must be 'never', 'missing' or 'stale'")
         config = config or IndexConfig()
-        corpus = Corpus.load(config.corpus_dir)
+        corpus = corpus or Corpus.load(config.corpus_dir)  # callers that already loaded it pass it in
         glossary_path = Path(config.corpus_dir) / "glossary.jsonl"
         glossary = Glossary.load(glossary_path)
         tokenizer = Tokenizer(user_terms(corpus, glossary))
