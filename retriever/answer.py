@@ -24,14 +24,17 @@ import numpy as np
 from .errors import QueryError
 from .model import Clause
 from .normalize import Lang
+from .scope import Province, asks_for_figure, jurisdiction_of, provinces_named, states_figure
 from .search import Hit, Searcher
-from .tokenize import english_words, load_stopwords
+from .tokenize import english_words, load_stopwords, root
 
 __all__ = ["AnswerSentence", "Answer", "Answerer", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS"]
 
 REFUSAL_ZH = "规划中未找到相关规定"
 REFUSAL_EN = "The plan does not address this"
-DEFAULT_THRESHOLDS = {"zh": 0.42, "en": 0.38}
+_NO_FIGURE = ("规划提到了相关内容，但没有给出所问的数字", "it mentions the topic but gives no figure for it")
+_OTHER_PROVINCE = ("本规划只针对{own}，未涉及{other}", "it is {own_en}'s plan and says nothing about {other_en}")
+DEFAULT_THRESHOLDS = {"zh": 0.40, "en": 0.36}
 """Minimum evidence to answer, for Chinese and for English/mixed questions; calibrated on eval/questions.jsonl
 (the trade-off table is in the refusal section of eval/report.md)."""
 
@@ -77,6 +80,7 @@ class Answer:
     threshold: float
     message: str = ""
     notices: list[str] = field(default_factory=list)
+    reason: str = ""  # why it refused: "weak_evidence" | "no_figure" | "other_province"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +92,7 @@ class Answer:
             "nearest": [h.to_dict(english=True) for h in self.nearest],
             "evidence": round(self.evidence, 4),
             "threshold": self.threshold,
+            "reason": self.reason,
             "notices": self.notices,
         }
 
@@ -115,8 +120,11 @@ class Answerer:
             return {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in counts.items()}
 
         self._idf = idf(Counter(t for c in searcher.index.clauses for t in c.tokens))
-        self._idf_en = idf(Counter(t for c in searcher.index.clauses for t in c.tokens_en))
+        # English coverage is counted on Snowball roots (spending ~ spend), more forgiving than the search's stems
+        self._roots_en = [frozenset(root(t) for t in c.tokens_en) for c in searcher.index.clauses]
+        self._idf_en = idf(Counter(t for roots in self._roots_en for t in roots))
         self._stop_en = load_stopwords("stopwords_en.txt")
+        self._framing_en = frozenset(w for line in load_stopwords("question_words_en.txt") for w in line.split())
         self._position = {c.anchor: i for i, c in enumerate(searcher.index.clauses)}
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._encoder = next(iter(searcher.embedders.values()))  # the first (multilingual) model
@@ -167,20 +175,19 @@ class Answerer:
         total = sum(idf.get(t, unknown) for t in terms)
         return sum(idf.get(t, unknown) for t in terms & found) / total if total else 0.0
 
-    def evidence(self, query, terms: list[str], hits: list[Hit], scored) -> tuple[float, str]:
-        """Half coverage of the question by a top clause, half the best sentence similarity; and the scale used."""
+    def evidence(self, query, terms: list[str], hits: list[Hit], scored) -> float:
+        """Half coverage of the question by a top clause, half the best sentence similarity."""
         if not scored:
-            return 0.0, "zh"
-        top = [self.searcher.index.clauses[self._position[h.anchor]] for h in hits[:3]]
-        english = set(english_words(query.text, self._stop_en)) if query.lang in (Lang.EN, Lang.MIXED) else set()
-        if english and any(c.text_en for c in top):
+            return 0.0
+        top = [self._position[h.anchor] for h in hits[:3]]
+        english = ({root(w) for w in english_words(query.text, self._stop_en | self._framing_en)}
+                   if query.lang in (Lang.EN, Lang.MIXED) else set())
+        if english and any(self._roots_en[i] for i in top):
             # English words never seen in the translations count as rare (idf 8): they are the question's topic
-            coverage = max(self._coverage(c.tokens_en, english, self._idf_en, 8.0) for c in top)
-            scale = "en"
+            coverage = max(self._coverage(self._roots_en[i], english, self._idf_en, 8.0) for i in top)
         else:
-            coverage = max(self._coverage(c.tokens, set(terms), self._idf, 0.0) for c in top)
-            scale = "zh"
-        return 0.5 * coverage + 0.5 * max(max(r[6] for r in scored), 0.0), scale
+            coverage = max(self._coverage(self.searcher.index.clauses[i].tokens, set(terms), self._idf, 0.0) for i in top)
+        return 0.5 * coverage + 0.5 * max(max(r[6] for r in scored), 0.0)
 
     def ask(self, question: str, doc: str | None = None) -> Answer:
         """Answer from the plan's own sentences, or refuse and list the nearest clauses."""
@@ -191,18 +198,43 @@ class Answerer:
         terms, _ = self.searcher.lexical_terms(q)
         numbers = set(_NUMBER.findall(q.text))
         scored = self._sentence_features(terms, numbers, result.hits, q.text, english=q.lang is Lang.EN)
-        evidence, scale = self.evidence(q, terms, result.hits, scored)
-        threshold = self.thresholds[scale]
-        english = q.lang in (Lang.EN, Lang.MIXED)
+        evidence = self.evidence(q, terms, result.hits, scored)
+        threshold = self.thresholds["en" if q.lang in (Lang.EN, Lang.MIXED) else "zh"]
         if evidence < threshold or not scored:
-            message = f"{REFUSAL_EN}." if english else f"{REFUSAL_ZH}。"
-            return Answer(question, q.lang, False, [], result.hits, evidence, threshold, message, list(result.notices))
+            return self._refusal(question, q, result, evidence, threshold, "weak_evidence")
         best = max(r[0] for r in scored)
         chosen = sorted((r for r in scored if r[0] >= 0.75 * best), key=lambda r: -r[0])[: self.max_sentences]
+        quoted = " ".join(r[4].text for r in chosen)
+        if asks_for_figure(q.text) and not states_figure(quoted):
+            return self._refusal(question, q, result, evidence, threshold, "no_figure")
+        if (other := self._other_province(q.text, chosen[0][2].doc_id, quoted)) is not None:
+            return self._refusal(question, q, result, evidence, threshold, "other_province", other)
         lead_doc = chosen[0][2].doc_id  # document order within the best sentence's document, then by rank
         chosen.sort(key=lambda r: (r[2].order if r[2].doc_id == lead_doc else 10**6 + r[1].rank, r[3]))
         sentences = [self._quote(r[1], r[2], r[3], r[4], r[0], q.lang) for r in chosen]
         return Answer(question, q.lang, True, sentences, result.hits, evidence, threshold, "", list(result.notices))
+
+    def _other_province(self, question: str, doc_id: str, quoted: str) -> tuple[Province, Province] | None:
+        """(own, other) when a provincial document is asked about another province it does not mention."""
+        own = jurisdiction_of(self.searcher.corpus.documents[doc_id].meta.issuer)
+        if own is None or own.named_in(question):
+            return None
+        other = [p for p in provinces_named(question) if p != own and not p.named_in(quoted)]
+        return (own, other[0]) if other else None
+
+    @staticmethod
+    def _refusal(question: str, q, result, evidence: float, threshold: float, reason: str,
+                 provinces: tuple[Province, Province] | None = None) -> Answer:
+        english = q.lang in (Lang.EN, Lang.MIXED)
+        message = f"{REFUSAL_EN}." if english else f"{REFUSAL_ZH}。"
+        if reason == "no_figure":
+            message = f"{REFUSAL_EN}: {_NO_FIGURE[1]}." if english else f"{REFUSAL_ZH}：{_NO_FIGURE[0]}。"
+        elif reason == "other_province" and provinces:
+            own, other = provinces
+            message = (f"{REFUSAL_EN}: " + _OTHER_PROVINCE[1].format(own_en=own.en, other_en=other.en) + "."
+                       if english else f"{REFUSAL_ZH}：" + _OTHER_PROVINCE[0].format(own=own.zh, other=other.zh) + "。")
+        return Answer(question, q.lang, False, [], result.hits, evidence, threshold, message,
+                      list(result.notices), reason)
 
     def _quote(self, hit: Hit, clause: Clause, index: int, sentence, score: float, lang: Lang) -> AnswerSentence:
         text = clause.text[sentence.start : sentence.end]  # verbatim, by construction

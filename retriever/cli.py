@@ -207,6 +207,8 @@ def _cmd_eval(corpus: Corpus, args: argparse.Namespace) -> None:
     print(answers)
     if not args.no_report and not args.all_docs:
         write_report_section(f"answers-{args.questions.stem}", answers)
+        if args.questions.stem == "questions":
+            write_report_section("refusal-calibration", _calibration(searcher, questions))
     if not args.no_report:
         scope = "the whole corpus" if args.all_docs else "each question's document"
         body = (f"## Retrieval ({args.questions.name}, {outcome['answerable']} answerable of "
@@ -390,6 +392,29 @@ def _answer_metrics(searcher, questions, corpus: Corpus, citations_path: Path) -
                                                f"{sorted(times)[int(0.95 * len(times))]:.0f} ms |" if times else "- |"),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _calibration(searcher, questions) -> str:
+    """The refusal section of eval/report.md: the evidence and the trade-off per threshold."""
+    from .answer import DEFAULT_THRESHOLDS, Answerer
+    from .calibrate import outcomes, tradeoff_table
+
+    table = tradeoff_table(outcomes(Answerer(searcher), questions), [x / 100 for x in range(32, 47, 2)] + [0.36, 0.40],
+                           DEFAULT_THRESHOLDS)
+    head, rule, *rows = table.split("\n")
+    body = [r for r in rows if r.startswith("|")]
+    rest = [r for r in rows if not r.startswith("|")]
+    body = sorted(set(body), key=lambda r: float(r.split("|")[1].replace("*", "")))
+    return "\n".join([
+        "## Refusal: calibration on eval/questions.jsonl (`python -m retriever eval`)", "",
+        "Evidence = ½ · coverage (idf-weighted share of the question's indexed terms found in one of the top three "
+        "clauses; for English/mixed questions, of their English words — Snowball roots, question-framing words left out "
+        "— in the clause's reference English, words the translation never uses counting as rare) + ½ · the best "
+        "sentence's USE similarity. Below the threshold the answer is a refusal. Two rules refuse whatever the "
+        "evidence: a question asking for a figure (多少, how many, what share …) when no quoted sentence states one, "
+        "and a question about another province that the quoted sentences do not name.", "",
+        f"Chosen (bold): {DEFAULT_THRESHOLDS['zh']:.2f} for Chinese, {DEFAULT_THRESHOLDS['en']:.2f} for English/mixed.",
+        "", head, rule, *body, *rest])
 
 
 def _cmd_bench(corpus: Corpus, args: argparse.Namespace) -> None:

@@ -33,7 +33,7 @@ from .embed import Embedder
 from .errors import CorruptIndexError, IndexMissingError, StaleIndexError
 from .glossary import Glossary
 from .model import Clause
-from .tokenize import Tokenizer, english_words, load_stopwords
+from .tokenize import Tokenizer, english_settings, english_words, load_stopwords
 from .translation import load_translations, translation_path
 
 __all__ = ["SCHEMA_VERSION", "IndexedClause", "Index", "build_index", "load_index", "user_terms",
@@ -143,8 +143,7 @@ def expected_manifest(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer,
         "tokenizer": tokenizer.settings(),
         "english_tokens": {
             "stopwords_sha256": hashlib.sha256("\n".join(sorted(load_stopwords("stopwords_en.txt"))).encode()).hexdigest(),
-            "stemmer": "plural and possessive endings; hyphens split",
-        },
+        } | english_settings(),
         "libraries": {
             "bm25s": bm25s.__version__,
             "faiss-cpu": faiss.__version__,

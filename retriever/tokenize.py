@@ -10,10 +10,10 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 
-__all__ = ["Tokenizer", "load_stopwords", "DOC_NUMBER", "english_words"]
+__all__ = ["Tokenizer", "load_stopwords", "DOC_NUMBER", "english_words", "english_settings", "stem", "root"]
 
 DOC_NUMBER = re.compile(r"(?P<issuer>[\u4e00-\u9fff]{0,3})[〔［\[(（](?P<year>\d{4})[〕］\])）](?P<number>\d+)号")
 """Document numbers such as 鄂政发〔2021〕18号 (any bracket style), kept as one token."""
@@ -39,11 +39,32 @@ def english_words(text: str, stopwords: frozenset[str] = frozenset()) -> list[st
     return words
 
 
+_BRITISH = ((re.compile(r"(?<=.{3})is(e|ed|es|ing|ation|ations)$"), r"iz\1"),  # prioritise → prioritize
+            (re.compile(r"(?<=.{3})tre(s?)$"), r"ter\1"),  # centre → center
+            (re.compile(r"(?<=.{3})our(s?)$"), r"or\1"))  # labour → labor
+
+
+@lru_cache(maxsize=1)
+def _snowball():
+    import Stemmer  # PyStemmer: the Snowball English stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """A deliberately light English stemmer: possessive and plural endings only, so glossary phrases still match."""
-    if word.endswith(("'s", "’s")):
+    """A deliberately light stem: British spelling to American, possessive and plural endings only.
+
+    Light, so glossary phrases keep matching precisely (research ≠ researchers); see :func:`root` for recall.
+    """
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
         word = word[:-2]
-    word = word.rstrip("'’")
+    word = word.rstrip("'")
+    if "&" in word or any(ch.isdigit() for ch in word):
+        return word  # r&d, 5g, 2025: not words to stem
+    for pattern, replacement in _BRITISH:
+        word = pattern.sub(replacement, word)
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
@@ -51,6 +72,24 @@ def stem(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+_PROBE = ("policies", "labs", "centres", "prioritise", "labour", "researchers", "r&d", "boxes", "hubei's", "status")
+
+
+def english_settings() -> dict[str, str]:
+    """What the index manifest records about English words: the stemmer, fingerprinted on probe words."""
+    probe = " ".join(stem(w) for w in _PROBE)
+    return {"stemmer": "British → American spelling; plural and possessive endings; hyphens split",
+            "stemmer_probe_sha256": hashlib.sha256(probe.encode()).hexdigest()}
+
+
+@lru_cache(maxsize=100_000)
+def root(word: str) -> str:
+    """The Snowball English stem of a :func:`stem`-med word (spending → spend, included → includ), for recall."""
+    if "&" in word or any(ch.isdigit() for ch in word):
+        return word
+    return _snowball().stemWord(word)
 
 
 class Tokenizer:

@@ -69,3 +69,31 @@ def test_ask_cli_json_contract(index_dir):
     assert {"question", "lang", "answered", "sentences", "nearest"} <= set(data)
     for s in data["sentences"]:
         assert {"text", "anchor", "label_zh", "label_en", "text_en"} <= set(s)
+
+
+def test_a_figure_question_is_answered_with_a_sentence_that_states_the_figure(answerer):
+    answer = answerer.ask("到2025年基础研究经费占全社会研发经费的比重要达到多少?", doc="hb-sti-14fyp")
+    assert answer.answered
+    assert any(ch.isdigit() for s in answer.sentences for ch in s.text.replace("2025", ""))
+
+
+def test_a_figure_the_plan_never_gives_is_refused_as_such(answerer):
+    answer = answerer.ask("湖北省自然科学基金每年的预算是多少元?", doc="hb-sti-14fyp")
+    assert not answer.answered and answer.reason == "no_figure"
+    assert answer.message.startswith(REFUSAL_ZH) and "数字" in answer.message and answer.nearest
+
+
+@pytest.mark.parametrize(("question", "other"), [
+    ("浙江省的高新技术企业数量目标是多少?", "浙江省"),
+    ("What are Jiangsu's plans for national laboratories?", "Jiangsu"),
+])
+def test_a_question_about_another_province_is_refused(answerer, question, other):
+    answer = answerer.ask(question, doc="hb-sti-14fyp")
+    assert not answer.answered and answer.reason in ("other_province", "weak_evidence")
+    if answer.reason == "other_province":
+        assert other in answer.message
+
+
+def test_naming_the_plans_own_province_beside_another_is_not_refused_for_it(answerer):
+    answer = answerer.ask("湖北和湖南、江西如何共建长江中游城市群科技创新共同体?", doc="hb-sti-14fyp")
+    assert answer.reason != "other_province"
