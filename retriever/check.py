@@ -278,6 +278,10 @@ class CitationChecker:
         total = sum(len(c.text) for c in self.corpus.clauses(doc))
         if len(quote) > total:
             raise QueryError(f"the quote ({len(quote)} characters) is longer than the document ({total}) 引文长于全文")
+        longest = max((len(c.text) for c in self.corpus.clauses(doc)), default=0)
+        if len(quote) > longest + 20:  # a little slack for added punctuation or spaces
+            raise QueryError(f"the quote ({len(quote)} characters) is longer than any single clause ({longest}): "
+                             f"check one clause or sentence at a time 引文超过单个条款的长度，请逐段核对")
         notes = ["Traditional characters converted for matching 已转换繁体字"] if traditional else []
         # character conversion first; Taiwan/Hong Kong vocabulary (雷射 → 激光) only if that finds nothing
         forms = list(dict.fromkeys([quote] + ([_fold(to_simplified(quote_raw))] if traditional else [])))

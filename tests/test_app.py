@@ -1,7 +1,10 @@
-"""The Streamlit reader, run headless with AppTest over the real corpus."""
+"""The Streamlit app, run headless with AppTest over the real corpus, models and index: every page, deep links,
+the language switch, exports and bad input."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -12,117 +15,168 @@ from retriever import Corpus
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-def run(clause: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if clause is not None:
-        at.query_params["clause"] = clause
+@pytest.fixture(autouse=True)
+def _test_index(index_dir, monkeypatch):
+    """The app reads the session's freshly built index (never the working copy's index/)."""
+    monkeypatch.setenv("RETRIEVER_INDEX_DIR", str(index_dir))
+
+
+def run(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
 def page_text(at: AppTest) -> str:
-    """All markdown, captions and alerts of the page, joined."""
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [w.value for w in at.warning] + [e.value for e in at.error]
+    """All markdown, captions, code and alerts of the page, joined."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [c.value for c in at.code]
+    parts += [w.value for w in at.warning] + [e.value for e in at.error] + [i.value for i in at.info]
+    parts += [s.value for s in at.success]
     return "\n".join(parts)
 
 
-@pytest.fixture(scope="module")
-def default_page() -> AppTest:
-    return run()
+def chip(anchor: str) -> str:
+    """How an anchor chip's label appears in the page's HTML (escaped like all text)."""
+    from ui.render import esc
+
+    return f">{esc(anchor)}</a>"
 
 
-def test_default_page_shows_preface(default_page: AppTest) -> None:
-    text = page_text(default_page)
-    assert "`hb-sti-14fyp:ch0.s0.p1`" in text
-    assert "为深入实施创新驱动发展战略" in text
-    assert not default_page.error and not default_page.warning
-    assert default_page.selectbox(key="doc").value == "hb-sti-14fyp"
+# -- Ask ---------------------------------------------------------------------------------------------------------
+
+def test_ask_is_the_first_page_and_answers_with_anchor_chips(corpus: Corpus) -> None:
+    at = run()
+    assert at.sidebar.radio(key="page").value == "ask"
+    at.chat_input(key="question").set_value("湖北在光纤和激光器方面打算发展哪些产品?").run()
+    assert not at.exception and not at.error
+    text = page_text(at)
+    assert chip("hb-sti-14fyp:ch5.s1.p1") in text
+    assert 'href="?clause=hb&#45;sti&#45;14fyp%3Ach5.s1.p1&amp;lang=zh"' in text  # the chip opens the clause
+    assert "重点发展大尺寸光纤预制棒" in text  # the plan's own words
+    assert at.query_params["q"] == "湖北在光纤和激光器方面打算发展哪些产品?"  # the URL can be shared
 
 
-def test_front_and_back_matter_expander(default_page: AppTest) -> None:
-    labels = [e.label for e in default_page.expander]
-    assert any("前后附文" in label for label in labels)
-    text = page_text(default_page)
-    assert "第五章打好现代产业关键核心技术攻坚战" in text  # a contents entry
+def test_an_english_question_shows_english_renderings() -> None:
+    at = run(lang="en")
+    at.chat_input(key="question").set_value("Which optical fibre and laser products will Hubei develop?").run()
+    text = page_text(at)
+    assert chip("hb-sti-14fyp:ch5.s1.p1") in text
+    assert "color:#1d4b8f" in text and "fibre" in text.lower()  # the aligned English under the quote
+
+
+def test_a_refusal_lists_the_nearest_clauses() -> None:
+    at = run()
+    at.chat_input(key="question").set_value("湖北省的养老保险缴费比例是多少?").run()
+    assert any("规划中未找到相关规定" in w.value for w in at.warning)
+    assert "最接近的条款" in page_text(at) and "anchor-chip" in page_text(at)
+
+
+def test_deep_link_q_asks_the_question() -> None:
+    at = run(q="东湖科学城要怎么建设?")
+    text = page_text(at)
+    assert "东湖科学城" in text and "anchor-chip" in text
+
+
+def test_the_answer_exports_as_markdown_and_csv() -> None:
+    at = run(q="东湖科学城要怎么建设?")
+    buttons = {b.label: b for b in at.get("download_button")}
+    assert {"导出 Markdown", "导出 CSV"} <= set(buttons)
+
+
+@pytest.mark.parametrize("bad", ["湖", "？", "Привет мир", "创" * 10_000])
+def test_bad_questions_give_a_message_not_an_exception(bad: str) -> None:
+    at = run()
+    at.chat_input(key="question").set_value(bad).run()
+    assert not at.exception
+    assert at.error or at.warning or "anchor-chip" in page_text(at)
+
+
+# -- Search ------------------------------------------------------------------------------------------------------
+
+def test_search_shows_explained_clauses_with_highlighted_terms() -> None:
+    at = run(page="search")
+    at.text_input(key="search_query").input("湖北要發展哪些雷射與光纖產品?").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = page_text(at)
+    assert chip("hb-sti-14fyp:ch5.s1.p1") in text
+    assert "<mark" in text  # matched terms highlighted
+    why = next(e for e in at.expander if e.label == "匹配原因")
+    explained = "\n".join(m.value for m in why.markdown)
+    assert "融合排名 1" in explained and "词法（BM25）" in explained and "语义" in explained
+
+
+def test_search_filters_by_chapter_and_draws_the_chapter_chart() -> None:
+    at = run(page="search")
+    at.text_input(key="search_query").input("人才").run()
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"), "no hits-per-chapter chart"
+    at.selectbox(key="search_chapter").select("hb-sti-14fyp:ch12").run()
+    labels = [part.split("</a>")[0] for part in page_text(at).split('class="anchor-chip"')[1:]]
+    assert labels and all("&#58;ch12." in label for label in labels)
+
+
+def test_search_with_an_empty_or_huge_query() -> None:
+    at = run(page="search")
+    at.text_input(key="search_query").input("   ").run()
+    assert not at.exception
+    at.text_input(key="search_query").input("创新" * 999).run()
+    assert not at.exception
+    assert any("cut" in i.value or "过长" in i.value for i in at.info)
+
+
+# -- Read --------------------------------------------------------------------------------------------------------
+
+def test_read_shows_the_preface_and_the_front_matter() -> None:
+    at = run(page="read")
+    text = page_text(at)
+    assert chip("hb-sti-14fyp:ch0.s0.p1") in text and "为深入实施创新驱动发展战略" in text
+    assert any(e.label == "前后附文" for e in at.expander)
     assert "重大科技创新平台清单" in text  # an annex title
 
 
-def test_select_chapter_five() -> None:
-    at = run()
-    at.selectbox(key="chapter:hb-sti-14fyp").select("hb-sti-14fyp:ch5").run()
-    assert not at.exception
-    text = page_text(at)
-    assert "`hb-sti-14fyp:ch5.s1.p1`" in text
-    assert "光通信及激光。重点发展" in text
-    assert "加快建设世界一流光电子信息技术创新高地" in text  # a section heading
+def test_table_of_contents_links_to_sections() -> None:
+    at = run(page="read")
+    toc = next(e for e in at.sidebar.expander if e.label == "目录导航")
+    links = "\n".join(m.value for m in toc.markdown)
+    assert "?clause=hb&#45;sti&#45;14fyp%3Ach5.s1.p1" in links and "加快建设世界一流光电子信息技术创新高" in links
 
 
-def test_language_switch_changes_labels() -> None:
-    at = run()
-    assert at.selectbox(key="doc").label == "文档"
-    at.sidebar.radio(key="lang").set_value("en").run()
-    assert not at.exception
-    assert at.selectbox(key="doc").label == "Document"
-    assert at.title[0].value == "Clause reader"
-    assert "Preface" in at.selectbox(key="chapter:hb-sti-14fyp").options[0]
-
-
-def test_deep_link_opens_and_highlights_clause() -> None:
-    at = run("hb-sti-14fyp:ch4.s1.p1")
+def test_deep_link_opens_and_highlights_a_clause() -> None:
+    at = run(clause="hb-sti-14fyp:ch4.s1.p1")
+    assert at.sidebar.radio(key="page").value == "read"
     assert at.selectbox(key="chapter:hb-sti-14fyp").value == "hb-sti-14fyp:ch4"
     text = page_text(at)
-    assert text.count("`hb-sti-14fyp:ch4.s1.p1`") == 2  # the box at the top and the chapter listing
-    assert "数学。支持科学与工程计算" in text
-    assert "background:#fff6c2" in text  # the highlight style
-    assert not at.warning
+    assert text.count(chip("hb-sti-14fyp:ch4.s1.p1")) == 2  # the box at the top and the chapter listing
+    assert "数学。支持科学与工程计算" in text and "background:#fff6c2" in text
 
 
-def test_deep_link_to_law_switches_document() -> None:
-    at = run("kjjbf-2021:ch3.a29.p1")
+def test_deep_link_to_a_law_switches_document() -> None:
+    at = run(clause="kjjbf-2021:ch3.a29.p1")
     assert at.selectbox(key="doc").value == "kjjbf-2021"
     assert at.selectbox(key="chapter:kjjbf-2021").value == "kjjbf-2021:ch3"
 
 
-def test_unknown_anchor_warns_and_page_keeps_working() -> None:
-    at = run("hb-sti-14fyp:ch99.s1.p1")
+@pytest.mark.parametrize("anchor", ["hb-sti-14fyp:ch99.s1.p1", "<script>alert(1)</script>", "x" * 5000])
+def test_unknown_or_hostile_anchor_in_the_url_warns(anchor: str) -> None:
+    at = run(clause=anchor)
     assert len(at.warning) == 1
     warning = at.warning[0].value
     assert "找不到条款锚点" in warning and "Unknown clause anchor" in warning
-    assert "`hb-sti-14fyp:ch9.s1.p1`" in warning
-    assert "`hb-sti-14fyp:ch0.s0.p1`" in page_text(at)  # the default chapter is still shown
+    assert "<script>" not in warning
 
 
-def test_hostile_anchor_is_escaped() -> None:
-    at = run("<script>alert(1)</script>")
-    warning = at.warning[0].value
-    assert "<script>" not in warning and "&lt;script&gt;" in warning
-
-
-def test_lost_characters_are_marked() -> None:
-    at = run("hb-sti-14fyp:ch1.s1.p2")
+def test_lost_and_inferred_characters_are_marked_distinctly() -> None:
+    at = run(clause="hb-sti-14fyp:ch1.s1.p2")
     lost = [m.value for m in at.markdown if "〓" in m.value and "background:#ffd6d6" in m.value]
-    assert lost, "no lost-character span rendered"
     assert any("由第10位上升为" in v for v in lost)
-    notes = next(e for e in at.expander if "损伤" in e.label)
-    assert "characters lost in the source" in "\n".join(m.value for m in notes.markdown)
-
-
-def test_law_document_shows_articles() -> None:
-    at = run()
-    at.selectbox(key="doc").select("kjjbf-2021").run()
-    assert not at.exception
-    text = page_text(at)
-    assert "第一章 第八条 第一款" in text
-    assert "`kjjbf-2021:ch1.a8.p1`" in text
-    assert "中华人民共和国主席令第一百零三号" in "\n".join(m.value for m in at.sidebar.markdown)
-    assert not any("前后附文" in e.label for e in at.expander)  # laws have no front/back matter
+    at = run(clause="hb-sti-14fyp:ch1.s1.p5")
+    assert any("text-decoration:underline dotted" in m.value for m in at.markdown)  # 十四五 inferred
 
 
 def test_every_chapter_of_every_document_renders(corpus: Corpus) -> None:
-    """Each chapter option of each document runs cleanly and lists all of its clause anchors."""
-    at = run()
+    at = run(page="read")
     seen: set[str] = set()
     for doc_id, doc in corpus.documents.items():
         at.selectbox(key="doc").select(doc_id).run()
@@ -131,38 +185,88 @@ def test_every_chapter_of_every_document_renders(corpus: Corpus) -> None:
             at.selectbox(key=f"chapter:{doc_id}").select_index(index).run()
             assert not at.exception, (doc_id, index, [e.value for e in at.exception])
             text = page_text(at)
-            seen.update(c.anchor for c in doc.clauses if f"`{c.anchor}`" in text)
+            seen.update(c.anchor for c in doc.clauses if chip(c.anchor) in text)
     assert seen == {c.anchor for c in corpus.clauses()}
 
 
-def test_search_mode_answers_a_question_with_explained_clauses(index_dir, monkeypatch):
-    monkeypatch.setenv("RETRIEVER_INDEX_DIR", str(index_dir))
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.sidebar.radio(key="mode").set_value("search").run()
-    at.text_input(key="q").input("湖北要發展哪些雷射與光纖產品?").run()
-    assert not at.exception, [e.value for e in at.exception]
-    text = page_text(at)
-    assert "hb-sti-14fyp:ch5.s1.p1" in text and "BM25" in text
-
-
-def test_search_mode_with_an_empty_or_huge_question(index_dir, monkeypatch):
-    monkeypatch.setenv("RETRIEVER_INDEX_DIR", str(index_dir))
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.sidebar.radio(key="mode").set_value("search").run()
-    at.text_input(key="q").input("   ").run()
-    assert not at.exception
-    at.text_input(key="q").input("创新" * 999).run()
-    assert not at.exception
-    assert any("cut" in i.value or "过长" in i.value for i in at.info)
-
-
-def test_english_column_shows_reference_or_term_glosses():
-    at = run()
+def test_english_column_shows_its_source() -> None:
+    at = run(page="read")
     at.toggle(key="show_en").set_value(True).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert any("reference translation" in c.value or "参考译文" in c.value for c in at.caption)
+    assert any("参考译文" in c.value for c in at.caption)
     at.sidebar.selectbox(key="doc").set_value("kjjbf-2021").run()
     assert not at.exception
-    assert any("term glosses" in c.value or "词语释义" in c.value for c in at.caption)
+    assert any("词语释义" in c.value for c in at.caption)
+
+
+# -- Check citation ----------------------------------------------------------------------------------------------
+
+def check(text: str, lang: str = "zh") -> AppTest:
+    at = run(page="check", lang=lang)
+    at.text_area(key="check_text").input(text)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_an_altered_number_is_shown_with_the_difference_and_citations() -> None:
+    at = check("全省全社会研发经费投入由十二五末的561.7亿元上升到2021年的1005.3亿元")
+    assert any("与原文不符" in e.value for e in at.error)
+    text = page_text(at)
+    assert "line-through" in text and "background:#d6f5d6" in text  # quote struck, source in green
+    assert any("鄂政发〔2021〕18号" in c.value and "hb-sti-14fyp:ch1.s1.p5" in c.value for c in at.code)
+    assert any("E Zheng Fa [2021] No. 18" in c.value for c in at.code)
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("上一条: hb-sti-14fyp:ch1.s1.p4") for label in labels)
+    assert any(label.startswith("下一条: hb-sti-14fyp:ch1.s1.p6") for label in labels)
+
+
+def test_a_verbatim_traditional_quote_and_a_reference() -> None:
+    at = check("光通信及激光。重點發展大尺寸光纖預製棒", lang="en")
+    assert any("Verbatim" in s.value for s in at.success)
+    at = check("第五章第一节第一段")
+    assert any("出处已定位" in s.value for s in at.success)
+    assert chip("hb-sti-14fyp:ch5.s1.p1") in page_text(at)
+
+
+@pytest.mark.parametrize(("paste", "message"), [
+    ("", "nothing to check"), ("创新" * 5_000, "longer than any single clause"),
+    ("hb-sti-14fyp:ch99.s9.p9", "找不到条款锚点"),
+])
+def test_bad_pastes_give_a_message(paste: str, message: str) -> None:
+    at = check(paste)
+    assert any(message in e.value for e in at.error)
+
+
+# -- Everywhere --------------------------------------------------------------------------------------------------
+
+def test_language_switch_changes_every_label() -> None:
+    at = run()
+    assert at.selectbox(key="doc").label == "文档"
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.selectbox(key="doc").label == "Document"
+    assert at.title[0].value.startswith("Hubei S&T Innovation Plan")
+    assert at.sidebar.radio(key="page").options == ["Ask", "Search", "Read", "Check citation"]
+
+
+def test_document_text_is_never_raw_html() -> None:
+    from ui.render import chip as make_chip
+    from ui.render import marked
+
+    html = marked("<script>alert('x')</script> **bold** [link](http://x)")
+    assert "<script" not in html and "**" not in html and "](" not in html
+    assert "<script" not in make_chip('"><script>alert(1)</script>', "zh")
+
+
+def test_exports_carry_citations(searcher, corpus: Corpus) -> None:
+    from retriever.answer import Answerer
+    from retriever.export import answer_csv, answer_markdown, hits_csv
+
+    answer = Answerer(searcher).ask("东湖科学城要怎么建设?", doc="hb-sti-14fyp")
+    markdown = answer_markdown(answer, corpus)
+    assert "鄂政发〔2021〕18号" in markdown and answer.sentences[0].anchor in markdown
+    rows = list(csv.DictReader(io.StringIO(answer_csv(answer, corpus).lstrip("\ufeff"))))
+    assert [r["anchor"] for r in rows] == [s.anchor for s in answer.sentences]
+    assert all(r["citation_en"].startswith("Hubei Province 14th Five-Year Plan") for r in rows)
+    hits = searcher.search("人才", k=3).hits
+    assert len(list(csv.DictReader(io.StringIO(hits_csv(hits, corpus).lstrip("\ufeff"))))) == 3

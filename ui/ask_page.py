@@ -1,0 +1,90 @@
+"""Ask: a chat-style question box; the cited answer with anchor chips, or the refusal with the nearest clauses."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from retriever import RetrieverError
+from retriever.answer import Answer
+from retriever.export import answer_csv, answer_markdown
+from retriever.normalize import Lang
+
+from . import resources
+from .render import chip, esc, link, marked, marks_from_dicts
+from .strings import t
+
+MAX_QUESTION = 2000
+HISTORY = "ask_history"  # session_state: [(question, Answer, milliseconds)]
+
+
+def ask(question: str, doc: str | None, lang: str) -> None:
+    """Answer ``question`` and add it to this session's history; a bad question shows a message instead."""
+    try:
+        answerer = resources.answerer(lang)  # loads models and index on the first question of the process
+        start = time.perf_counter()
+        answer = answerer.ask(question[:MAX_QUESTION], doc=doc)
+    except RetrieverError as err:
+        st.error(t(lang, "error") + esc(str(err)))
+        return
+    elapsed = (time.perf_counter() - start) * 1000
+    st.session_state.setdefault(HISTORY, []).append((question, answer, elapsed))
+
+
+def sentence_html(s, answer: Answer, lang: str) -> str:
+    """One quoted sentence with its marks and anchor chip, then its English or Traditional rendering."""
+    out = f'<div style="margin:0.2em 0">{marked(s.text, marks_from_dicts(s.marks))} {chip(s.anchor, lang)}'
+    out += f' <span style="color:#666;font-size:0.85em">{esc(s.label_zh)} · {esc(s.label_en)}</span></div>'
+    if s.text_hant and answer.lang is Lang.ZH_HANT:
+        out += f'<div style="color:#444;margin-left:1em">{t(lang, "traditional_of")}: {esc(s.text_hant)}</div>'
+    if s.text_en:
+        scope = f' <i>{esc(t(lang, "en_clause_scope"))}</i>' if s.en_scope == "clause" else ""
+        out += f'<div style="color:#1d4b8f;margin-left:1em">{esc(s.text_en)}{scope}</div>'
+    return out
+
+
+def answer_view(question: str, answer: Answer, elapsed: float, lang: str, index: int) -> None:
+    """The assistant's turn: quotes with chips, or the refusal and the nearest clauses; exports."""
+    with st.chat_message("assistant"):
+        for notice in answer.notices:
+            st.info(esc(notice))
+        if answer.answered:
+            st.markdown("".join(sentence_html(s, answer, lang) for s in answer.sentences), unsafe_allow_html=True)
+        else:
+            st.warning(esc(answer.message))
+            st.markdown(f"**{t(lang, 'nearest')}**")
+            rows = [f'<div>{chip(h.anchor, lang)} {esc(h.label_zh)} · {esc(h.label_en)}: '
+                    f'{esc(h.text[:160])}{"…" if len(h.text) > 160 else ""}</div>' for h in answer.nearest]
+            st.markdown("".join(rows), unsafe_allow_html=True)
+        corpus = resources.corpus()
+        cols = st.columns([1, 1, 2])
+        cols[0].download_button(t(lang, "export_md"), answer_markdown(answer, corpus), f"answer-{index + 1}.md",
+                                "text/markdown", key=f"md{index}")
+        cols[1].download_button(t(lang, "export_csv"), answer_csv(answer, corpus), f"answer-{index + 1}.csv",
+                                "text/csv", key=f"csv{index}")
+        cols[2].markdown(f'<a href="{esc(link(lang, q=question))}" target="_self">{t(lang, "share")}</a> · '
+                         f'{t(lang, "answered_in", ms=f"{elapsed:.0f}")}', unsafe_allow_html=True)
+
+
+def render(doc: str | None, lang: str) -> None:
+    """The chat: history, then the input; ``?q=`` asks once per session."""
+    st.caption(t(lang, "ask_help"))
+    deep = st.query_params.get("q", "").strip()
+    if deep and st.session_state.get("asked_deep_link") != deep:
+        st.session_state["asked_deep_link"] = deep
+        ask(deep, doc, lang)
+    question = st.chat_input(t(lang, "ask_prompt"), max_chars=MAX_QUESTION, key="question")
+    if question and question.strip():
+        st.query_params["q"] = question.strip()[:500]
+        st.session_state["asked_deep_link"] = question.strip()[:500]
+        ask(question.strip(), doc, lang)
+    history = st.session_state.get(HISTORY, [])
+    for index, (asked, answer, elapsed) in enumerate(history):
+        with st.chat_message("user"):
+            st.markdown(esc(asked))
+        answer_view(asked, answer, elapsed, lang, index)
+    if history and st.button(t(lang, "clear")):
+        st.session_state[HISTORY] = []
+        st.query_params.pop("q", None)
+        st.rerun()

@@ -1,0 +1,106 @@
+"""Search: ranked clauses with heading path, labels, highlighted terms and an explanation; filters; a chart."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import streamlit as st
+
+from retriever import Document, RetrieverError
+from retriever.export import hits_csv, hits_markdown
+from retriever.search import Hit, SearchResult
+
+from . import resources
+from .read_page import chapter_options, clause_view
+from .render import esc
+from .strings import t
+
+CHART_DEPTH = 50  # hits counted for the per-chapter chart
+
+
+def explanation(hit: Hit, lang: str) -> str:
+    """Markdown bullets: fused rank and score, lexical terms, each dense leg's rank and similarity."""
+    why = hit.explain
+    lines = [f"- {t(lang, 'fused_rank')} {hit.rank} · {t(lang, 'fused')} {why['fused']['score']:.4f}"]
+    for leg, name in (("bm25", "lexical"), ("bm25_en", "english_bm25")):
+        if leg in why:
+            terms = ", ".join(f"`{esc(x)}`" for x in why[leg].get("matched_terms", [])) or "-"
+            rank = why[leg].get("rank") or t(lang, "not_ranked")
+            lines.append(f"- {t(lang, name)}: {t(lang, 'rank')} {rank}; {t(lang, 'matched')}: {terms}")
+    for name, leg in why.get("dense", {}).items():
+        rank = leg.get("rank") or t(lang, "not_ranked")
+        lines.append(f"- {t(lang, 'semantic')} `{esc(name)}`: {t(lang, 'rank')} {rank}; "
+                     f"{t(lang, 'dense')} {leg['similarity']:.3f}")
+    return "\n".join(lines)
+
+
+def chapter_chart(result: SearchResult, lang: str) -> None:
+    """Hits per chapter over the top CHART_DEPTH, in document order (only when they spread over chapters)."""
+    corpus = resources.corpus()
+    counts: Counter[tuple[int, str]] = Counter()
+    for hit in result.hits:
+        doc = corpus.document(hit.doc)
+        order = list(chapter_options(doc))
+        key = next((c for c in order if hit.anchor.startswith(c + ".")), None)
+        heading = next((h for h in doc.headings if h.anchor == key), None)
+        name = (heading.label_zh if lang == "zh" else heading.label_en) if heading else t(lang, "other")
+        if len(corpus.documents) > 1 and hit.doc != result.hits[0].doc:
+            name = f"{doc.doc_id} {name}"
+        counts[(list(corpus.documents).index(hit.doc) * 1000 + (order.index(key) if key else 999), name)] += 1
+    if len(counts) < 2:
+        return
+    ordered = sorted(counts.items())
+    frame = pd.DataFrame({t(lang, "chapter"): [name for (_, name), _ in ordered],
+                          t(lang, "hits"): [n for _, n in ordered]})
+    st.caption(t(lang, "chart", n=len(result.hits)))
+    st.bar_chart(frame, x=t(lang, "chapter"), y=t(lang, "hits"), sort=False, height=200)
+
+
+def filters(doc: Document, lang: str) -> tuple[str | None, int | None, int]:
+    """Document scope (the selected document or all), chapter (all or one) and the number of results."""
+    cols = st.columns([2, 2, 1])
+    scope = cols[0].selectbox(t(lang, "document"), ["doc", "all"], key="search_scope",
+                              format_func=lambda k: (doc.meta.title_en or doc.meta.title) if k == "doc" and lang == "en"
+                              else doc.meta.title if k == "doc" else t(lang, "all_docs"))
+    chapters = [k for k in chapter_options(doc) if k.split(":", 1)[1].startswith("ch")]
+    labels = chapter_options(doc)
+    chapter = cols[1].selectbox(t(lang, "chapter"), ["*"] + chapters, key="search_chapter",
+                                format_func=lambda k: t(lang, "all_chapters") if k == "*"
+                                else labels[k][0 if lang == "zh" else 1], disabled=scope == "all")
+    k = cols[2].number_input(t(lang, "hits"), 1, 50, 10, key="search_k")
+    number = int(chapter.split(":ch", 1)[1]) if scope == "doc" and chapter != "*" else None
+    return (doc.doc_id if scope == "doc" else None), number, int(k)
+
+
+def render(doc: Document, lang: str) -> None:
+    """Query box, filters, hits with reasons, chart and exports."""
+    query = st.text_input(t(lang, "query"), key="search_query", max_chars=2000)
+    doc_id, chapter, k = filters(doc, lang)
+    english = st.toggle(t(lang, "show_en_hits"), key="search_en", value=lang == "en")
+    if not query.strip():
+        return
+    try:
+        result = resources.searcher(lang).search(query, k=max(k, CHART_DEPTH), doc=doc_id, chapter=chapter)
+    except RetrieverError as err:
+        st.error(t(lang, "error") + esc(str(err)))
+        return
+    for notice in result.notices:
+        st.info(esc(notice))
+    if not result.hits:
+        st.info(t(lang, "no_hits"))
+        return
+    corpus = resources.corpus()
+    shown = result.hits[:k]
+    cols = st.columns(2)
+    cols[0].download_button(t(lang, "export_md"), hits_markdown(query, shown, corpus), "results.md", "text/markdown")
+    cols[1].download_button(t(lang, "export_csv"), hits_csv(shown, corpus), "results.csv", "text/csv")
+    chapter_chart(result, lang)
+    for hit in shown:
+        clause = corpus.clause(hit.anchor)
+        terms = hit.explain.get("bm25", {}).get("matched_terms", [])
+        with st.container(border=True):
+            st.caption(" › ".join(esc(p) for p in hit.heading_path))
+            clause_view(clause, lang, english=english, terms=terms)
+            with st.expander(t(lang, "why")):
+                st.markdown(explanation(hit, lang))
