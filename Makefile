@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup app test bench-laws report clean
+# The browser test drives Debian's Chromium (never a downloaded browser); screenshots also need CJK fonts.
+BROWSER_PACKAGES := chromium chromium-driver
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup app test browser bench-laws load-check screenshots report clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +23,11 @@ app: $(STAMP)
 	$(BIN)/python -m retriever index update
 	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true --browser.gatherUsageStats false
 
-test: $(STAMP)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(BROWSER_PACKAGES))
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 report: $(STAMP)
@@ -27,6 +35,13 @@ report: $(STAMP)
 
 bench-laws: $(STAMP)
 	$(BIN)/python benchmarks/parse_laws.py
+
+load-check: $(STAMP) browser
+	$(BIN)/python benchmarks/load_check.py
+
+screenshots: $(STAMP) browser
+	@fc-list | grep -q CJK || (DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends fonts-noto-cjk)
+	$(BIN)/python benchmarks/screenshots.py
 
 clean:
 	rm -rf $(VENV) index .pytest_cache

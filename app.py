@@ -13,7 +13,7 @@ import streamlit as st
 
 from retriever import Clause, Document, RetrieverError, UnknownAnchorError
 from ui import ask_page, check_page, read_page, resources, search_page
-from ui.render import esc
+from ui.render import md
 from ui.strings import LANGS, PAGES, t
 
 log = logging.getLogger("app")
@@ -42,8 +42,8 @@ def deep_link(lang: str) -> Clause | None:
     try:
         clause = resources.corpus().clause(anchor)
     except UnknownAnchorError as err:
-        near = ", ".join(f"`{esc(a)}`" for a in err.suggestions)
-        st.warning("\n\n".join(t(x, "unknown", anchor=esc(anchor), near=near or t(x, "no_near"))
+        near = ", ".join(md(a) for a in err.suggestions)
+        st.warning("\n\n".join(t(x, "unknown", anchor=md(anchor), near=near or t(x, "no_near"))
                                for x in (lang, "en" if lang == "zh" else "zh")))
         return None
     if st.session_state.get("linked") != anchor:  # a new link: point the pickers at it once
@@ -80,7 +80,7 @@ def main() -> None:
     try:
         resources.corpus()
     except RetrieverError as err:
-        st.error(t(lang, "load_failed") + esc(str(err)))
+        st.error(t(lang, "load_failed") + md(str(err)))
         st.stop()
     linked = deep_link(lang)
     current = page(lang)
@@ -97,7 +97,7 @@ def main() -> None:
         else:
             check_page.render(lang)
     except RetrieverError as err:
-        st.error(t(lang, "error") + esc(str(err)))
+        st.error(t(lang, "error") + md(str(err)))
     except Exception:  # noqa: BLE001 - the last line of defence: log it, tell the reader plainly
         log.exception("unexpected error on page %s", current)
         st.error(t(lang, "unexpected"))

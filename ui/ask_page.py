@@ -12,7 +12,7 @@ from retriever.export import answer_csv, answer_markdown
 from retriever.normalize import Lang
 
 from . import resources
-from .render import chip, esc, link, marked, marks_from_dicts
+from .render import chip, esc, link, marked, marks_from_dicts, md
 from .strings import t
 
 MAX_QUESTION = 2000
@@ -26,7 +26,7 @@ def ask(question: str, doc: str | None, lang: str) -> None:
         start = time.perf_counter()
         answer = answerer.ask(question[:MAX_QUESTION], doc=doc)
     except RetrieverError as err:
-        st.error(t(lang, "error") + esc(str(err)))
+        st.error(t(lang, "error") + md(str(err)))
         return
     elapsed = (time.perf_counter() - start) * 1000
     st.session_state.setdefault(HISTORY, []).append((question, answer, elapsed))
@@ -48,11 +48,11 @@ def answer_view(question: str, answer: Answer, elapsed: float, lang: str, index:
     """The assistant's turn: quotes with chips, or the refusal and the nearest clauses; exports."""
     with st.chat_message("assistant"):
         for notice in answer.notices:
-            st.info(esc(notice))
+            st.info(md(notice))
         if answer.answered:
             st.markdown("".join(sentence_html(s, answer, lang) for s in answer.sentences), unsafe_allow_html=True)
         else:
-            st.warning(esc(answer.message))
+            st.warning(md(answer.message))
             st.markdown(f"**{t(lang, 'nearest')}**")
             rows = [f'<div>{chip(h.anchor, lang)} {esc(h.label_zh)} · {esc(h.label_en)}: '
                     f'{esc(h.text[:160])}{"…" if len(h.text) > 160 else ""}</div>' for h in answer.nearest]
@@ -79,10 +79,12 @@ def render(doc: str | None, lang: str) -> None:
         st.query_params["q"] = question.strip()[:500]
         st.session_state["asked_deep_link"] = question.strip()[:500]
         ask(question.strip(), doc, lang)
+    if not st.session_state.get(HISTORY):
+        resources.answerer(lang)  # load models and index now (spinner), so the first answer is a warm one
     history = st.session_state.get(HISTORY, [])
     for index, (asked, answer, elapsed) in enumerate(history):
         with st.chat_message("user"):
-            st.markdown(esc(asked))
+            st.markdown(md(asked))
         answer_view(asked, answer, elapsed, lang, index)
     if history and st.button(t(lang, "clear")):
         st.session_state[HISTORY] = []

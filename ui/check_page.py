@@ -9,7 +9,7 @@ from retriever.check import CheckResult
 
 from . import resources
 from .read_page import clause_view
-from .render import chip, esc, marked
+from .render import chip, esc, marked, md
 from .strings import t
 
 MAX_PASTE = 20_000  # the text area's limit; the checker itself refuses quotes longer than a document
@@ -55,7 +55,7 @@ def result_view(result: CheckResult, lang: str) -> None:
         st.markdown(f"**{t(lang, 'differences')}**")
         st.markdown(diff_html(result), unsafe_allow_html=True)
     if result.notes:
-        st.markdown(f"**{t(lang, 'check_notes')}**\n\n" + "\n".join(f"- {esc(n)}" for n in result.notes))
+        st.markdown(f"**{t(lang, 'check_notes')}**\n\n" + "\n".join(f"- {md(n)}" for n in result.notes))
     if result.also_found:
         st.markdown(t(lang, "also_found") + " " + " ".join(chip(a, lang) for a in result.also_found),
                     unsafe_allow_html=True)
@@ -101,11 +101,11 @@ def render(lang: str) -> None:
             st.session_state["check_result"] = resources.checker().check(text)
         except UnknownAnchorError as err:
             near = ", ".join(err.suggestions) or t(lang, "no_near")
-            st.error(t(lang, "unknown", anchor=esc(err.anchor), near=esc(near)))
+            st.error(t(lang, "unknown", anchor=md(err.anchor), near=md(near)))
             st.session_state.pop("check_result", None)
             return
         except RetrieverError as err:
-            st.error(t(lang, "error") + esc(str(err)))
+            st.error(t(lang, "error") + md(str(err)))
             st.session_state.pop("check_result", None)
             return
     result_view(st.session_state["check_result"], lang)

@@ -10,7 +10,7 @@ import streamlit as st
 from retriever import Clause, Document, Heading, Mark
 
 from . import resources
-from .render import clause_header, english_html, esc, legend, link, marked, text_block
+from .render import clause_header, english_html, esc, legend, link, marked, md, text_block
 from .strings import STRINGS, t
 
 
@@ -61,7 +61,7 @@ def facts(doc: Document, lang: str) -> str:
     rows = [(meta.title, None), (meta.title_en, None), (meta.doc_number, "doc_number"),
             (meta.issuer_en if lang == "en" and meta.issuer_en else meta.issuer, "issuer"),
             (meta.issue_date, "issued"), (meta.publish_date, "published"), (meta.effective_date, "effective")]
-    return "  \n".join(f"**{t(lang, k)}**: {esc(v)}" if k else f"**{esc(v)}**" for v, k in rows if v)
+    return "  \n".join(f"**{t(lang, k)}**: {md(v)}" if k else f"**{md(v)}**" for v, k in rows if v)
 
 
 def pickers(doc: Document, lang: str) -> str:
@@ -123,7 +123,7 @@ def english_block(clause: Clause, lang: str) -> None:
     words = [f'<span title="{esc(g.en)} ({g.source})" style="border-bottom:1px dotted #888">{esc(g.zh)}</span>'
              if g.en else esc(g.zh) for g in gloss.terms]
     st.markdown("".join(words), unsafe_allow_html=True)
-    st.caption("; ".join(f"{esc(g.zh)} {esc(g.en)}" for g in gloss.terms if g.en))
+    st.caption("; ".join(f"{md(g.zh)} {md(g.en)}" for g in gloss.terms if g.en))
 
 
 def clause_view(clause: Clause, lang: str, highlight: bool = False, english: bool = False,
@@ -154,9 +154,9 @@ def chapter_panel(doc: Document, key: str, lang: str, linked: Clause | None) -> 
     head = next((h for h in doc.headings if h.anchor == key), None)
     if head is not None:
         st.markdown(f"### {marked(head.text, head.marks)}", unsafe_allow_html=True)
-        st.caption(f"`{head.anchor}` · {esc(head.label_en)}")
+        st.caption(f"{md(head.anchor)} · {md(head.label_en)}")
     else:
-        st.markdown(f"### {esc(options[key][0])} {esc(options[key][1])}")
+        st.markdown(f"### {md(options[key][0])} {md(options[key][1])}")
     sections = [h for h in doc.headings if h.level == "section" and h.anchor.startswith(key + ".")]
     clauses = chapter_clauses(doc, key, options)
     if not clauses:

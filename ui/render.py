@@ -31,8 +31,16 @@ _MD_TABLE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}()~$|:!+-#<>"})
 
 
 def esc(text: str) -> str:
-    """Escape document text for st.markdown: HTML first, then Markdown syntax characters."""
+    """Escape document text for st.markdown(..., unsafe_allow_html=True): HTML first, then Markdown syntax."""
     return html.escape(text, quote=True).translate(_MD_TABLE)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def md(text: str) -> str:
+    """Escape text for Markdown-only places (alerts, captions, labels): every syntax character backslashed."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 def term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:

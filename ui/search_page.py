@@ -13,7 +13,7 @@ from retriever.search import Hit, SearchResult
 
 from . import resources
 from .read_page import chapter_options, clause_view
-from .render import esc
+from .render import md
 from .strings import t
 
 CHART_DEPTH = 50  # hits counted for the per-chapter chart
@@ -25,12 +25,12 @@ def explanation(hit: Hit, lang: str) -> str:
     lines = [f"- {t(lang, 'fused_rank')} {hit.rank} · {t(lang, 'fused')} {why['fused']['score']:.4f}"]
     for leg, name in (("bm25", "lexical"), ("bm25_en", "english_bm25")):
         if leg in why:
-            terms = ", ".join(f"`{esc(x)}`" for x in why[leg].get("matched_terms", [])) or "-"
+            terms = "、".join(md(x) for x in why[leg].get("matched_terms", [])) or "-"
             rank = why[leg].get("rank") or t(lang, "not_ranked")
             lines.append(f"- {t(lang, name)}: {t(lang, 'rank')} {rank}; {t(lang, 'matched')}: {terms}")
     for name, leg in why.get("dense", {}).items():
         rank = leg.get("rank") or t(lang, "not_ranked")
-        lines.append(f"- {t(lang, 'semantic')} `{esc(name)}`: {t(lang, 'rank')} {rank}; "
+        lines.append(f"- {t(lang, 'semantic')} {md(name)}: {t(lang, 'rank')} {rank}; "
                      f"{t(lang, 'dense')} {leg['similarity']:.3f}")
     return "\n".join(lines)
 
@@ -83,10 +83,10 @@ def render(doc: Document, lang: str) -> None:
     try:
         result = resources.searcher(lang).search(query, k=max(k, CHART_DEPTH), doc=doc_id, chapter=chapter)
     except RetrieverError as err:
-        st.error(t(lang, "error") + esc(str(err)))
+        st.error(t(lang, "error") + md(str(err)))
         return
     for notice in result.notices:
-        st.info(esc(notice))
+        st.info(md(notice))
     if not result.hits:
         st.info(t(lang, "no_hits"))
         return
@@ -100,7 +100,7 @@ def render(doc: Document, lang: str) -> None:
         clause = corpus.clause(hit.anchor)
         terms = hit.explain.get("bm25", {}).get("matched_terms", [])
         with st.container(border=True):
-            st.caption(" › ".join(esc(p) for p in hit.heading_path))
+            st.caption(" › ".join(md(p) for p in hit.heading_path))
             clause_view(clause, lang, english=english, terms=terms)
             with st.expander(t(lang, "why")):
                 st.markdown(explanation(hit, lang))
