@@ -72,15 +72,15 @@ class BackendConfig:
     """Which engine holds the clause index: ``embedded`` (files in index/, the default) or ``milvus``.
 
     ``milvus_uri`` is a Milvus-lite file (``index/milvus.db``: one machine, in-process) or a server
-    (``http://host:19530``). ``lexical`` chooses who tokenises for the Milvus BM25 leg: ``client`` (this package's
-    jieba tokenizer, tokens sent as opaque words: the same tokens as the embedded index) or ``jieba`` (Milvus's own
-    jieba analyzer with our user dictionary and stopwords).
+    (``http://host:19530``). ``lexical`` chooses who tokenises for the Milvus BM25 leg: ``jieba`` (the default: Milvus's own
+    jieba analyzer, given our user dictionary and stopwords) or ``client`` (this package's tokenizer, tokens sent as
+    opaque words: exactly the embedded index's tokens).
     """
 
     backend: str = field(default_factory=lambda: _env("RETRIEVER_BACKEND", "embedded"))
     milvus_uri: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_URI", str(ROOT / "index" / "milvus.db")))
     collection: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_COLLECTION", "clauses"))
-    lexical: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_LEXICAL", "client"))
+    lexical: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_LEXICAL", "jieba"))
     token: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_TOKEN", ""))  # user:password or API key
     timeout: float = 10.0  # seconds to wait for a server
 

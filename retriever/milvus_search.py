@@ -176,9 +176,10 @@ class MilvusSearcher:
         entity = row["entity"]
         record = entity["record"]
         anchor = row.get("anchor") or row.get("id")
-        score = float(row["distance"])
+        raw = float(row["distance"])
+        score = raw * sum(weights[n] for n in copies) / sum(copies.values())  # on the embedded backend's scale
         explain: dict[str, Any] = {
-            "fused": {"score": round(score, 6), "rrf_k": self.config.rrf_k,
+            "fused": {"score": round(score, 6), "milvus_score": round(raw, 6), "rrf_k": self.config.rrf_k,
                       "weights": {name: round(w, 3) for name, w in weights.items()},
                       "requests": copies, "ranker": "Milvus RRFRanker; weights as repeated requests"},
         }
