@@ -101,12 +101,122 @@ def stage_embed(args, corpus: Corpus, figures: dict) -> None:
                         "disk_mb": round(disk_mb(store.folder), 1), "peak_rss_mb": round(rss_mb())}
 
 
+def _configs(args):
+    from retriever.config import BackendConfig
+
+    index = IndexConfig(index_dir=args.work / "hybrid", embedders=("use",))
+    os.environ["RETRIEVER_EMBED_STORE"] = str(args.work / "embeddings")
+    backend = BackendConfig(backend="milvus", milvus_uri=str(args.work / "milvus.db"), collection="laws",
+                            lexical=args.lexical)
+    return index, backend
+
+
+def _tokenizer(corpus: Corpus):
+    from retriever.glossary import Glossary
+    from retriever.index import user_terms
+    from retriever.tokenize import Tokenizer
+
+    return Tokenizer(user_terms(corpus, Glossary.load(ROOT / "corpus" / "glossary.jsonl")))
+
+
+def stage_embedded(args, corpus: Corpus, figures: dict) -> None:
+    from retriever.embed import UseEmbedder
+    from retriever.index import build_index
+
+    index_config, _ = _configs(args)
+    started = time.perf_counter()
+    built = build_index(corpus, index_config, _tokenizer(corpus), {"use": UseEmbedder()},
+                        ROOT / "corpus" / "glossary.jsonl")
+    figures["embedded"] = {"seconds": round(time.perf_counter() - started, 1),
+                           "build_seconds": built.manifest["build_seconds"],
+                           "embedded_now": built.manifest["embedded_texts"]["embedded"],
+                           "disk_mb": round(disk_mb(index_config.index_dir), 1), "peak_rss_mb": round(rss_mb()),
+                           "faiss": built.manifest["faiss_types"]}
+
+
+def stage_milvus(args, corpus: Corpus, figures: dict) -> None:
+    from retriever.embed import UseEmbedder
+    from retriever.embed_store import EmbeddingStore
+    from retriever.milvus_store import MilvusStore, connect
+
+    index_config, backend = _configs(args)
+    store = MilvusStore(connect(backend), backend, index_config, _tokenizer(corpus).warm_up(), {"use": UseEmbedder()})
+    last = [time.perf_counter()]
+
+    def progress(message: str, fraction: float) -> None:
+        if time.perf_counter() - last[0] > 30:
+            last[0] = time.perf_counter()
+            print(f"  {message}", flush=True)
+
+    started = time.perf_counter()
+    report = store.sync(corpus, EmbeddingStore(index_config.store_dir), rebuild=args.rebuild, batch_docs=64,
+                        progress=progress)
+    figures["milvus"] = {"seconds": round(time.perf_counter() - started, 1), "sync_seconds": report.seconds,
+                         "clauses_written": report.clauses_written, "embedded_now": report.embedded,
+                         "disk_mb": round(disk_mb(Path(backend.milvus_uri)), 1), "peak_rss_mb": round(rss_mb()),
+                         "lexical": backend.lexical}
+
+
+def _percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1)}
+
+
+def stage_query(args, corpus: Corpus, figures: dict) -> None:
+    from retriever.backend import open_searcher
+    from retriever.config import BackendConfig
+    from retriever.embed import UseEmbedder
+    from retriever.evaluate import load_questions
+
+    index_config, backend = _configs(args)
+    index_config = IndexConfig(index_dir=index_config.index_dir, corpus_dir=ROOT / "corpus", embedders=("use",))
+    queries = [q.question for q in load_questions() if q.lang != "en"]
+    random.seed(0)
+    queries += [c.text[:30] for c in random.sample([c for d in corpus.documents.values() for c in d.clauses], 100)]
+    embedders = {"use": UseEmbedder()}
+    figures["query"] = {}
+    for name, config in (("embedded", BackendConfig(backend="embedded")), ("milvus", backend)):
+        t0 = time.perf_counter()
+        searcher = open_searcher(index_config, config, rebuild="never", corpus=corpus, embedders=embedders)
+        opened = time.perf_counter() - t0
+        for mode in ("hybrid", "bm25", "dense"):
+            for q in queries[:5]:
+                searcher.search(q, k=10, mode=mode)
+            times = []
+            for i in range(args.queries):
+                start = time.perf_counter()
+                searcher.search(queries[i % len(queries)], k=10, mode=mode)
+                times.append((time.perf_counter() - start) * 1000)
+            figures["query"][f"{name}-{mode}"] = _percentiles(times)
+        figures["query"][f"{name}-open_s"] = round(opened, 1)
+        figures["query"][f"{name}-peak_rss_mb"] = round(rss_mb())
+        print(json.dumps({name: figures["query"]}, ensure_ascii=False), flush=True)
+        del searcher
+
+
+def stage_e5_sample(args, corpus: Corpus, figures: dict) -> None:
+    from retriever.embed import E5Embedder
+    from retriever.index import dense_text
+
+    random.seed(0)
+    pairs = [(c, d.meta.title) for d in corpus.documents.values() for c in d.clauses]
+    sample = [dense_text(c, t) for c, t in random.sample(pairs, 1000)]
+    start = time.perf_counter()
+    E5Embedder().encode_passages(sample)
+    seconds = time.perf_counter() - start
+    total = sum(len(d.clauses) for d in corpus.documents.values())
+    figures["e5-sample"] = {"texts": len(sample), "seconds": round(seconds, 1),
+                            "projected_hours_all": round(total / (len(sample) / seconds) / 3600, 2)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stage", choices=["embed", "embedded", "milvus", "query", "e5-sample", "all"])
     parser.add_argument("--laws", type=Path, default=DEFAULT_LAWS)
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where shards, index and collection go")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--lexical", choices=["jieba", "client"], default="jieba", help="Milvus BM25 tokens")
+    parser.add_argument("--rebuild", action="store_true", help="drop the Milvus collection first")
     parser.add_argument("--out", type=Path, help="append the figures as one JSON line to this file")
     args = parser.parse_args()
     if not args.laws.is_dir():
@@ -131,7 +241,8 @@ def main() -> int:
     return 0
 
 
-STAGES = {"embed": stage_embed}
+STAGES = {"embed": stage_embed, "embedded": stage_embedded, "milvus": stage_milvus, "query": stage_query,
+          "e5-sample": stage_e5_sample}
 
 if __name__ == "__main__":
     sys.exit(main())
