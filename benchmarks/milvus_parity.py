@@ -13,7 +13,6 @@ import argparse
 import json
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -88,8 +87,10 @@ def main() -> int:
         name = f"milvus ({lexical})"
         results[name] = evaluate(milvus, questions, modes=("hybrid",))["metrics"]["hybrid"]
         overlaps[name] = overlap(embedded, milvus, answerable)
-    with tempfile.TemporaryDirectory() as tmp:
-        times = reindex_time(Path(tmp), embedded.embedders, config.store_dir)
+    scratch = args.work / "parity-reindex"  # milvus-lite may still hold files at exit: no TemporaryDirectory
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    times = reindex_time(scratch, embedded.embedders, config.store_dir)
     lines = [table(results), "",
              *(f"- Top-5 overlap with the embedded backend, {name}: {value:.3f} ({len(answerable)} questions)"
                for name, value in overlaps.items()),
