@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup app test bench-laws report clean
+.PHONY: setup app test bench-laws bench-law-index bench-milvus-parity report clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ report: $(STAMP)
 
 bench-laws: $(STAMP)
 	$(BIN)/python benchmarks/parse_laws.py
+
+bench-milvus-parity: $(STAMP)
+	$(BIN)/python benchmarks/milvus_parity.py --write-report
+
+# Needs ../shared/corpora/lawrefbook; ~20 min embedding (resumable), then both indexes and query latency.
+bench-law-index: $(STAMP)
+	nice $(BIN)/python benchmarks/law_corpus.py all --out index/laws/figures.jsonl
 
 clean:
 	rm -rf $(VENV) index .pytest_cache
