@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 BROWSER_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup app test browser bench-laws load-check screenshots report clean
+.PHONY: setup app test browser bench-laws bench-law-index bench-milvus-parity load-check screenshots report clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ load-check: $(STAMP) browser
 screenshots: $(STAMP) browser
 	@fc-list | grep -q CJK || (DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends fonts-noto-cjk)
 	$(BIN)/python benchmarks/screenshots.py
+
+bench-milvus-parity: $(STAMP)
+	$(BIN)/python benchmarks/milvus_parity.py --write-report
+
+# Needs ../shared/corpora/lawrefbook; ~20 min embedding (resumable), then both indexes and query latency.
+bench-law-index: $(STAMP)
+	nice $(BIN)/python benchmarks/law_corpus.py all --out index/laws/figures.jsonl
 
 clean:
 	rm -rf $(VENV) index .pytest_cache

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import DEFAULT_CORPUS, Corpus
-from .errors import SearchIndexError, QueryError, RetrieverError, UnknownAnchorError, UnknownDocumentError
+from .errors import (BackendUnavailableError, IncompleteLoadError, NotInCorpusError, QueryError, RetrieverError,
+                     SchemaVersionError, SearchIndexError, UnknownAnchorError, UnknownDocumentError)
 from .model import Clause, Heading, MatterItem
 from .report import format_report, repair_report
 
@@ -116,14 +117,28 @@ def _cmd_show(corpus: Corpus, args: argparse.Namespace) -> None:
         print("\n".join(_marks_text(item.marks)))
 
 
-def _open_searcher(args: argparse.Namespace, corpus: Corpus, rebuild: str = "missing"):
-    from .config import IndexConfig
-    from .search import Searcher
+def _backend_config(args: argparse.Namespace):
+    from .config import BackendConfig
 
-    config = IndexConfig(corpus_dir=args.corpus, **({"index_dir": args.index} if args.index else {}))
-    if not config.index_dir.joinpath("manifest.json").exists() and rebuild != "never":
+    given = {"backend": getattr(args, "backend", None), "milvus_uri": getattr(args, "milvus_uri", None),
+             "collection": getattr(args, "milvus_collection", None), "lexical": getattr(args, "milvus_lexical", None)}
+    return BackendConfig(**{k: v for k, v in given.items() if v})
+
+
+def _index_config(args: argparse.Namespace):
+    from .config import IndexConfig
+
+    index = getattr(args, "index", None)
+    return IndexConfig(corpus_dir=args.corpus, **({"index_dir": index} if index else {}))
+
+
+def _open_searcher(args: argparse.Namespace, corpus: Corpus, rebuild: str = "missing"):
+    from .backend import open_searcher
+
+    config, backend = _index_config(args), _backend_config(args)
+    if backend.backend == "embedded" and not config.index_dir.joinpath("manifest.json").exists() and rebuild != "never":
         print(f"building the index in {config.index_dir} (first use) 首次使用，正在建立索引…", file=sys.stderr)
-    return Searcher.open(config, rebuild=rebuild, corpus=corpus)
+    return open_searcher(config, backend, rebuild=rebuild, corpus=corpus)
 
 
 def _print_hits(result) -> None:
@@ -148,7 +163,8 @@ def _print_hits(result) -> None:
 
 def _cmd_search(corpus: Corpus, args: argparse.Namespace) -> None:
     searcher = _open_searcher(args, corpus)
-    options = dict(k=args.k, doc=args.doc, chapter=args.chapter, mode=args.mode)
+    options = dict(k=args.k, doc=args.doc, chapter=args.chapter, mode=args.mode, issuer=args.issuer,
+                   since=args.since, until=args.until)
 
     def run(query: str):
         return replace(searcher.search(query, **options), english=args.en)
@@ -170,12 +186,12 @@ def _cmd_search(corpus: Corpus, args: argparse.Namespace) -> None:
 
 
 def _cmd_index(corpus: Corpus, args: argparse.Namespace) -> None:
-    from .config import IndexConfig
-    from .search import Searcher
-
-    config = IndexConfig(corpus_dir=args.corpus, **({"index_dir": args.index} if args.index else {}))
+    config, backend = _index_config(args), _backend_config(args)
+    if backend.backend == "milvus":
+        _cmd_index_milvus(corpus, args)
+        return
     if args.index_command == "status":
-        searcher = Searcher.open(config, rebuild="never", corpus=corpus)
+        searcher = _open_searcher(args, corpus, rebuild="never")
         manifest = searcher.index.manifest
         print(f"index 索引: {config.index_dir}  (up to date 最新)")
         print(f"  clauses: {manifest['clause_count']}   built: {manifest['built_at']}   "
@@ -186,11 +202,77 @@ def _cmd_index(corpus: Corpus, args: argparse.Namespace) -> None:
         if any(config.index_dir.iterdir()) and not (config.index_dir / "manifest.json").exists():
             raise QueryError(f"{config.index_dir} is not an index folder (no manifest.json): not touching it "
                              "该目录不是索引目录，未作改动")
-        (config.index_dir / "manifest.json").unlink(missing_ok=True)  # forces a rebuild; the swap replaces the rest
-    searcher = Searcher.open(config, rebuild="stale", corpus=corpus,
-                             progress=lambda msg, frac: print(f"  {frac:4.0%} {msg}", file=sys.stderr))
+    searcher = _open_searcher(args, corpus, rebuild="build" if args.index_command == "build" else "stale")
     manifest = searcher.index.manifest
     print(f"built {manifest['clause_count']} clauses into {config.index_dir} in {manifest['build_seconds']['total']} s")
+
+
+def _cmd_index_milvus(corpus: Corpus, args: argparse.Namespace) -> None:
+    backend = _backend_config(args)
+    rebuild = {"status": "never", "build": "build", "update": "stale"}[args.index_command]
+    searcher = _open_searcher(args, corpus, rebuild=rebuild)
+    docs = searcher.store.documents()
+    print(f"Milvus collection 集合: {backend.collection} at {backend.milvus_uri}  (up to date 最新)")
+    print(f"  documents: {len(docs)}   clauses: {sum(d.get('clauses', 0) for d in docs.values())}   "
+          f"lexical: {backend.lexical}   legs: {', '.join(searcher.store.legs)}")
+    if searcher.last_sync is not None:
+        print(f"  sync: {searcher.last_sync}")
+
+
+def _update_indexes(corpus_dir: Path, args: argparse.Namespace, changed: str) -> None:
+    """After a corpus change: update the embedded index (if built) and, with --backend milvus, the collection."""
+    import time
+
+    from .backend import open_searcher
+    from .config import BackendConfig
+
+    corpus = Corpus.load(corpus_dir)
+    config, backend = _index_config(args), _backend_config(args)
+    targets = [BackendConfig(backend="embedded")] if (config.index_dir / "manifest.json").exists() else []
+    targets += [backend] if backend.backend == "milvus" else []
+    for target in targets:
+        start = time.perf_counter()
+        searcher = open_searcher(config, target, rebuild="stale", corpus=corpus)
+        seconds = time.perf_counter() - start
+        if target.backend == "milvus":
+            sync = searcher.last_sync
+            detail = (f"{sync.clauses_written} clauses written, {sync.embedded} texts embedded, {sync.reused} reused"
+                      if sync else "already up to date")
+        else:
+            done = searcher.index.manifest.get("embedded_texts", {})
+            detail = f"{done.get('embedded', 0)} texts embedded, {done.get('reused', 0)} reused"
+        print(f"  {target.backend} index updated for {changed} in {seconds:.1f} s ({detail}) 索引已更新")
+
+
+def _cmd_corpus_add(corpus: Corpus, args: argparse.Namespace) -> None:
+    from .incremental import add_document
+
+    meta: dict[str, Any] = {}
+    if args.meta:
+        try:
+            meta = json.loads(args.meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise QueryError(f"cannot read the metadata file {args.meta}: {err} 无法读取元数据文件") from None
+        if not isinstance(meta, dict):
+            raise QueryError(f"{args.meta} must hold a JSON object 元数据须为JSON对象")
+        meta.pop("sha256", None)
+    for key in ("doc_id", "title", "format", "issuer", "issue_date"):
+        if getattr(args, key):
+            meta[key] = getattr(args, key)
+    doc_id, how = add_document(args.corpus, args.file, meta)
+    print(f"{how} {doc_id} in {args.corpus} 已{'替换' if how == 'replaced' else '添加'}")
+    _update_indexes(args.corpus, args, doc_id)
+
+
+def _cmd_corpus_remove(corpus: Corpus, args: argparse.Namespace) -> None:
+    from .config import IndexConfig
+    from .embed_store import EmbeddingStore
+    from .incremental import remove_document
+
+    removed = remove_document(args.corpus, args.doc)
+    print(f"removed {args.doc}: {', '.join(p.name for p in removed)} 已删除")
+    _update_indexes(args.corpus, args, args.doc)
+    EmbeddingStore(IndexConfig(**({"index_dir": args.index} if args.index else {})).store_dir).remove(args.doc)
 
 
 def _cmd_eval(corpus: Corpus, args: argparse.Namespace) -> None:
@@ -203,19 +285,22 @@ def _cmd_eval(corpus: Corpus, args: argparse.Namespace) -> None:
     print(table)
     if args.json:
         _print_json(outcome)
-    answers = _answer_metrics(searcher, questions, corpus, args.citations)
-    print(answers)
-    if not args.no_report and not args.all_docs:
-        write_report_section(f"answers-{args.questions.stem}", answers)
-        if args.questions.stem == "questions":
-            write_report_section("refusal-calibration", _calibration(searcher, questions))
+    backend = _backend_config(args)
+    suffix = "" if backend.backend == "embedded" else f"-{backend.backend}"
+    if backend.backend == "embedded":  # the extractive answerer reads the embedded index's clause tokens
+        answers = _answer_metrics(searcher, questions, corpus, args.citations)
+        print(answers)
+        if not args.no_report and not args.all_docs:
+            write_report_section(f"answers-{args.questions.stem}", answers)
+            if args.questions.stem == "questions":
+                write_report_section("refusal-calibration", _calibration(searcher, questions))
     if not args.no_report:
         scope = "the whole corpus" if args.all_docs else "each question's document"
+        flags = (" --all-docs" if args.all_docs else "") + (f" --backend {backend.backend}" if suffix else "")
         body = (f"## Retrieval ({args.questions.name}, {outcome['answerable']} answerable of "
-                f"{outcome['questions']} questions, searching {scope})\n\n"
-                f"Command: `python -m retriever eval --questions {args.questions.name}"
-                f"{' --all-docs' if args.all_docs else ''}`\n\n{table}\n")
-        write_report_section(f"eval-{args.questions.stem}{'-all' if args.all_docs else ''}", body)
+                f"{outcome['questions']} questions, searching {scope}{', ' + backend.backend + ' backend' if suffix else ''})"
+                f"\n\nCommand: `python -m retriever eval --questions {args.questions.name}{flags}`\n\n{table}\n")
+        write_report_section(f"eval-{args.questions.stem}{'-all' if args.all_docs else ''}{suffix}", body)
 
 
 def _cmd_gloss(corpus: Corpus, args: argparse.Namespace) -> None:
@@ -423,6 +508,16 @@ def _cmd_bench(corpus: Corpus, args: argparse.Namespace) -> None:
     run_bench(args)
 
 
+def _backend_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backend", choices=["embedded", "milvus"],
+                        help="embedded index files (default) or Milvus ($RETRIEVER_BACKEND)")
+    parser.add_argument("--milvus-uri", help="Milvus-lite file (index/milvus.db) or http://host:19530 "
+                                             "($RETRIEVER_MILVUS_URI)")
+    parser.add_argument("--milvus-collection", help="collection name (default: clauses)")
+    parser.add_argument("--milvus-lexical", choices=["jieba", "client"],
+                        help="BM25 tokens from Milvus's jieba analyzer (default) or from this package's tokenizer")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m retriever", description="Clause search over Chinese policy text.")
     parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("RETRIEVER_CORPUS_DIR", DEFAULT_CORPUS)),
@@ -438,6 +533,21 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--doc", help="document id (default: every repaired document)")
     report.add_argument("--json", action="store_true")
     report.set_defaults(func=_cmd_corpus_report)
+    add = corpus_sub.add_parser("add", help="add or replace one document; only it is re-indexed")
+    add.add_argument("file", type=Path, help="the source file (law Markdown or scraped plan text)")
+    add.add_argument("--meta", type=Path, help="metadata JSON (doc_id, title, format …); flags override it")
+    add.add_argument("--doc-id", dest="doc_id")
+    add.add_argument("--title")
+    add.add_argument("--format", choices=["law-md", "scraped-plan"])
+    add.add_argument("--issuer")
+    add.add_argument("--issue-date", dest="issue_date")
+    add.set_defaults(func=_cmd_corpus_add)
+    remove = corpus_sub.add_parser("remove", help="remove one document; the indexes drop only its clauses")
+    remove.add_argument("doc", help="document id")
+    remove.set_defaults(func=_cmd_corpus_remove)
+    for p in (add, remove):
+        p.add_argument("--index", type=Path, help="embedded index folder (default: ./index/hybrid)")
+        _backend_args(p)
 
     show = sub.add_parser("show", help="print a clause (or heading) by its anchor")
     show.add_argument("anchor", help="e.g. hb-sti-14fyp:ch5.s1.p2")
@@ -453,7 +563,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print one JSON object")
     search.add_argument("--jsonl", action="store_true", help="read queries from stdin, one JSON object per line out")
     search.add_argument("--en", action="store_true", help="add each hit's English (text_en, en_source)")
+    search.add_argument("--issuer", help="only documents whose issuer contains this (Chinese or English)")
+    search.add_argument("--since", help="only documents issued on or after this date (YYYY[-MM[-DD]])")
+    search.add_argument("--until", help="only documents issued on or before this date")
     search.add_argument("--index", type=Path, help="index folder (default: ./index/hybrid)")
+    _backend_args(search)
     search.set_defaults(func=_cmd_search)
 
     ask = sub.add_parser("ask", help="answer with the plan's own sentences and their anchors, or say it does not")
@@ -487,6 +601,7 @@ def build_parser() -> argparse.ArgumentParser:
                        ("status", "check the index against the corpus and models")):
         p = index_sub.add_parser(name, help=text)
         p.add_argument("--index", type=Path, help="index folder (default: ./index/hybrid)")
+        _backend_args(p)
         p.set_defaults(func=_cmd_index)
 
     evaluation = sub.add_parser("eval", help="retrieval metrics per language and mode; writes eval/report.md")
@@ -497,6 +612,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--no-report", action="store_true", help="do not write eval/report.md")
     evaluation.add_argument("--json", action="store_true", help="also print metrics and misses as JSON")
     evaluation.add_argument("--index", type=Path)
+    _backend_args(evaluation)
     evaluation.set_defaults(func=_cmd_eval)
 
     bench = sub.add_parser("bench", help="build and query timings, memory; writes eval/report.md")
@@ -518,11 +634,17 @@ def main(argv: list[str] | None = None) -> int:
         hint = f"\n  nearest anchors 最接近的锚点: {', '.join(err.suggestions)}" if err.suggestions else ""
         print(f"error 错误: no clause has the anchor 未找到锚点 {err.anchor!r}{hint}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except NotInCorpusError as err:
+        print(f"error 错误: {err}", file=sys.stderr)
+        return EXIT_USER_ERROR
     except UnknownDocumentError as err:
         print(f"error 错误: unknown document 未知文档 {err.doc_id!r}; known 可用: {', '.join(err.known)}",
               file=sys.stderr)
         return EXIT_USER_ERROR
     except QueryError as err:
+        print(f"error 错误: {err}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except (BackendUnavailableError, SchemaVersionError, IncompleteLoadError) as err:
         print(f"error 错误: {err}", file=sys.stderr)
         return EXIT_USER_ERROR
     except SearchIndexError as err:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from .errors import QueryError
 
-__all__ = ["IndexConfig", "SearchConfig", "ROOT", "MODES"]
+__all__ = ["IndexConfig", "SearchConfig", "BackendConfig", "ROOT", "MODES", "BACKENDS"]
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("hybrid", "bm25", "dense")
+BACKENDS = ("embedded", "milvus")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,12 @@ class IndexConfig:
     k1: float = 1.2
     b: float = 0.5  # milder length normalisation: the plan's paragraphs run from 40 to 1,500 characters
     ann_threshold: int = 50_000  # exact FAISS search below this many vectors, HNSW above
+
+    @property
+    def store_dir(self) -> Path:
+        """The embedding store (vector shards per document, keyed by text hash) shared by every backend."""
+        default = self.index_dir.parent / f"{self.index_dir.name}-embeddings"
+        return Path(os.environ.get("RETRIEVER_EMBED_STORE", default))
 
     def manifest_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -54,3 +61,31 @@ class SearchConfig:
         if k > self.max_k:
             raise QueryError(f"k must be at most {self.max_k} (got {k}) k 最大为{self.max_k}")
         return k
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+@dataclass(frozen=True)
+class BackendConfig:
+    """Which engine holds the clause index: ``embedded`` (files in index/, the default) or ``milvus``.
+
+    ``milvus_uri`` is a Milvus-lite file (``index/milvus.db``: one machine, in-process) or a server
+    (``http://host:19530``). ``lexical`` chooses who tokenises for the Milvus BM25 leg: ``jieba`` (the default: Milvus's own
+    jieba analyzer, given our user dictionary and stopwords) or ``client`` (this package's tokenizer, tokens sent as
+    opaque words: exactly the embedded index's tokens).
+    """
+
+    backend: str = field(default_factory=lambda: _env("RETRIEVER_BACKEND", "embedded"))
+    milvus_uri: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_URI", str(ROOT / "index" / "milvus.db")))
+    collection: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_COLLECTION", "clauses"))
+    lexical: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_LEXICAL", "jieba"))
+    token: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_TOKEN", ""))  # user:password or API key
+    timeout: float = 10.0  # seconds to wait for a server
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise QueryError(f"unknown backend {self.backend!r}: choose {' or '.join(BACKENDS)} 未知后端")
+        if self.lexical not in ("client", "jieba"):
+            raise QueryError(f"unknown Milvus lexical mode {self.lexical!r}: client or jieba")

@@ -19,6 +19,10 @@ __all__ = [
     "StaleIndexError",
     "CorruptIndexError",
     "ModelUnavailableError",
+    "BackendUnavailableError",
+    "SchemaVersionError",
+    "IncompleteLoadError",
+    "NotInCorpusError",
 ]
 
 
@@ -112,3 +116,23 @@ class CorruptIndexError(SearchIndexError):
 
 class ModelUnavailableError(RetrieverError):
     """An embedding model package or model directory is not installed or cannot be loaded."""
+
+
+class BackendUnavailableError(SearchIndexError):
+    """The search backend (a Milvus server or Milvus-lite file) cannot be reached or opened."""
+
+
+class SchemaVersionError(SearchIndexError):
+    """A collection was created by another schema version of this package (or by something else)."""
+
+
+class IncompleteLoadError(SearchIndexError):
+    """A bulk load into the collection was interrupted; rerunning the update resumes it."""
+
+
+class NotInCorpusError(UnknownDocumentError):
+    """A document to remove is not in the corpus (never added, or already removed)."""
+
+    def __str__(self) -> str:
+        return (f"no document {self.doc_id!r} in the corpus: never added, or already removed "
+                f"文档不在语料库中（未添加或已删除）")

@@ -9,7 +9,9 @@ Layout of an index folder (plain files, no pickle)::
     vectors-NAME.npy float32 L2-normalised clause vectors, one file per dense leg (en_use: the English text)
     dense-NAME.faiss FAISS index over them (flat below a size threshold, HNSW above)
 
-A build writes a sibling temporary folder and swaps it in, so a reader never sees half an index.
+A build writes a sibling temporary folder and swaps it in, so a reader never sees half an index. Vectors come from
+the embedding store beside it (``IndexConfig.store_dir``): a rebuild after one document changed embeds only that
+document's new or changed clause texts.
 """
 
 from __future__ import annotations
@@ -30,14 +32,15 @@ import numpy as np
 from .config import IndexConfig
 from .corpus import Corpus
 from .embed import Embedder
+from .embed_store import EmbeddingStore, EmbedStats, safe_name, texts_by_doc
 from .errors import CorruptIndexError, IndexMissingError, StaleIndexError
 from .glossary import Glossary
-from .model import Clause
+from .model import Clause, Document
 from .tokenize import Tokenizer, english_settings, english_words, load_stopwords
 from .translation import load_translations, translation_path
 
 __all__ = ["SCHEMA_VERSION", "IndexedClause", "Index", "build_index", "load_index", "user_terms",
-           "expected_manifest", "lexical_text", "dense_text"]
+           "expected_manifest", "lexical_text", "dense_text", "document_digest", "chapter_of"]
 
 SCHEMA_VERSION = 1
 _CHAPTER = re.compile(r":(?:pt\d+\.)?ch(\d+)")
@@ -98,9 +101,17 @@ def dense_text(clause: Clause, title: str) -> str:
     return f"{prefix}\n{clause.text}" if prefix else clause.text
 
 
-def _chapter(anchor: str) -> int | None:
+def chapter_of(anchor: str) -> int | None:
     m = _CHAPTER.search(anchor)
     return int(m.group(1)) if m else None
+
+
+def _digest_document(digest: Any, doc: Document) -> None:
+    digest.update(f"{doc.doc_id}\t{doc.meta.title}\n".encode())
+    for c in doc.clauses:
+        marks = ";".join(f"{m.start},{m.end},{m.kind.value}" for m in c.marks)
+        digest.update(f"{c.anchor}\t{c.label_zh}\t{c.label_en}\t{'>'.join(c.heading_path)}\t{c.text}\t{marks}\n"
+                      .encode())
 
 
 def _clauses_digest(corpus: Corpus) -> str:
@@ -108,11 +119,15 @@ def _clauses_digest(corpus: Corpus) -> str:
     the repair or parsing code is noticed even when the source files did not change."""
     digest = hashlib.sha256()
     for doc in corpus.documents.values():
-        digest.update(f"{doc.doc_id}\t{doc.meta.title}\n".encode())
-        for c in doc.clauses:
-            marks = ";".join(f"{m.start},{m.end},{m.kind.value}" for m in c.marks)
-            digest.update(f"{c.anchor}\t{c.label_zh}\t{c.label_en}\t{'>'.join(c.heading_path)}\t{c.text}\t{marks}\n"
-                          .encode())
+        _digest_document(digest, doc)
+    return digest.hexdigest()
+
+
+def document_digest(doc: Document) -> str:
+    """One document's content hash: its source file, metadata, translation and parsed clauses."""
+    digest = hashlib.sha256(f"{doc.meta.sha256}\t{_sha256_file(translation_path(doc) or Path('/nonexistent'))}\t"
+                            f"{doc.meta.to_dict()}\n".encode())
+    _digest_document(digest, doc)
     return digest.hexdigest()
 
 
@@ -120,9 +135,12 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
 
-def leg_file(name: str) -> str:
-    """A file-name-safe form of an embedder spec (``st:/models/bge`` → ``st__models_bge``)."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+leg_file = safe_name  # a file-name-safe form of an embedder spec (``st:/models/bge`` → ``st__models_bge``)
+
+
+def _stack(per_doc: dict[str, np.ndarray], dim: int) -> np.ndarray:
+    """Per-document matrices (in corpus order) as one matrix."""
+    return np.vstack(list(per_doc.values())) if per_doc else np.zeros((0, dim), dtype=np.float32)
 
 
 def expected_manifest(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embedder_info: dict[str, Any],
@@ -220,11 +238,13 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
     dense: dict[str, Any] = {}
     faiss_types: dict[str, str] = {}
     embed_seconds: dict[str, float] = {}
-    texts = [dense_text(c, titles[c.doc_id]) for c in clauses]
+    store = EmbeddingStore(config.store_dir)
+    stats = EmbedStats()
+    by_doc = texts_by_doc((c.doc_id, dense_text(c, titles[c.doc_id])) for c in clauses)
     for n, (name, embedder) in enumerate(embedders.items()):
         report(f"embedding clauses with {name} 计算向量", 0.25 + 0.7 * n / max(len(embedders), 1))
         t0 = time.perf_counter()
-        vectors[name] = embedder.encode_passages(texts)
+        vectors[name] = _stack(store.vectors(name, embedder, by_doc, stats=stats), embedder.dim)
         dense[name], faiss_types[name] = _vector_index(vectors[name], config.ann_threshold)
         embed_seconds[name] = round(time.perf_counter() - t0, 3)
     if any(english_text):
@@ -232,12 +252,13 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
         t0 = time.perf_counter()
         rows = [i for i, t in enumerate(english_text) if t]
         matrix = np.zeros((len(clauses), embedder.dim), dtype=np.float32)
-        matrix[rows] = embedder.encode_passages([english_text[i] for i in rows])
+        english_by_doc = texts_by_doc((clauses[i].doc_id, english_text[i]) for i in rows)
+        matrix[rows] = _stack(store.vectors(f"en:{name}", embedder, english_by_doc, stats=stats), embedder.dim)
         vectors[f"en:{name}"] = matrix
         dense[f"en:{name}"], faiss_types[f"en:{name}"] = _vector_index(matrix, config.ann_threshold)
         embed_seconds[f"en:{name}"] = round(time.perf_counter() - t0, 3)
     indexed = [
-        IndexedClause(c.anchor, c.doc_id, c.label_zh, c.label_en, c.heading_path, c.text, _chapter(c.anchor),
+        IndexedClause(c.anchor, c.doc_id, c.label_zh, c.label_en, c.heading_path, c.text, chapter_of(c.anchor),
                       frozenset(tokens), en, frozenset(en_tokens))
         for c, tokens, en, en_tokens in zip(clauses, token_lists, english_text, tokens_en)
     ]
@@ -248,6 +269,8 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
         faiss_types=faiss_types,
         dense_legs=list(vectors),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        embedded_texts={"embedded": stats.embedded, "reused": stats.reused,
+                        "documents": sorted(set(stats.documents_embedded))},
         build_seconds={
             "tokenise": round(t_tokens - started, 3),
             "bm25": round(t_bm25 - t_tokens, 3),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Container, Mapping, Sequence
 from typing import Any, Callable
 
 import numpy as np
@@ -17,13 +18,14 @@ from .config import MODES, IndexConfig, SearchConfig
 from .corpus import Corpus
 from .embed import Embedder, make_embedder
 from .errors import CorruptIndexError, IndexMissingError, QueryError, StaleIndexError, UnknownDocumentError
+from .filters import Filters
 from .fuse import reciprocal_rank_fusion
 from .glossary import Glossary
 from .index import Index, build_index, expected_manifest, load_index, user_terms
 from .normalize import Lang, Query, normalize_query
 from .tokenize import Tokenizer, english_words, load_stopwords
 
-__all__ = ["Hit", "SearchResult", "Searcher"]
+__all__ = ["Hit", "SearchResult", "Searcher", "query_terms", "leg_weights"]
 
 _LATIN_TOKEN = re.compile(r"[a-z0-9][a-z0-9&.\-]*")
 
@@ -83,6 +85,35 @@ class SearchResult:
         }
 
 
+def query_terms(query: Query, tokenizer: Tokenizer, glossary: Glossary, vocab: Container[str] | None = None
+                ) -> tuple[list[str], list[dict[str, str]]]:
+    """BM25 query tokens (only those in ``vocab`` when given), and the glossary entries that carried English words
+    to Chinese."""
+    tokens: list[str] = []
+    matches: list[dict[str, str]] = []
+    if query.lang in (Lang.EN, Lang.MIXED):
+        for term, phrase in glossary.match_english(query.text):
+            matches.append({"en": phrase, "zh": term.zh})
+            tokens.extend(tokenizer.tokens(term.zh))
+    if query.lang is Lang.EN:
+        tokens.extend(t for t in _LATIN_TOKEN.findall(query.text.lower()) if vocab is None or t in vocab)
+    else:
+        tokens.extend(tokenizer.tokens(query.text))
+        for variant in query.variants:
+            tokens.extend(t for t in tokenizer.tokens(variant) if t not in tokens)
+    return [t for t in tokens if vocab is None or t in vocab], matches
+
+
+def leg_weights(runs: Mapping[str, Sequence[int] | bool], explicit: Mapping[str, float]) -> dict[str, float]:
+    """RRF weights: explicit ones if configured; else lexical and semantic evidence weigh 1.0 each, shared by
+    their legs (a lexical leg counts when it found something)."""
+    if explicit:
+        return {name: explicit.get(name, 1.0) for name in runs}
+    lexical = [n for n, ids in runs.items() if n.startswith("bm25") and ids] or [n for n in runs if n.startswith("bm25")]
+    dense = [n for n in runs if n.startswith("dense:")]
+    return {n: (1.0 / len(lexical) if n in lexical else 1.0 / len(dense) if n in dense else 0.0) for n in runs}
+
+
 class Searcher:
     """Searches one loaded index. Build it with :meth:`open`; models are passed in, never global."""
 
@@ -139,34 +170,28 @@ class Searcher:
 
     def lexical_terms(self, query: Query) -> tuple[list[str], list[dict[str, str]]]:
         """BM25 query tokens, and the glossary entries that carried English words to Chinese."""
-        tokens: list[str] = []
-        matches: list[dict[str, str]] = []
-        if query.lang in (Lang.EN, Lang.MIXED):
-            for term, phrase in self.glossary.match_english(query.text):
-                matches.append({"en": phrase, "zh": term.zh})
-                tokens.extend(self.tokenizer.tokens(term.zh))
-        if query.lang is Lang.EN:
-            tokens.extend(t for t in _LATIN_TOKEN.findall(query.text.lower()) if t in self._vocab)
-        else:
-            tokens.extend(self.tokenizer.tokens(query.text))
-            for variant in query.variants:
-                tokens.extend(t for t in self.tokenizer.tokens(variant) if t not in tokens)
-        return [t for t in tokens if t in self._vocab], matches
+        return query_terms(query, self.tokenizer, self.glossary, self._vocab)
 
-    def _mask(self, doc: str | None, chapter: int | None) -> np.ndarray | None:
-        if doc is None and chapter is None:
+    def _mask(self, filters: Filters) -> np.ndarray | None:
+        if filters.doc is None and filters.chapter is None and not filters.by_document:
             return None
         mask = np.ones(len(self.index), dtype=bool)
-        if doc is not None:
-            if doc not in self.corpus.documents:
-                raise UnknownDocumentError(doc, sorted(self.corpus.documents))
-            mask &= self._docs == doc
-        if chapter is not None:
-            if not isinstance(chapter, int) or chapter < 0:
-                raise QueryError(f"chapter must be a whole number ≥ 0 (got {chapter!r}) 章节号须为非负整数")
-            mask &= self._chapters == chapter
+        if filters.doc is not None:
+            if filters.doc not in self.corpus.documents:
+                raise UnknownDocumentError(filters.doc, sorted(self.corpus.documents))
+            mask &= self._docs == filters.doc
+        if filters.by_document:
+            admitted = [d for d, doc in self.corpus.documents.items() if filters.admits(doc.meta)]
+            if not admitted:
+                raise QueryError(f"no document matches {filters.describe()} 没有符合筛选条件的文档")
+            mask &= np.isin(self._docs, admitted)
+        if filters.chapter is not None:
+            mask &= self._chapters == filters.chapter
             if not mask.any():
-                raise QueryError(f"no clauses in chapter {chapter}{' of ' + doc if doc else ''} 该章节没有条款")
+                where = " of " + filters.doc if filters.doc else ""
+                raise QueryError(f"no clauses in chapter {filters.chapter}{where} 该章节没有条款")
+        if not mask.any():
+            raise QueryError(f"no clauses match the filters ({filters.describe()}) 没有符合筛选条件的条款")
         return mask
 
     def _bm25_run(self, engine, tokens: list[str], mask: np.ndarray | None) -> tuple[list[int], np.ndarray]:
@@ -201,22 +226,21 @@ class Searcher:
         return [w for w in english_words(query.text, self._stop_en) if w in self._vocab_en]
 
     def _weights(self, runs: dict[str, list[int]]) -> dict[str, float]:
-        """Explicit weights if configured; else lexical and semantic evidence weigh 1.0 each, shared by their legs."""
-        if self.config.weights:
-            return {name: self.config.weights.get(name, 1.0) for name in runs}
-        lexical = [n for n, ids in runs.items() if n.startswith("bm25") and ids] or [n for n in runs if n.startswith("bm25")]
-        dense = [n for n in runs if n.startswith("dense:")]
-        return {n: (1.0 / len(lexical) if n in lexical else 1.0 / len(dense) if n in dense else 0.0) for n in runs}
+        return leg_weights(runs, self.config.weights)
 
     def search(self, query: str, k: int = 10, doc: str | None = None, chapter: int | None = None,
-               mode: str = "hybrid") -> SearchResult:
-        """Rank clauses for a question in Chinese (Simplified or Traditional), English, or both."""
+               mode: str = "hybrid", issuer: str | None = None, since: str | None = None,
+               until: str | None = None) -> SearchResult:
+        """Rank clauses for a question in Chinese (Simplified or Traditional), English, or both.
+
+        Filters: one document, one chapter, an issuer (part of its Chinese or English name), an issue-date range.
+        """
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
         k = self.config.check_k(k)
         q = normalize_query(query)
         notices = list(q.notices)
-        mask = self._mask(doc, chapter)
+        mask = self._mask(Filters(doc, chapter, issuer, since, until))
         runs: dict[str, list[int]] = {}
         scores: dict[str, np.ndarray] = {}
         tokens, matches = self.lexical_terms(q)

@@ -1,0 +1,248 @@
+"""Scale benchmark: all 3,502 laws of ../shared/corpora/lawrefbook in the embedded index and in a Milvus-lite collection.
+
+NEEDS THE SHARED CORPUS (not part of the product): ``../shared/corpora/lawrefbook`` beside the repository, or pass
+``--laws FOLDER``. Nothing here is asserted; it prints figures (and writes them to ``--out``, JSON).
+
+Stages (each resumable; run them in order, or ``all``)::
+
+    python benchmarks/law_corpus.py embed      # USE vectors per document into per-document shards (done-list)
+    python benchmarks/law_corpus.py embedded   # the embedded index (jieba + bm25s + FAISS HNSW) from the shards
+    python benchmarks/law_corpus.py milvus     # the Milvus-lite collection (server-side BM25 + HNSW) from the shards
+    python benchmarks/law_corpus.py query      # warm query latency p50/p95 on both backends
+    python benchmarks/law_corpus.py e5-sample  # e5 on a sample, projected to the whole corpus
+
+Only the ``use`` embedder is used for the whole corpus (about 12 min here); e5 would take ~1.8 h, so it is
+measured on a sample. Embedding is batched and resumable: an interrupted run keeps every finished document's
+shard and a rerun embeds only the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from retriever.config import ROOT, IndexConfig  # noqa: E402
+from retriever.corpus import Corpus, parse_document  # noqa: E402
+from retriever.errors import RetrieverError  # noqa: E402
+from retriever.law import LAW_FORMAT  # noqa: E402
+from retriever.model import DocumentMeta  # noqa: E402
+
+DEFAULT_LAWS = ROOT.parent / "shared" / "corpora" / "lawrefbook"
+DEFAULT_WORK = ROOT / "index" / "laws"
+_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
+
+
+def rss_mb() -> float:
+    """Peak resident memory of this process, MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def disk_mb(path: Path) -> float:
+    """Size of a file or folder on disk, MB."""
+    out = subprocess.run(["du", "-sk", str(path)], capture_output=True, text=True).stdout.split()
+    return int(out[0]) / 1024 if out else 0.0
+
+
+def load_laws(folder: Path) -> Corpus:
+    """Every law that parses, as a corpus (ids from the relative path; the version date from the file name)."""
+    import hashlib
+
+    docs = []
+    for path in sorted(folder.rglob("*.md")):
+        rel = str(path.relative_to(folder))
+        date = _DATE.search(path.stem)
+        meta = DocumentMeta(doc_id="law-" + hashlib.sha1(rel.encode()).hexdigest()[:10],
+                            title=_DATE.sub("", path.stem), format=LAW_FORMAT, source=rel,
+                            issue_date=date.group(1) if date else "", issuer=path.relative_to(folder).parts[0])
+        data = path.read_bytes()
+        try:
+            doc = parse_document(data, meta, rel)
+        except RetrieverError:
+            continue
+        if doc.clauses:
+            docs.append(doc)
+    return Corpus(docs)
+
+
+def stage_embed(args, corpus: Corpus, figures: dict) -> None:
+    from retriever.embed import UseEmbedder
+    from retriever.embed_store import EmbeddingStore, EmbedStats
+    from retriever.index import dense_text
+
+    store = EmbeddingStore(args.work / "embeddings")
+    texts = {d.doc_id: [dense_text(c, d.meta.title) for c in d.clauses] for d in corpus.documents.values()}
+    before = len(store.finished("use"))
+    stats = EmbedStats()
+    started = time.perf_counter()
+    last = [started]
+
+    def progress(done: int, total: int) -> None:
+        if time.perf_counter() - last[0] > 30:
+            last[0] = time.perf_counter()
+            rate = stats.embedded / (last[0] - started)
+            print(f"  embed: {done}/{total} documents, {stats.embedded} texts embedded ({rate:.0f}/s)", flush=True)
+
+    store.vectors("use", UseEmbedder(), texts, batch=512, progress=progress, stats=stats)
+    seconds = time.perf_counter() - started
+    figures["embed"] = {"documents_already_done": before, "texts_embedded": stats.embedded,
+                        "vectors_reused": stats.reused, "seconds": round(seconds, 1),
+                        "texts_per_s": round(stats.embedded / seconds, 1) if stats.embedded else None,
+                        "disk_mb": round(disk_mb(store.folder), 1), "peak_rss_mb": round(rss_mb())}
+
+
+def _configs(args):
+    from retriever.config import BackendConfig
+
+    index = IndexConfig(index_dir=args.work / "hybrid", embedders=("use",))
+    os.environ["RETRIEVER_EMBED_STORE"] = str(args.work / "embeddings")
+    backend = BackendConfig(backend="milvus", milvus_uri=str(args.work / "milvus.db"), collection="laws",
+                            lexical=args.lexical)
+    return index, backend
+
+
+def _tokenizer(corpus: Corpus):
+    from retriever.glossary import Glossary
+    from retriever.index import user_terms
+    from retriever.tokenize import Tokenizer
+
+    return Tokenizer(user_terms(corpus, Glossary.load(ROOT / "corpus" / "glossary.jsonl")))
+
+
+def stage_embedded(args, corpus: Corpus, figures: dict) -> None:
+    from retriever.embed import UseEmbedder
+    from retriever.index import build_index
+
+    index_config, _ = _configs(args)
+    started = time.perf_counter()
+    built = build_index(corpus, index_config, _tokenizer(corpus), {"use": UseEmbedder()},
+                        ROOT / "corpus" / "glossary.jsonl")
+    figures["embedded"] = {"seconds": round(time.perf_counter() - started, 1),
+                           "build_seconds": built.manifest["build_seconds"],
+                           "embedded_now": built.manifest["embedded_texts"]["embedded"],
+                           "disk_mb": round(disk_mb(index_config.index_dir), 1), "peak_rss_mb": round(rss_mb()),
+                           "faiss": built.manifest["faiss_types"]}
+
+
+def stage_milvus(args, corpus: Corpus, figures: dict) -> None:
+    from retriever.embed import UseEmbedder
+    from retriever.embed_store import EmbeddingStore
+    from retriever.milvus_store import MilvusStore, connect
+
+    index_config, backend = _configs(args)
+    store = MilvusStore(connect(backend), backend, index_config, _tokenizer(corpus).warm_up(), {"use": UseEmbedder()})
+    last = [time.perf_counter()]
+
+    def progress(message: str, fraction: float) -> None:
+        if time.perf_counter() - last[0] > 30:
+            last[0] = time.perf_counter()
+            print(f"  {message}", flush=True)
+
+    started = time.perf_counter()
+    report = store.sync(corpus, EmbeddingStore(index_config.store_dir), rebuild=args.rebuild, batch_docs=64,
+                        progress=progress)
+    figures["milvus"] = {"seconds": round(time.perf_counter() - started, 1), "sync_seconds": report.seconds,
+                         "clauses_written": report.clauses_written, "embedded_now": report.embedded,
+                         "disk_mb": round(disk_mb(Path(backend.milvus_uri)), 1), "peak_rss_mb": round(rss_mb()),
+                         "lexical": backend.lexical}
+
+
+def _percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1)}
+
+
+def stage_query(args, corpus: Corpus, figures: dict) -> None:
+    from retriever.backend import open_searcher
+    from retriever.config import BackendConfig
+    from retriever.embed import UseEmbedder
+    from retriever.evaluate import load_questions
+
+    index_config, backend = _configs(args)
+    index_config = IndexConfig(index_dir=index_config.index_dir, corpus_dir=ROOT / "corpus", embedders=("use",))
+    queries = [q.question for q in load_questions() if q.lang != "en"]
+    random.seed(0)
+    queries += [c.text[:30] for c in random.sample([c for d in corpus.documents.values() for c in d.clauses], 100)]
+    embedders = {"use": UseEmbedder()}
+    figures["query"] = {}
+    for name, config in (("embedded", BackendConfig(backend="embedded")), ("milvus", backend)):
+        t0 = time.perf_counter()
+        searcher = open_searcher(index_config, config, rebuild="never", corpus=corpus, embedders=embedders)
+        opened = time.perf_counter() - t0
+        for mode in ("hybrid", "bm25", "dense"):
+            for q in queries[:5]:
+                searcher.search(q, k=10, mode=mode)
+            times = []
+            for i in range(args.queries):
+                start = time.perf_counter()
+                searcher.search(queries[i % len(queries)], k=10, mode=mode)
+                times.append((time.perf_counter() - start) * 1000)
+            figures["query"][f"{name}-{mode}"] = _percentiles(times)
+        figures["query"][f"{name}-open_s"] = round(opened, 1)
+        figures["query"][f"{name}-peak_rss_mb"] = round(rss_mb())
+        print(json.dumps({name: figures["query"]}, ensure_ascii=False), flush=True)
+        del searcher
+
+
+def stage_e5_sample(args, corpus: Corpus, figures: dict) -> None:
+    from retriever.embed import E5Embedder
+    from retriever.index import dense_text
+
+    random.seed(0)
+    pairs = [(c, d.meta.title) for d in corpus.documents.values() for c in d.clauses]
+    sample = [dense_text(c, t) for c, t in random.sample(pairs, 1000)]
+    start = time.perf_counter()
+    E5Embedder().encode_passages(sample)
+    seconds = time.perf_counter() - start
+    total = sum(len(d.clauses) for d in corpus.documents.values())
+    figures["e5-sample"] = {"texts": len(sample), "seconds": round(seconds, 1),
+                            "projected_hours_all": round(total / (len(sample) / seconds) / 3600, 2)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("stage", choices=["embed", "embedded", "milvus", "query", "e5-sample", "all"])
+    parser.add_argument("--laws", type=Path, default=DEFAULT_LAWS)
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where shards, index and collection go")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--lexical", choices=["jieba", "client"], default="jieba", help="Milvus BM25 tokens")
+    parser.add_argument("--rebuild", action="store_true", help="drop the Milvus collection first")
+    parser.add_argument("--out", type=Path, help="append the figures as one JSON line to this file")
+    args = parser.parse_args()
+    if not args.laws.is_dir():
+        print(f"no law collection at {args.laws}: this benchmark needs ../shared/corpora/lawrefbook", file=sys.stderr)
+        return 2
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    started = time.perf_counter()
+    corpus = load_laws(args.laws)
+    clauses = sum(len(d.clauses) for d in corpus.documents.values())
+    figures: dict = {"stage": args.stage, "documents": len(corpus.documents), "clauses": clauses,
+                     "parse_seconds": round(time.perf_counter() - started, 1)}
+    print(f"laws: {len(corpus.documents)} documents, {clauses} clauses, parsed in {figures['parse_seconds']} s",
+          flush=True)
+    stages = ["embed", "embedded", "milvus", "query"] if args.stage == "all" else [args.stage]
+    for stage in stages:
+        STAGES[stage](args, corpus, figures)
+        print(json.dumps({stage: figures.get(stage)}, ensure_ascii=False), flush=True)
+    figures["peak_rss_mb"] = round(rss_mb())
+    if args.out:
+        with open(args.out, "a", encoding="utf-8") as out:
+            out.write(json.dumps(figures, ensure_ascii=False) + "\n")
+    return 0
+
+
+STAGES = {"embed": stage_embed, "embedded": stage_embedded, "milvus": stage_milvus, "query": stage_query,
+          "e5-sample": stage_e5_sample}
+
+if __name__ == "__main__":
+    sys.exit(main())

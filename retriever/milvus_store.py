@@ -1,0 +1,331 @@
+"""The clause index as a Milvus collection (Milvus-lite file or server), kept in step with the corpus per document.
+
+Two collections per name ``C``:
+
+- ``C``: one row per clause, primary key = anchor; scalar fields for the filters (doc, chapter, issuer, date),
+  a BM25 function over the lexical text (Chinese) and one over the English reference text, one dense vector
+  field per embedder (plus the English vectors of the first one), and a JSON record to show and explain a hit;
+- ``C_manifest``: the schema row (schema version, embedders, tokenizer or analyzer, BM25 settings, load state)
+  and one row per document (content hash, clause count, state).
+
+A sync marks the load ``loading``, then each changed document ``pending`` → upserts its clauses → deletes its
+vanished anchors → ``done``, and finally marks the load ``ready``. An interrupted load therefore shows as
+``loading`` with some documents not done; searching refuses it, and rerunning the sync resumes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .config import BackendConfig, IndexConfig
+from .corpus import Corpus
+from .embed import Embedder
+from .embed_store import EmbeddingStore, EmbedStats
+from .errors import BackendUnavailableError, IncompleteLoadError, IndexMissingError, SchemaVersionError, StaleIndexError
+from .filters import meta_date
+from .index import chapter_of, dense_text, document_digest, lexical_text
+from .model import Document
+from .tokenize import Tokenizer, english_words, load_stopwords
+from .translation import load_translations
+
+__all__ = ["MILVUS_SCHEMA_VERSION", "MilvusStore", "SyncReport", "connect", "opaque", "vector_field"]
+
+MILVUS_SCHEMA_VERSION = 1
+_MAX_TEXT = 65_535
+
+
+def opaque(tokens: list[str]) -> str:
+    """Client-side tokens as ASCII words that Milvus's ``standard`` analyzer keeps whole (one word per token)."""
+    return " ".join("t" + hashlib.blake2b(t.encode(), digest_size=8).hexdigest() for t in tokens)
+
+
+def vector_field(leg: str) -> str:
+    """The collection field of a dense leg (``en:use`` → ``dense_en_use``)."""
+    return "dense_" + leg.replace(":", "_")
+
+
+def connect(config: BackendConfig) -> Any:
+    """A MilvusClient for the configured URI, or :class:`BackendUnavailableError` with the reason."""
+    try:
+        from pymilvus import MilvusClient
+    except ImportError as err:
+        raise BackendUnavailableError(f"the Milvus backend needs pymilvus and milvus-lite: pip install -r "
+                                      f"requirements.txt [{err}]") from None
+    try:
+        return MilvusClient(uri=config.milvus_uri, token=config.token, timeout=config.timeout)
+    except Exception as err:  # pymilvus raises MilvusException, ConnectionError, or a grpc error for a bad URI
+        reason = str(err).splitlines()[0][:300] if str(err) else type(err).__name__
+        raise BackendUnavailableError(f"cannot reach Milvus at {config.milvus_uri} ({reason}); start the server or "
+                                      "check --milvus-uri 无法连接 Milvus") from None
+
+
+@dataclass
+class SyncReport:
+    """What a sync did."""
+
+    added: list[str]
+    replaced: list[str]
+    removed: list[str]
+    unchanged: int
+    clauses_written: int
+    embedded: int
+    reused: int
+    seconds: dict[str, float]
+
+
+class MilvusStore:
+    """The clause and manifest collections of one name on one Milvus."""
+
+    def __init__(self, client: Any, backend: BackendConfig, index: IndexConfig, tokenizer: Tokenizer,
+                 embedders: dict[str, Embedder]) -> None:
+        self.client = client
+        self.name = backend.collection
+        self.manifest_name = f"{backend.collection}_manifest"
+        self.lexical = backend.lexical
+        self.index_config = index
+        self.tokenizer = tokenizer
+        self.embedders = embedders
+        self._stop_en = load_stopwords("stopwords_en.txt")
+
+    # -- schema -----------------------------------------------------------------------------------------
+
+    @property
+    def legs(self) -> list[str]:
+        first = next(iter(self.embedders))
+        return [*self.embedders, f"en:{first}"]
+
+    def _dim(self, leg: str) -> int:
+        return self.embedders[leg.removeprefix("en:")].dim
+
+    def analyzer(self) -> dict[str, Any]:
+        """The Chinese lexical field's analyzer."""
+        if self.lexical == "client":
+            return {"tokenizer": "standard"}  # opaque ASCII words: one Milvus term per client token
+        return {"tokenizer": {"type": "jieba", "dict": ["_default_", *self.tokenizer.user_terms], "mode": "search",
+                              "hmm": True},
+                "filter": ["lowercase", {"type": "stop", "stop_words": sorted(self.tokenizer.stopwords)}]}
+
+    def settings(self) -> dict[str, Any]:
+        """The schema row: everything a collection must agree with to be searched by this code."""
+        return {
+            "schema_version": MILVUS_SCHEMA_VERSION,
+            "embedders": {name: e.describe() for name, e in self.embedders.items()},
+            "legs": self.legs,
+            "lexical": self.lexical,
+            "tokenizer": self.tokenizer.settings() if self.lexical == "client" else self.analyzer(),
+            "bm25": {"k1": self.index_config.k1, "b": self.index_config.b},
+        }
+
+    def _create(self) -> None:
+        from pymilvus import DataType, Function, FunctionType
+
+        schema = self.client.create_schema(auto_id=False, enable_dynamic_field=False)
+        schema.add_field("anchor", DataType.VARCHAR, is_primary=True, max_length=512)
+        schema.add_field("doc", DataType.VARCHAR, max_length=256)
+        schema.add_field("chapter", DataType.INT64)
+        schema.add_field("issuer", DataType.VARCHAR, max_length=1024)
+        schema.add_field("issuer_en", DataType.VARCHAR, max_length=1024)
+        schema.add_field("date", DataType.INT64)
+        schema.add_field("has_en", DataType.BOOL)
+        schema.add_field("lex", DataType.VARCHAR, max_length=_MAX_TEXT, enable_analyzer=True,
+                         analyzer_params=self.analyzer())
+        schema.add_field("lex_en", DataType.VARCHAR, max_length=_MAX_TEXT, enable_analyzer=True,
+                         analyzer_params={"tokenizer": "standard"})
+        schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+        schema.add_field("sparse_en", DataType.SPARSE_FLOAT_VECTOR)
+        for leg in self.legs:
+            schema.add_field(vector_field(leg), DataType.FLOAT_VECTOR, dim=self._dim(leg))
+        schema.add_field("record", DataType.JSON)
+        schema.add_function(Function(name="bm25_zh", function_type=FunctionType.BM25, input_field_names=["lex"],
+                                     output_field_names=["sparse"]))
+        schema.add_function(Function(name="bm25_en", function_type=FunctionType.BM25, input_field_names=["lex_en"],
+                                     output_field_names=["sparse_en"]))
+        params = self.client.prepare_index_params()
+        bm25 = {"bm25_k1": self.index_config.k1, "bm25_b": self.index_config.b}
+        for field in ("sparse", "sparse_en"):
+            params.add_index(field, index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=bm25)
+        for leg in self.legs:
+            params.add_index(vector_field(leg), index_type="HNSW", metric_type="IP",
+                             params={"M": 32, "efConstruction": 200})
+        self.client.create_collection(self.name, schema=schema, index_params=params)
+
+        manifest = self.client.create_schema(auto_id=False, enable_dynamic_field=False)
+        manifest.add_field("key", DataType.VARCHAR, is_primary=True, max_length=512)
+        manifest.add_field("value", DataType.JSON)
+        manifest.add_field("v", DataType.FLOAT_VECTOR, dim=2)  # Milvus wants one vector field in a collection
+        mparams = self.client.prepare_index_params()
+        mparams.add_index("v", index_type="FLAT", metric_type="L2")
+        self.client.create_collection(self.manifest_name, schema=manifest, index_params=mparams)
+        self._load()
+        self._put("schema", dict(self.settings(), state="loading"))
+
+    def _load(self) -> None:
+        for name in (self.name, self.manifest_name):
+            self.client.load_collection(name)
+
+    def drop(self) -> None:
+        """Drop both collections (a rebuild from scratch)."""
+        for name in (self.name, self.manifest_name):
+            if self.client.has_collection(name):
+                self.client.drop_collection(name)
+
+    # -- manifest ---------------------------------------------------------------------------------------
+
+    def _put(self, key: str, value: dict[str, Any]) -> None:
+        self.client.upsert(self.manifest_name, [{"key": key, "value": value, "v": [0.0, 0.0]}])
+
+    def _get(self, keys: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        expr = f"key in {json.dumps(keys, ensure_ascii=False)}" if keys is not None else 'key != ""'
+        rows = self.client.query(self.manifest_name, filter=expr, output_fields=["key", "value"], limit=16_384)
+        return {row["key"]: row["value"] for row in rows}
+
+    def schema_row(self) -> dict[str, Any]:
+        """The schema row, checked: :class:`IndexMissingError` or :class:`SchemaVersionError` if unusable."""
+        if not self.client.has_collection(self.name):
+            raise IndexMissingError(f"no Milvus collection {self.name!r} yet: python -m retriever index build "
+                                    "--backend milvus 尚未建立 Milvus 集合")
+        if not self.client.has_collection(self.manifest_name):
+            raise SchemaVersionError(f"the Milvus collection {self.name!r} has no {self.manifest_name!r}: it was not "
+                                     "created by this package; drop it or choose another --milvus-collection "
+                                     "集合不是本程序创建的")
+        self._load()
+        row = self._get(["schema"]).get("schema")
+        found = (row or {}).get("schema_version")
+        if found != MILVUS_SCHEMA_VERSION:
+            raise SchemaVersionError(f"the Milvus collection {self.name!r} has schema version {found}, this code "
+                                     f"needs {MILVUS_SCHEMA_VERSION}: rebuild it with python -m retriever index build "
+                                     "--backend milvus 集合结构版本不符，请重建")
+        return row
+
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """doc id → its manifest row (hash, clauses, state)."""
+        return {k.removeprefix("doc:"): v for k, v in self._get().items() if k.startswith("doc:")}
+
+    def check(self, corpus: Corpus) -> None:
+        """Raise unless the collection is complete, made with these settings, and holds exactly this corpus."""
+        row = self.schema_row()
+        settings = self.settings()
+        changed = [key for key in settings if row.get(key) != settings[key]]
+        if changed:
+            raise StaleIndexError(f"the Milvus collection {self.name!r} was built with other {', '.join(changed)}: "
+                                  "python -m retriever index build --backend milvus 设置已改变，请重建")
+        if row.get("state") != "ready":
+            docs = self.documents()
+            done = sum(1 for d in docs.values() if d.get("state") == "done")
+            raise IncompleteLoadError(f"the load into Milvus collection {self.name!r} was interrupted ({done} "
+                                      f"documents finished): python -m retriever index update --backend milvus "
+                                      "resumes it 上次导入被中断，运行 index update 可继续")
+        docs = self.documents()
+        expected = {doc.doc_id: document_digest(doc) for doc in corpus.documents.values()}
+        stale = sorted(d for d in expected if docs.get(d, {}).get("sha256") != expected[d])
+        extra = sorted(set(docs) - set(expected))
+        if stale or extra:
+            raise StaleIndexError(f"the Milvus collection {self.name!r} is out of date: changed or new "
+                                  f"{stale[:5]}, removed {extra[:5]}: python -m retriever index update --backend "
+                                  "milvus 集合与语料不一致")
+
+    # -- writing ----------------------------------------------------------------------------------------
+
+    def _rows(self, doc: Document, vectors: dict[str, np.ndarray], english: dict[str, str]) -> list[dict[str, Any]]:
+        meta = doc.meta
+        rows = []
+        for i, c in enumerate(doc.clauses):
+            tokens = self.tokenizer.tokens(lexical_text(c))
+            text_en = english.get(c.anchor)
+            tokens_en = english_words(text_en, self._stop_en) if text_en else []
+            row = {
+                "anchor": c.anchor, "doc": doc.doc_id, "chapter": chapter_of(c.anchor) if chapter_of(c.anchor)
+                is not None else -1, "issuer": meta.issuer.lower(), "issuer_en": meta.issuer_en.lower(),
+                "date": meta_date(meta), "has_en": text_en is not None,
+                "lex": (opaque(tokens) if self.lexical == "client" else lexical_text(c))[:_MAX_TEXT],
+                "lex_en": opaque(tokens_en)[:_MAX_TEXT],
+                "record": {"label_zh": c.label_zh, "label_en": c.label_en, "heading_path": list(c.heading_path),
+                           "text": c.text, "text_en": text_en, "tokens": sorted(set(tokens)),
+                           "tokens_en": sorted(set(tokens_en))},
+            }
+            for leg, matrix in vectors.items():
+                row[vector_field(leg)] = matrix[i].tolist()
+            rows.append(row)
+        return rows
+
+    def _vectors(self, docs: list[Document], store: EmbeddingStore, english: dict[str, dict[str, str]],
+                 stats: EmbedStats) -> dict[str, dict[str, np.ndarray]]:
+        """doc → leg → matrix (one row per clause; zero rows where a clause has no English)."""
+        texts = {d.doc_id: [dense_text(c, d.meta.title) for c in d.clauses] for d in docs}
+        out: dict[str, dict[str, np.ndarray]] = {d.doc_id: {} for d in docs}
+        for name, embedder in self.embedders.items():
+            for doc, matrix in store.vectors(name, embedder, texts, stats=stats).items():
+                out[doc][name] = matrix
+        first = next(iter(self.embedders))
+        for d in docs:
+            rows = [i for i, c in enumerate(d.clauses) if c.anchor in english.get(d.doc_id, {})]
+            matrix = np.zeros((len(d.clauses), self._dim(first)), dtype=np.float32)
+            if rows:
+                found = store.vectors(f"en:{first}", self.embedders[first],
+                                      {d.doc_id: [english[d.doc_id][d.clauses[i].anchor] for i in rows]}, stats=stats)
+                matrix[rows] = found[d.doc_id]
+            out[d.doc_id][f"en:{first}"] = matrix
+        return out
+
+    def sync(self, corpus: Corpus, store: EmbeddingStore, rebuild: bool = False, batch_docs: int = 64,
+             progress: Callable[[str, float], None] | None = None) -> SyncReport:
+        """Bring the collection in step with the corpus, one document at a time (only changed ones)."""
+        report = progress or (lambda message, fraction: None)
+        started = time.perf_counter()
+        if rebuild:
+            self.drop()
+        if not self.client.has_collection(self.name):
+            self._create()
+        row = self.schema_row()
+        settings = self.settings()
+        if any(row.get(key) != settings[key] for key in settings):
+            self.drop()  # other embedders, tokenizer or BM25 settings: every row changes
+            self._create()
+        self._put("schema", dict(settings, state="loading"))
+        known = self.documents()
+        wanted = {doc.doc_id: document_digest(doc) for doc in corpus.documents.values()}
+        todo = [corpus.documents[d] for d, h in wanted.items()
+                if known.get(d, {}).get("sha256") != h or known.get(d, {}).get("state") != "done"]
+        removed = sorted(set(known) - set(wanted))
+        translations = load_translations(corpus)
+        english = {d: {a: r.en for a, r in t.renderings.items() if r.en} for d, t in translations.items()}
+        stats = EmbedStats()
+        written = 0
+        timings = {"tokenise+insert": 0.0, "embed": 0.0}
+        for start in range(0, len(todo), batch_docs):
+            chunk = todo[start : start + batch_docs]
+            t0 = time.perf_counter()
+            vectors = self._vectors(chunk, store, english, stats)
+            timings["embed"] += time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for doc in chunk:
+                self._put(f"doc:{doc.doc_id}", {"sha256": wanted[doc.doc_id], "state": "pending"})
+                rows = self._rows(doc, vectors[doc.doc_id], english.get(doc.doc_id, {}))
+                for i in range(0, len(rows), 2000):
+                    self.client.upsert(self.name, rows[i : i + 2000])
+                anchors = [r["anchor"] for r in rows]
+                self.client.delete(self.name, filter=f"doc == {json.dumps(doc.doc_id, ensure_ascii=False)} and "
+                                                     f"anchor not in {json.dumps(anchors, ensure_ascii=False)}")
+                self._put(f"doc:{doc.doc_id}", {"sha256": wanted[doc.doc_id], "state": "done", "clauses": len(rows)})
+                written += len(rows)
+            timings["tokenise+insert"] += time.perf_counter() - t0
+            report(f"Milvus: {min(start + batch_docs, len(todo))}/{len(todo)} documents 写入",
+                   min(start + batch_docs, len(todo)) / max(len(todo), 1))
+        for doc_id in removed:
+            self._put(f"doc:{doc_id}", {"state": "pending", "sha256": ""})
+            self.client.delete(self.name, filter=f"doc == {json.dumps(doc_id, ensure_ascii=False)}")
+            self.client.delete(self.manifest_name, ids=[f"doc:{doc_id}"])
+        self._put("schema", dict(settings, state="ready", updated_at=time.strftime("%Y-%m-%dT%H:%M:%S%z")))
+        self.client.flush(self.name)
+        timings["total"] = time.perf_counter() - started
+        changed = {d.doc_id for d in todo}
+        return SyncReport(added=sorted(changed - set(known)), replaced=sorted(changed & set(known)), removed=removed,
+                          unchanged=len(wanted) - len(changed), clauses_written=written, embedded=stats.embedded,
+                          reused=stats.reused, seconds={k: round(v, 3) for k, v in timings.items()})

@@ -1,0 +1,125 @@
+"""The Milvus backend (milvus-lite, really running) against the embedded one on the real corpus and models."""
+
+from __future__ import annotations
+
+import pytest
+
+from retriever.config import BackendConfig, IndexConfig
+from retriever.errors import BackendUnavailableError, IncompleteLoadError, QueryError, SchemaVersionError, UnknownDocumentError
+from retriever.evaluate import load_questions
+from retriever.milvus_search import MilvusSearcher, repeats
+from retriever.milvus_store import MILVUS_SCHEMA_VERSION, MilvusStore
+
+from conftest import CORPUS
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory) -> str:
+    return str(tmp_path_factory.mktemp("milvus") / "clauses.db")
+
+
+@pytest.fixture(scope="session")
+def milvus(index_dir, searcher, corpus, milvus_uri) -> MilvusSearcher:
+    """The real corpus in a milvus-lite collection; vectors come from the session index's embedding store."""
+    config = IndexConfig(index_dir=index_dir, corpus_dir=CORPUS)
+    return MilvusSearcher.open(config, BackendConfig(backend="milvus", milvus_uri=milvus_uri), rebuild="missing",
+                               embedders=searcher.embedders, corpus=corpus)
+
+
+def test_collection_reused_the_stored_vectors(milvus, searcher):
+    sync = milvus.last_sync
+    assert sync is not None and sync.embedded == 0 and sync.reused > 0
+    assert sync.clauses_written == len(searcher.index)
+
+
+def test_parity_top5_overlap_and_recall(milvus, searcher):
+    """On the evaluation questions: top-5 overlap ≥ 80 %, Recall@5 within 0.03 of the embedded backend."""
+    questions = [q for q in load_questions() if q.answerable and q.gold]
+    overlaps, recall = [], {"embedded": 0, "milvus": 0}
+    for q in questions:
+        a = [h.anchor for h in searcher.search(q.question, k=5, doc=q.doc).hits]
+        b = [h.anchor for h in milvus.search(q.question, k=5, doc=q.doc).hits]
+        overlaps.append(len(set(a) & set(b)) / len(a))
+        recall["embedded"] += bool(set(a) & set(q.gold))
+        recall["milvus"] += bool(set(b) & set(q.gold))
+    assert sum(overlaps) / len(overlaps) >= 0.8
+    assert abs(recall["embedded"] - recall["milvus"]) / len(questions) <= 0.03
+
+
+def test_same_json_contract_and_explanations(milvus, searcher):
+    a = searcher.search("How does Hubei support basic research?", k=3).to_dict()
+    b = milvus.search("How does Hubei support basic research?", k=3).to_dict()
+    assert set(a) == set(b) and set(a["hits"][0]) == set(b["hits"][0])
+    why = b["hits"][0]["explain"]
+    assert {"fused", "dense", "backend"} <= set(why)
+    assert set(why["dense"]) == set(a["hits"][0]["explain"]["dense"])  # use, e5 and the English leg
+    assert why["backend"]["not_provided"]
+    assert 0 < b["hits"][0]["score"] < 0.1  # on the embedded backend's RRF scale
+    terms = milvus.search("科技成果转化", k=1).hits[0].explain["bm25"]["matched_terms"]
+    assert "科技成果转化" in terms
+
+
+@pytest.mark.parametrize("backend", ["embedded", "milvus"])
+def test_filters_doc_chapter_issuer_date(backend, milvus, searcher, corpus):
+    engine = searcher if backend == "embedded" else milvus
+    hits = engine.search("专利权", k=10, issuer="全国人民代表大会常务委员会", since="2020-01", until="2020-12-31").hits
+    assert hits and {h.doc for h in hits} == {"zlf-2020"}  # the only NPCSC law issued in 2020
+    hits = engine.search("科技创新", k=10, issuer="hubei provincial").hits
+    assert hits and {h.doc for h in hits} == {"hb-sti-14fyp"}
+    hits = engine.search("科技创新", k=5, doc="hb-sti-14fyp", chapter=5).hits
+    assert hits and all(h.anchor.startswith("hb-sti-14fyp:ch5.") for h in hits)
+    with pytest.raises(UnknownDocumentError):
+        engine.search("专利", doc="no-such-doc")
+    with pytest.raises(QueryError):
+        engine.search("专利", since="2021-13")
+    with pytest.raises(QueryError):
+        engine.search("专利", issuer="no such issuer at all")
+
+
+def test_request_repeats_realise_rrf_weights():
+    assert repeats({"bm25": 1.0, "dense:use": 0.5, "dense:e5": 0.5}) == {"bm25": 2, "dense:use": 1, "dense:e5": 1}
+    assert repeats({"bm25": 0.5, "bm25_en": 0.5, "dense:use": 1 / 3, "dense:e5": 1 / 3, "dense:en:use": 1 / 3}) == {
+        "bm25": 3, "bm25_en": 3, "dense:use": 2, "dense:e5": 2, "dense:en:use": 2}
+
+
+def test_unreachable_server_is_a_clear_error(corpus):
+    from retriever.milvus_store import connect
+
+    with pytest.raises(BackendUnavailableError, match="cannot reach Milvus"):
+        connect(BackendConfig(backend="milvus", milvus_uri="http://127.0.0.1:9", timeout=2))
+
+
+def test_other_schema_version_is_refused(index_dir, searcher, corpus, milvus, milvus_uri):
+    store = milvus.store
+    row = store.schema_row()
+    store._put("schema", dict(row, schema_version=MILVUS_SCHEMA_VERSION + 1))
+    try:
+        with pytest.raises(SchemaVersionError, match="schema version"):
+            MilvusSearcher.open(IndexConfig(index_dir=index_dir, corpus_dir=CORPUS),
+                                BackendConfig(backend="milvus", milvus_uri=milvus_uri), rebuild="stale",
+                                embedders=searcher.embedders, corpus=corpus)
+    finally:
+        store._put("schema", row)
+    store.check(corpus)
+
+
+def test_interrupted_bulk_load_is_refused_then_resumed(index_dir, searcher, corpus, milvus, milvus_uri):
+    config = IndexConfig(index_dir=index_dir, corpus_dir=CORPUS)
+    backend = BackendConfig(backend="milvus", milvus_uri=milvus_uri, collection="interrupted")
+    store = MilvusStore(milvus.store.client, backend, config, milvus.tokenizer, searcher.embedders)
+
+    class Interrupted(Exception):
+        pass
+
+    def stop(message: str, fraction: float) -> None:
+        raise Interrupted
+
+    from retriever.embed_store import EmbeddingStore
+
+    with pytest.raises(Interrupted):
+        store.sync(corpus, EmbeddingStore(config.store_dir), rebuild=True, batch_docs=1, progress=stop)
+    with pytest.raises(IncompleteLoadError, match="interrupted"):
+        MilvusSearcher.open(config, backend, rebuild="missing", embedders=searcher.embedders, corpus=corpus)
+    resumed = MilvusSearcher.open(config, backend, rebuild="stale", embedders=searcher.embedders, corpus=corpus)
+    assert len(resumed.last_sync.added) + len(resumed.last_sync.replaced) == len(corpus.documents) - 1
+    assert resumed.search("专利权的期限", k=1).hits[0].doc == "zlf-2020"
