@@ -94,6 +94,12 @@ def test_bad_questions_give_a_message_not_an_exception(bad: str) -> None:
     assert at.error or at.warning or "anchor-chip" in page_text(at)
 
 
+def test_an_empty_question_does_nothing() -> None:
+    at = run()
+    at.chat_input(key="question").set_value("   ").run()
+    assert not at.exception and not at.error and not at.get("chat_message")
+
+
 # -- Search ------------------------------------------------------------------------------------------------------
 
 def test_search_shows_explained_clauses_with_highlighted_terms() -> None:
