@@ -9,6 +9,7 @@ Stages (each resumable; run them in order, or ``all``)::
     python benchmarks/law_corpus.py embedded   # the embedded index (jieba + bm25s + FAISS HNSW) from the shards
     python benchmarks/law_corpus.py milvus     # the Milvus-lite collection (server-side BM25 + HNSW) from the shards
     python benchmarks/law_corpus.py query      # warm query latency p50/p95 on both backends
+    python benchmarks/law_corpus.py reindex-one  # one changed law re-indexed in both full indexes, then restored
     python benchmarks/law_corpus.py e5-sample  # e5 on a sample, projected to the whole corpus
 
 Only the ``use`` embedder is used for the whole corpus (about 12 min here); e5 would take ~1.8 h, so it is
@@ -209,9 +210,47 @@ def stage_e5_sample(args, corpus: Corpus, figures: dict) -> None:
                             "projected_hours_all": round(total / (len(sample) / seconds) / 3600, 2)}
 
 
+def _changed(corpus: Corpus, args) -> Corpus:
+    """The corpus with one law's first article edited (a word appended to its first clause)."""
+    from dataclasses import replace
+
+    doc = next(d for d in corpus.documents.values() if len(d.clauses) > 20)
+    first = doc.clauses[0]
+    edited = replace(doc, clauses=(replace(first, text=first.text + "（修订）"),) + doc.clauses[1:])
+    return Corpus([edited if d.doc_id == doc.doc_id else d for d in corpus.documents.values()])
+
+
+def stage_reindex_one(args, corpus: Corpus, figures: dict) -> None:
+    """One changed law re-indexed in the full collection (Milvus) and in the full embedded index; then restored."""
+    from retriever.embed import UseEmbedder
+    from retriever.embed_store import EmbeddingStore
+    from retriever.index import build_index
+    from retriever.milvus_store import MilvusStore, connect
+
+    index_config, backend = _configs(args)
+    embedders = {"use": UseEmbedder()}
+    tokenizer = _tokenizer(corpus).warm_up()
+    store = MilvusStore(connect(backend), backend, index_config, tokenizer, embedders)
+    changed = _changed(corpus, args)
+    result = {}
+    for label, version in (("changed", changed), ("restored", corpus)):
+        started = time.perf_counter()
+        report = store.sync(version, EmbeddingStore(index_config.store_dir), batch_docs=64)
+        result[f"milvus_{label}_s"] = round(time.perf_counter() - started, 2)
+        result[f"milvus_{label}_clauses_written"] = report.clauses_written
+        result[f"milvus_{label}_embedded"] = report.embedded
+    started = time.perf_counter()
+    built = build_index(changed, index_config, tokenizer, embedders, ROOT / "corpus" / "glossary.jsonl")
+    result["embedded_changed_s"] = round(time.perf_counter() - started, 1)
+    result["embedded_changed_build_seconds"] = built.manifest["build_seconds"]
+    result["embedded_changed_embedded"] = built.manifest["embedded_texts"]["embedded"]
+    build_index(corpus, index_config, tokenizer, embedders, ROOT / "corpus" / "glossary.jsonl")  # restore
+    figures["reindex-one"] = result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("stage", choices=["embed", "embedded", "milvus", "query", "e5-sample", "all"])
+    parser.add_argument("stage", choices=["embed", "embedded", "milvus", "query", "reindex-one", "e5-sample", "all"])
     parser.add_argument("--laws", type=Path, default=DEFAULT_LAWS)
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where shards, index and collection go")
     parser.add_argument("--queries", type=int, default=200)
@@ -242,7 +281,7 @@ def main() -> int:
 
 
 STAGES = {"embed": stage_embed, "embedded": stage_embedded, "milvus": stage_milvus, "query": stage_query,
-          "e5-sample": stage_e5_sample}
+          "reindex-one": stage_reindex_one, "e5-sample": stage_e5_sample}
 
 if __name__ == "__main__":
     sys.exit(main())
