@@ -484,12 +484,8 @@ def _calibration(searcher, questions) -> str:
     from .answer import DEFAULT_THRESHOLDS, Answerer
     from .calibrate import outcomes, tradeoff_table
 
-    table = tradeoff_table(outcomes(Answerer(searcher), questions), [x / 100 for x in range(32, 47, 2)] + [0.36, 0.40],
-                           DEFAULT_THRESHOLDS)
-    head, rule, *rows = table.split("\n")
-    body = [r for r in rows if r.startswith("|")]
-    rest = [r for r in rows if not r.startswith("|")]
-    body = sorted(set(body), key=lambda r: float(r.split("|")[1].replace("*", "")))
+    thresholds = sorted({x / 100 for x in range(32, 47, 2)} | set(DEFAULT_THRESHOLDS.values()))
+    table = tradeoff_table(outcomes(Answerer(searcher), questions), thresholds, DEFAULT_THRESHOLDS)
     return "\n".join([
         "## Refusal: calibration on eval/questions.jsonl (`python -m retriever eval`)", "",
         "Evidence = ½ · coverage (idf-weighted share of the question's indexed terms found in one of the top three "
@@ -499,7 +495,7 @@ def _calibration(searcher, questions) -> str:
         "evidence: a question asking for a figure (多少, how many, what share …) when no quoted sentence states one, "
         "and a question about another province that the quoted sentences do not name.", "",
         f"Chosen (bold): {DEFAULT_THRESHOLDS['zh']:.2f} for Chinese, {DEFAULT_THRESHOLDS['en']:.2f} for English/mixed.",
-        "", head, rule, *body, *rest])
+        "", table])
 
 
 def _cmd_bench(corpus: Corpus, args: argparse.Namespace) -> None:

@@ -39,9 +39,10 @@ def chapter_chart(result: SearchResult, lang: str) -> None:
     """Hits per chapter over the top CHART_DEPTH, in document order (only when they spread over chapters)."""
     corpus = resources.corpus()
     counts: Counter[tuple[int, str]] = Counter()
+    options = {doc_id: list(chapter_options(corpus.document(doc_id))) for doc_id in {h.doc for h in result.hits}}
     for hit in result.hits:
         doc = corpus.document(hit.doc)
-        order = list(chapter_options(doc))
+        order = options[hit.doc]  # computed once per document, not once per hit
         key = next((c for c in order if hit.anchor.startswith(c + ".")), None)
         heading = next((h for h in doc.headings if h.anchor == key), None)
         name = (heading.label_zh if lang == "zh" else heading.label_en) if heading else t(lang, "other")
