@@ -167,13 +167,10 @@ def stage_query(args, corpus: Corpus, figures: dict) -> None:
     from retriever.backend import open_searcher
     from retriever.config import BackendConfig
     from retriever.embed import UseEmbedder
-    from retriever.evaluate import load_questions
 
     index_config, backend = _configs(args)
     index_config = IndexConfig(index_dir=index_config.index_dir, corpus_dir=ROOT / "corpus", embedders=("use",))
-    queries = [q.question for q in load_questions() if q.lang != "en"]
-    random.seed(0)
-    queries += [c.text[:30] for c in random.sample([c for d in corpus.documents.values() for c in d.clauses], 100)]
+    queries = _queries(corpus)
     embedders = {"use": UseEmbedder()}
     figures["query"] = {}
     for name, config in (("embedded", BackendConfig(backend="embedded")), ("milvus", backend)):
@@ -183,14 +180,7 @@ def stage_query(args, corpus: Corpus, figures: dict) -> None:
         searcher = open_searcher(index_config, config, rebuild="never", corpus=corpus, embedders=embedders)
         opened = time.perf_counter() - t0
         for mode in ("hybrid", "bm25", "dense"):
-            for q in queries[:5]:
-                searcher.search(q, k=10, mode=mode)
-            times = []
-            for i in range(args.queries):
-                start = time.perf_counter()
-                searcher.search(queries[i % len(queries)], k=10, mode=mode)
-                times.append((time.perf_counter() - start) * 1000)
-            figures["query"][f"{name}-{mode}"] = _percentiles(times)
+            figures["query"][f"{name}-{mode}"] = _latency(searcher, queries, args.queries, mode)
         figures["query"][f"{name}-open_s"] = round(opened, 1)
         figures["query"][f"{name}-peak_rss_mb"] = round(rss_mb())
         print(json.dumps({name: figures["query"]}, ensure_ascii=False), flush=True)
@@ -222,18 +212,79 @@ def _changed(corpus: Corpus, args) -> Corpus:
     return Corpus([edited if d.doc_id == doc.doc_id else d for d in corpus.documents.values()])
 
 
+def _queries(corpus: Corpus) -> list[str]:
+    """The Chinese evaluation questions, then 100 clause openings (30 characters) drawn with a fixed seed."""
+    from retriever.evaluate import load_questions
+
+    queries = [q.question for q in load_questions() if q.lang != "en"]
+    random.seed(0)
+    return queries + [c.text[:30] for c in random.sample([c for d in corpus.documents.values() for c in d.clauses], 100)]
+
+
+def _latency(searcher, queries: list[str], count: int, mode: str = "hybrid") -> dict:
+    for q in queries[:5]:
+        searcher.search(q, k=10, mode=mode)
+    times = []
+    for i in range(count):
+        start = time.perf_counter()
+        searcher.search(queries[i % len(queries)], k=10, mode=mode)
+        times.append((time.perf_counter() - start) * 1000)
+    return _percentiles(times)
+
+
+def _reindex_embedded(args, corpus: Corpus, changed: Corpus, tokenizer, embedders: dict, result: dict) -> None:
+    """The embedded index brought up to date with a delta segment (detect, write), reopened, queried; then restored."""
+    from retriever.glossary import Glossary
+    from retriever.index import expected_manifest, load_index, read_manifest
+    from retriever.search import Searcher
+    from retriever.update import plan_delta, update_index, write_delta
+
+    index_config, _ = _configs(args)
+    glossary_path = ROOT / "corpus" / "glossary.jsonl"
+    info = {name: e.describe() for name, e in embedders.items()}
+    started = time.perf_counter()
+    expected = expected_manifest(changed, index_config, tokenizer, info, glossary_path)
+    base = read_manifest(index_config.index_dir)
+    plan = plan_delta(changed, expected, base, index_config)
+    detected = time.perf_counter()
+    if isinstance(plan, str):
+        raise SystemExit(f"no delta possible: {plan} (build the index first: stage embedded)")
+    delta = write_delta(changed, index_config, tokenizer, embedders, base, expected, plan, lambda m, f: None)
+    written = time.perf_counter()
+    index = load_index(index_config.index_dir, expected)
+    reopened = time.perf_counter()
+    searcher = Searcher(index, changed, tokenizer, embedders, Glossary.load(glossary_path))
+    doc = changed.documents[plan.documents[0]]
+    probe = doc.clauses[0].text
+    top = searcher.search(probe, k=1).hits[0]
+    result.update({
+        "embedded_delta_s": round(written - started, 2),
+        "embedded_delta_steps": {"detect": round(detected - started, 2)}
+        | delta["delta"]["seconds"],
+        "embedded_delta_rows": plan.rows, "embedded_delta_replaced_rows": plan.replaced_rows,
+        "embedded_delta_embedded": delta["embedded_texts"]["embedded"],
+        "embedded_reopen_s": round(reopened - written, 1),
+        "embedded_delta_probe_found": top.anchor == doc.clauses[0].anchor and top.text == probe,
+        "embedded_delta_query_hybrid": _latency(searcher, _queries(corpus), args.queries),
+    })
+    del searcher, index
+    started = time.perf_counter()
+    restored = update_index(corpus, index_config, tokenizer, embedders, glossary_path)  # back to the base: no delta
+    result["embedded_restored_s"] = round(time.perf_counter() - started, 1)
+    result["embedded_restored_has_delta"] = "delta" in restored.manifest
+
+
 def stage_reindex_one(args, corpus: Corpus, figures: dict) -> None:
     """One changed law re-indexed in the full collection (Milvus) and in the full embedded index; then restored."""
     from retriever.embed import UseEmbedder
     from retriever.embed_store import EmbeddingStore
-    from retriever.index import build_index
     from retriever.milvus_store import MilvusStore, connect
 
     index_config, backend = _configs(args)
     embedders = {"use": UseEmbedder()}
     tokenizer = _tokenizer(corpus).warm_up()
     changed = _changed(corpus, args)
-    result = {}
+    result: dict = {}
     if "milvus" in args.backends:
         store = MilvusStore(connect(backend), backend, index_config, tokenizer, embedders)
         for label, version in (("changed", changed), ("restored", corpus)):
@@ -242,15 +293,8 @@ def stage_reindex_one(args, corpus: Corpus, figures: dict) -> None:
             result[f"milvus_{label}_s"] = round(time.perf_counter() - started, 2)
             result[f"milvus_{label}_clauses_written"] = report.clauses_written
             result[f"milvus_{label}_embedded"] = report.embedded
-    figures["reindex-one"] = result
-    if "embedded" not in args.backends:
-        return
-    started = time.perf_counter()
-    built = build_index(changed, index_config, tokenizer, embedders, ROOT / "corpus" / "glossary.jsonl")
-    result["embedded_changed_s"] = round(time.perf_counter() - started, 1)
-    result["embedded_changed_build_seconds"] = built.manifest["build_seconds"]
-    result["embedded_changed_embedded"] = built.manifest["embedded_texts"]["embedded"]
-    build_index(corpus, index_config, tokenizer, embedders, ROOT / "corpus" / "glossary.jsonl")  # restore
+    if "embedded" in args.backends:
+        _reindex_embedded(args, corpus, changed, tokenizer, embedders, result)
     figures["reindex-one"] = result
 
 
@@ -289,8 +333,9 @@ def report_section(path: Path) -> str:
         f"{embed.get('texts_embedded', '?'):,} texts ({embed.get('texts_per_s', '?')}/s), shared by both backends; "
         f"a rerun with every shard done: {embed.get('resume_seconds', '?')} s | same shards |",
         f"| tokenize | {steps.get('tokenise', '?')} s (jieba, client side) | inside the insert (Milvus jieba analyzer) |",
-        f"| index / insert | BM25 {steps.get('bm25', '?')} s, vectors + FAISS HNSW {steps.get('embed', {}).get('use', '?')} s"
-        f" | {milvus.get('seconds', '?')} s for {milvus.get('clauses_written', '?')} rows (64 documents a batch) |",
+        f"| index / insert | BM25 {steps.get('bm25', '?')} s; vectors from the shards {steps.get('embed', {}).get('use', '?')} s"
+        f" + FAISS HNSW {steps.get('vector_index', '?')} s | {milvus.get('seconds', '?')} s for "
+        f"{milvus.get('clauses_written', '?')} rows (64 documents a batch) |",
         f"| disk | {embedded.get('disk_mb', '?')} MB (+ {embed.get('disk_mb', '?')} MB shards) | "
         f"{milvus.get('disk_mb', '?')} MB |",
         f"| peak RSS, building | {embedded.get('peak_rss_mb', '?')} MB | {milvus.get('peak_rss_mb', '?')} MB |",
@@ -300,11 +345,20 @@ def report_section(path: Path) -> str:
         e, m = query.get(f"embedded-{mode}", {}), query.get(f"milvus-{mode}", {})
         lines.append(f"| query p50 / p95, {label} | {e.get('p50_ms', '?')} / {e.get('p95_ms', '?')} ms | "
                      f"{m.get('p50_ms', '?')} / {m.get('p95_ms', '?')} ms |")
-    lines.append(f"| re-index one changed law (one clause edited) | {one.get('embedded_changed_s', '?')} s: "
-                 f"{one.get('embedded_changed_embedded', '?')} text embedded, but tokens, BM25 and HNSW are rebuilt "
-                 f"for the whole corpus | {one.get('milvus_changed_s', '?')} s "
-                 f"({one.get('milvus_changed_clauses_written', '?')} rows rewritten, "
-                 f"{one.get('milvus_changed_embedded', '?')} embedded); restoring it {one.get('milvus_restored_s', '?')} s |")
+    steps_delta = one.get("embedded_delta_steps", {})
+    delta_query = one.get("embedded_delta_query_hybrid", {})
+    lines += [
+        f"| re-index one changed law (one clause edited) | {one.get('embedded_delta_s', '?')} s: a delta segment of "
+        f"{one.get('embedded_delta_rows', '?')} clauses replacing {one.get('embedded_delta_replaced_rows', '?')} base "
+        f"clauses, {one.get('embedded_delta_embedded', '?')} text embedded (detect {steps_delta.get('detect', '?')} s,"
+        f" tokenise {steps_delta.get('tokenise', '?')} s, BM25 rows {steps_delta.get('bm25', '?')} s, write "
+        f"{steps_delta.get('total', '?')} s); reopening the index {one.get('embedded_reopen_s', '?')} s; back to the base "
+        f"{one.get('embedded_restored_s', '?')} s | {one.get('milvus_changed_s', '?')} s "
+        f"({one.get('milvus_changed_clauses_written', '?')} rows rewritten, "
+        f"{one.get('milvus_changed_embedded', '?')} embedded); restoring it {one.get('milvus_restored_s', '?')} s |",
+        f"| query p50 / p95, hybrid, with that delta segment in place | {delta_query.get('p50_ms', '?')} / "
+        f"{delta_query.get('p95_ms', '?')} ms | – |",
+    ]
     embed_s = embed.get("seconds") or 0
     tokenize_s = steps.get("tokenise") or 0
     insert_s = milvus.get("seconds") or 0

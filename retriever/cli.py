@@ -197,6 +197,7 @@ def _cmd_index(corpus: Corpus, args: argparse.Namespace) -> None:
         print(f"  clauses: {manifest['clause_count']}   built: {manifest['built_at']}   "
               f"build seconds: {manifest['build_seconds']}")
         print(f"  dense legs: {', '.join(manifest['dense_legs'])}   faiss: {manifest['faiss_types']}")
+        print(f"  {_how_updated(manifest)}")
         return
     if args.index_command == "build" and config.index_dir.exists():
         if any(config.index_dir.iterdir()) and not (config.index_dir / "manifest.json").exists():
@@ -219,6 +220,16 @@ def _cmd_index_milvus(corpus: Corpus, args: argparse.Namespace) -> None:
         print(f"  sync: {searcher.last_sync}")
 
 
+def _how_updated(manifest: dict[str, Any]) -> str:
+    """One line on the index's delta segment, or on why it was last built in full."""
+    delta = manifest.get("delta")
+    if delta is None:
+        return f"full build 完整建立 ({manifest.get('build_reason', 'build')}), no delta segment"
+    return (f"delta segment 增量段 {delta['generation']}: {len(delta['documents'])} documents, {delta['rows']} clauses "
+            f"over the base, {delta['replaced_rows']} base clauses replaced ({len(delta['replaced'])} documents); "
+            "`index build` folds it in 完整重建可合并")
+
+
 def _update_indexes(corpus_dir: Path, args: argparse.Namespace, changed: str) -> None:
     """After a corpus change: update the embedded index (if built) and, with --backend milvus, the collection."""
     import time
@@ -239,8 +250,9 @@ def _update_indexes(corpus_dir: Path, args: argparse.Namespace, changed: str) ->
             detail = (f"{sync.clauses_written} clauses written, {sync.embedded} texts embedded, {sync.reused} reused"
                       if sync else "already up to date")
         else:
-            done = searcher.index.manifest.get("embedded_texts", {})
-            detail = f"{done.get('embedded', 0)} texts embedded, {done.get('reused', 0)} reused"
+            manifest = searcher.index.manifest
+            done = manifest.get("embedded_texts", {})
+            detail = f"{done.get('embedded', 0)} texts embedded, {done.get('reused', 0)} reused; " + _how_updated(manifest)
         print(f"  {target.backend} index updated for {changed} in {seconds:.1f} s ({detail}) 索引已更新")
 
 

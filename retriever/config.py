@@ -28,6 +28,9 @@ class IndexConfig:
     k1: float = 1.2
     b: float = 0.5  # milder length normalisation: the plan's paragraphs run from 40 to 1,500 characters
     ann_threshold: int = 50_000  # exact FAISS search below this many vectors, HNSW above
+    # An update writes a delta segment unless its new and replaced clauses pass this share of the indexed ones;
+    # then it builds in full (exact BM25 statistics again). An update policy: not recorded in the manifest.
+    delta_max_fraction: float = field(default_factory=lambda: float(os.environ.get("RETRIEVER_DELTA_MAX_FRACTION", "0.1")))
 
     @property
     def store_dir(self) -> Path:
@@ -39,6 +42,7 @@ class IndexConfig:
         data = asdict(self)
         data.pop("index_dir")
         data.pop("corpus_dir")
+        data.pop("delta_max_fraction")
         data["embedders"] = list(self.embedders)  # as JSON will read it back
         return data
 

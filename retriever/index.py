@@ -8,10 +8,12 @@ Layout of an index folder (plain files, no pickle)::
     bm25-en/         the same over the reference English translation (stemmed English words), if any
     vectors-NAME.npy float32 L2-normalised clause vectors, one file per dense leg (en_use: the English text)
     dense-NAME.faiss FAISS index over them (flat below a size threshold, HNSW above)
+    delta.json       only after an update: the pointer to the current delta segment (``retriever/update.py``)
 
 A build writes a sibling temporary folder and swaps it in, so a reader never sees half an index. Vectors come from
 the embedding store beside it (``IndexConfig.store_dir``): a rebuild after one document changed embeds only that
-document's new or changed clause texts.
+document's new or changed clause texts. Updating after a few documents changed does not rebuild: it writes a small
+delta segment (see :mod:`retriever.update`) that :func:`load_index` lays over this base.
 """
 
 from __future__ import annotations
@@ -36,13 +38,15 @@ from .embed_store import EmbeddingStore, EmbedStats, safe_name, texts_by_doc
 from .errors import CorruptIndexError, IndexMissingError, StaleIndexError
 from .glossary import Glossary
 from .model import Clause, Document
+from .segment import DELTA_POINTER, LiveBM25, LiveDense, bm25_statistics, load_rows
 from .tokenize import Tokenizer, english_settings, english_words, load_stopwords
 from .translation import load_translations, translation_path
 
-__all__ = ["SCHEMA_VERSION", "IndexedClause", "Index", "build_index", "load_index", "user_terms",
-           "expected_manifest", "lexical_text", "dense_text", "document_digest", "chapter_of"]
+__all__ = ["SCHEMA_VERSION", "IndexedClause", "Index", "Rows", "index_rows", "build_index", "load_index",
+           "read_manifest", "user_terms", "expected_manifest", "lexical_text", "dense_text", "document_digest",
+           "chapter_of", "CORPUS_KEYS"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: per-document digests, BM25 statistics and a base id (delta segments)
 _CHAPTER = re.compile(r":(?:pt\d+\.)?ch(\d+)")
 _LEAD_SPLIT = re.compile(r"[及与和、,，]")
 
@@ -114,17 +118,10 @@ def _digest_document(digest: Any, doc: Document) -> None:
                       .encode())
 
 
-def _clauses_digest(corpus: Corpus) -> str:
-    """A hash of what the parsers produced (titles, anchors, labels, heading paths, texts, marks), so a change of
-    the repair or parsing code is noticed even when the source files did not change."""
-    digest = hashlib.sha256()
-    for doc in corpus.documents.values():
-        _digest_document(digest, doc)
-    return digest.hexdigest()
-
-
 def document_digest(doc: Document) -> str:
-    """One document's content hash: its source file, metadata, translation and parsed clauses."""
+    """One document's content hash: its source file, metadata, translation and what the parsers produced of it
+    (title, anchors, labels, heading paths, texts, marks), so a change of the repair or parsing code is noticed
+    even when the source files did not change."""
     digest = hashlib.sha256(f"{doc.meta.sha256}\t{_sha256_file(translation_path(doc) or Path('/nonexistent'))}\t"
                             f"{doc.meta.to_dict()}\n".encode())
     _digest_document(digest, doc)
@@ -143,6 +140,9 @@ def _stack(per_doc: dict[str, np.ndarray], dim: int) -> np.ndarray:
     return np.vstack(list(per_doc.values())) if per_doc else np.zeros((0, dim), dtype=np.float32)
 
 
+CORPUS_KEYS = ("corpus", "documents", "translations")  # the manifest entries that depend on the corpus's content
+
+
 def expected_manifest(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embedder_info: dict[str, Any],
                       glossary_path: Path) -> dict[str, Any]:
     """Everything a loaded index must agree with (the build time and counts are added on build)."""
@@ -153,7 +153,7 @@ def expected_manifest(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer,
         "schema_version": SCHEMA_VERSION,
         "corpus": {doc.doc_id: doc.meta.sha256 for doc in corpus.documents.values()},
         "glossary_sha256": _sha256_file(glossary_path),
-        "clauses_sha256": _clauses_digest(corpus),
+        "documents": {doc.doc_id: document_digest(doc) for doc in corpus.documents.values()},
         "translations": {doc.doc_id: _sha256_file(path) for doc in corpus.documents.values()
                          if (path := translation_path(doc)) is not None},
         "config": config.manifest_dict(),
@@ -208,35 +208,33 @@ def _vector_index(vectors: np.ndarray, threshold: int) -> tuple[Any, str]:
     return index, kind
 
 
-def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embedders: dict[str, Embedder],
-                glossary_path: Path, progress: Callable[[str, float], None] | None = None) -> Index:
-    """Tokenise, embed and index every clause of the corpus; write the folder atomically; return it loaded."""
-    import bm25s
-    import faiss
+@dataclass
+class Rows:
+    """Everything indexed about a run of clauses (whole documents, in corpus order)."""
 
-    report = progress or (lambda message, fraction: None)
+    clauses: list[IndexedClause]
+    tokens: list[list[str]]  # BM25 tokens, repeats kept
+    tokens_en: list[list[str]]  # stemmed English words of the reference translation ([] without one)
+    vectors: dict[str, np.ndarray]  # leg → one row per clause (zeros for en legs without English)
+    seconds: dict[str, Any]
+    embedded: EmbedStats
+
+
+def index_rows(documents: list[Document], config: IndexConfig, tokenizer: Tokenizer, embedders: dict[str, Embedder],
+               report: Callable[[str, float], None]) -> Rows:
+    """Tokenise and embed the clauses of ``documents`` (vectors come from the embedding store when known)."""
     started = time.perf_counter()
-    clauses = [c for doc in corpus.documents.values() for c in doc.clauses]
-    titles = {doc.doc_id: doc.meta.title for doc in corpus.documents.values()}
+    clauses = [c for doc in documents for c in doc.clauses]
+    titles = {doc.doc_id: doc.meta.title for doc in documents}
     report("tokenising 分词", 0.05)
     token_lists = [tokenizer.tokens(lexical_text(c)) for c in clauses]
-    t_tokens = time.perf_counter()
-    report("BM25 index 建立BM25索引", 0.2)
-    bm25 = bm25s.BM25(method=config.bm25_method, k1=config.k1, b=config.b)
-    bm25.index(token_lists, show_progress=False)
-    t_bm25 = time.perf_counter()
-    translations = load_translations(corpus)
+    tokenised = time.perf_counter()
+    translations = load_translations(Corpus(list(documents)))
     english = [(translations[c.doc_id].get(c.anchor) if c.doc_id in translations else None) for c in clauses]
     english_text = [r.en if r else None for r in english]
     stop_en = load_stopwords("stopwords_en.txt")
     tokens_en = [english_words(t, stop_en) if t else [] for t in english_text]
-    bm25_en = None
-    if any(tokens_en):
-        bm25_en = bm25s.BM25(method=config.bm25_method, k1=config.k1, b=config.b)
-        bm25_en.index(tokens_en, show_progress=False)
     vectors: dict[str, np.ndarray] = {}
-    dense: dict[str, Any] = {}
-    faiss_types: dict[str, str] = {}
     embed_seconds: dict[str, float] = {}
     store = EmbeddingStore(config.store_dir)
     stats = EmbedStats()
@@ -245,7 +243,6 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
         report(f"embedding clauses with {name} 计算向量", 0.25 + 0.7 * n / max(len(embedders), 1))
         t0 = time.perf_counter()
         vectors[name] = _stack(store.vectors(name, embedder, by_doc, stats=stats), embedder.dim)
-        dense[name], faiss_types[name] = _vector_index(vectors[name], config.ann_threshold)
         embed_seconds[name] = round(time.perf_counter() - t0, 3)
     if any(english_text):
         name, embedder = next(iter(embedders.items()))  # the first (multilingual) model embeds the English
@@ -255,26 +252,75 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
         english_by_doc = texts_by_doc((clauses[i].doc_id, english_text[i]) for i in rows)
         matrix[rows] = _stack(store.vectors(f"en:{name}", embedder, english_by_doc, stats=stats), embedder.dim)
         vectors[f"en:{name}"] = matrix
-        dense[f"en:{name}"], faiss_types[f"en:{name}"] = _vector_index(matrix, config.ann_threshold)
         embed_seconds[f"en:{name}"] = round(time.perf_counter() - t0, 3)
     indexed = [
         IndexedClause(c.anchor, c.doc_id, c.label_zh, c.label_en, c.heading_path, c.text, chapter_of(c.anchor),
                       frozenset(tokens), en, frozenset(en_tokens))
         for c, tokens, en, en_tokens in zip(clauses, token_lists, english_text, tokens_en)
     ]
+    seconds = {"tokenise": round(tokenised - started, 3), "embed": embed_seconds}
+    return Rows(indexed, token_lists, tokens_en, vectors, seconds, stats)
+
+
+def embedded_summary(stats: EmbedStats) -> dict[str, Any]:
+    """The manifest's record of what was embedded now and what was reused."""
+    return {"embedded": stats.embedded, "reused": stats.reused, "documents": sorted(set(stats.documents_embedded))}
+
+
+def write_clauses(path: Path, clauses: list[IndexedClause]) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        for clause in clauses:
+            out.write(clause.to_json() + "\n")
+
+
+def _read_clauses(path: Path) -> list[IndexedClause]:
+    with open(path, encoding="utf-8") as lines:
+        return [IndexedClause.from_json(line) for line in lines]
+
+
+def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embedders: dict[str, Embedder],
+                glossary_path: Path, progress: Callable[[str, float], None] | None = None, reason: str = "") -> Index:
+    """Tokenise, embed and index every clause of the corpus; write the folder atomically; return it loaded.
+
+    ``reason``: why a full build (recorded in the manifest; e.g. an update too large for a delta segment)."""
+    import uuid
+
+    import bm25s
+    import faiss
+
+    report = progress or (lambda message, fraction: None)
+    started = time.perf_counter()
+    rows = index_rows(list(corpus.documents.values()), config, tokenizer, embedders, report)
+    report("BM25 index 建立BM25索引", 0.2)
+    t_bm25 = time.perf_counter()
+    bm25 = bm25s.BM25(method=config.bm25_method, k1=config.k1, b=config.b)
+    bm25.index(rows.tokens, show_progress=False)
+    bm25_seconds = time.perf_counter() - t_bm25
+    bm25_en = None
+    if any(rows.tokens_en):
+        bm25_en = bm25s.BM25(method=config.bm25_method, k1=config.k1, b=config.b)
+        bm25_en.index(rows.tokens_en, show_progress=False)
+    t_dense = time.perf_counter()
+    dense, faiss_types = {}, {}
+    for name, matrix in rows.vectors.items():
+        dense[name], faiss_types[name] = _vector_index(matrix, config.ann_threshold)
+    dense_seconds = time.perf_counter() - t_dense
     info = {name: e.describe() for name, e in embedders.items()}
     manifest = expected_manifest(corpus, config, tokenizer, info, glossary_path)
     manifest.update(
-        clause_count=len(indexed),
+        base_id=uuid.uuid4().hex,
+        clause_count=len(rows.clauses),
+        document_rows={doc.doc_id: len(doc.clauses) for doc in corpus.documents.values()},
+        bm25_statistics={"bm25": bm25_statistics(rows.tokens)}
+        | ({"bm25_en": bm25_statistics(rows.tokens_en)} if bm25_en is not None else {}),
         faiss_types=faiss_types,
-        dense_legs=list(vectors),
+        dense_legs=list(rows.vectors),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        embedded_texts={"embedded": stats.embedded, "reused": stats.reused,
-                        "documents": sorted(set(stats.documents_embedded))},
-        build_seconds={
-            "tokenise": round(t_tokens - started, 3),
-            "bm25": round(t_bm25 - t_tokens, 3),
-            "embed": embed_seconds,
+        build_reason=reason or "build",
+        embedded_texts=embedded_summary(rows.embedded),
+        build_seconds=rows.seconds | {
+            "bm25": round(bm25_seconds, 3),
+            "vector_index": round(dense_seconds, 3),
             "total": round(time.perf_counter() - started, 3),
         },
     )
@@ -284,14 +330,12 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    with open(tmp / "clauses.jsonl", "w", encoding="utf-8") as out:
-        for clause in indexed:
-            out.write(clause.to_json() + "\n")
+    write_clauses(tmp / "clauses.jsonl", rows.clauses)
     bm25.save(str(tmp / "bm25"), show_progress=False)
     if bm25_en is not None:
         bm25_en.save(str(tmp / "bm25-en"), show_progress=False)
-    for name in vectors:
-        np.save(tmp / f"vectors-{leg_file(name)}.npy", vectors[name], allow_pickle=False)
+    for name, matrix in rows.vectors.items():
+        np.save(tmp / f"vectors-{leg_file(name)}.npy", matrix, allow_pickle=False)
         faiss.write_index(dense[name], str(tmp / f"dense-{leg_file(name)}.faiss"))
     _write_json(tmp / "manifest.json", manifest)  # written last: a folder without it is incomplete
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -305,12 +349,13 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
             raise CorruptIndexError(f"could not put the new index in place at {target} ({err}): build it again") from None
     shutil.rmtree(old, ignore_errors=True)
     report("done 完成", 1.0)
-    return Index(target, manifest, indexed, bm25, vectors, dense, bm25_en)
+    return Index(target, manifest, rows.clauses, bm25, rows.vectors, dense, bm25_en)
 
 
 def _diff(expected: dict[str, Any], found: dict[str, Any], prefix: str = "") -> list[str]:
     changes = [f"{prefix}{key}: in the index but no longer in the corpus or settings"
-               for key in found if key not in expected and prefix in ("corpus.", "translations.", "embedders.")]
+               for key in found if key not in expected and prefix in ("corpus.", "documents.", "translations.",
+                                                                      "embedders.")]
     for key, value in expected.items():
         other = found.get(key)
         if isinstance(value, dict) and isinstance(other, dict):
@@ -320,29 +365,58 @@ def _diff(expected: dict[str, Any], found: dict[str, Any], prefix: str = "") -> 
     return changes
 
 
-def load_index(path: Path, expected: dict[str, Any]) -> Index:
-    """Load an index folder and check its manifest against ``expected``; raise a specific error if unusable."""
-    import bm25s
-    import faiss
-
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The base manifest of an index folder; :class:`IndexMissingError` or :class:`CorruptIndexError` if unusable."""
     manifest_path = path / "manifest.json"
     if not path.exists():
         raise IndexMissingError(f"no index at {path}: build it with `python -m retriever index build`")
     if not manifest_path.exists():
         raise CorruptIndexError(f"{path} has no manifest.json (an interrupted build?): rebuild the index")
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        return json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise CorruptIndexError(f"{manifest_path} is unreadable ({err}): rebuild the index") from None
+
+
+def _read_delta_manifest(path: Path, base: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
+    """The current delta segment's folder and manifest, if the index has one."""
+    pointer = path / DELTA_POINTER
+    if not pointer.exists():
+        return None
+    try:
+        folder = path / json.loads(pointer.read_text(encoding="utf-8"))["folder"]
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
+        raise CorruptIndexError(f"the delta segment of {path} is unreadable ({err}): rebuild the index") from None
+    if manifest.get("base_id") != base.get("base_id"):
+        raise CorruptIndexError(f"the delta segment {folder.name} belongs to another build of {path}: rebuild the index")
+    return folder, manifest
+
+
+def effective_manifest(base: dict[str, Any], delta: dict[str, Any] | None) -> dict[str, Any]:
+    """The base manifest with the corpus entries, counts and embedding record of the delta laid over it."""
+    if delta is None:
+        return base
+    return base | {key: delta[key] for key in (*CORPUS_KEYS, "clause_count", "embedded_texts", "delta")}
+
+
+def load_index(path: Path, expected: dict[str, Any]) -> Index:
+    """Load an index folder (its base, and the delta segment over it if any) and check its manifest against
+    ``expected``; raise a specific error if unusable."""
+    import bm25s
+    import faiss
+
+    base_manifest = read_manifest(path)
+    delta = _read_delta_manifest(path, base_manifest)
+    manifest = effective_manifest(base_manifest, delta[1] if delta else None)
     changes = _diff(expected, manifest)
     if changes:
         shown = "; ".join(changes[:4]) + (f"; and {len(changes) - 4} more" if len(changes) > 4 else "")
         raise StaleIndexError(f"the index at {path} is stale: {shown}")
     try:
-        with open(path / "clauses.jsonl", encoding="utf-8") as lines:
-            clauses = [IndexedClause.from_json(line) for line in lines]
+        clauses = _read_clauses(path / "clauses.jsonl")
         bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=False, load_corpus=False)
-        names = list(manifest["dense_legs"])
+        names = list(base_manifest["dense_legs"])
         vectors = {n: np.load(path / f"vectors-{leg_file(n)}.npy", allow_pickle=False) for n in names}
         dense = {n: faiss.read_index(str(path / f"dense-{leg_file(n)}.faiss")) for n in names}
         bm25_en = None
@@ -350,7 +424,7 @@ def load_index(path: Path, expected: dict[str, Any]) -> Index:
             bm25_en = bm25s.BM25.load(str(path / "bm25-en"), mmap=False, load_corpus=False)
     except Exception as err:  # any unreadable file means the same thing to the user
         raise CorruptIndexError(f"the index at {path} is damaged ({type(err).__name__}: {err}): rebuild it") from None
-    count = manifest.get("clause_count")
+    count = base_manifest.get("clause_count")
     sizes = {len(clauses), bm25.scores["num_docs"]} | {v.shape[0] for v in vectors.values()}
     sizes |= {d.ntotal for d in dense.values()}
     if sizes != {count}:
@@ -358,4 +432,32 @@ def load_index(path: Path, expected: dict[str, Any]) -> Index:
             f"the index at {path} is inconsistent: manifest says {count} clauses, its files hold {sorted(sizes)}: "
             "rebuild it"
         )
-    return Index(path, manifest, clauses, bm25, vectors, dense, bm25_en)
+    base = Index(path, manifest, clauses, bm25, vectors, dense, bm25_en)
+    return _with_delta(base, *delta) if delta else base
+
+
+def _with_delta(base: Index, folder: Path, manifest: dict[str, Any]) -> Index:
+    """The live view: the base without its replaced documents' rows, then the delta's rows."""
+    try:
+        clauses = _read_clauses(folder / "clauses.jsonl")
+        lexical = {name: load_rows(folder, name) for name in ("bm25", "bm25-en")}
+        vectors = {n: np.load(folder / f"vectors-{leg_file(n)}.npy", allow_pickle=False) for n in base.vectors}
+    except Exception as err:
+        raise CorruptIndexError(f"the delta segment {folder} is damaged ({type(err).__name__}: {err}): "
+                                "rebuild the index") from None
+    sizes = {len(clauses)} | {v.shape[0] for v in vectors.values()}
+    sizes |= {rows[0].shape[0] for rows in lexical.values() if rows is not None}
+    if sizes != {manifest["delta"]["rows"]}:
+        raise CorruptIndexError(f"the delta segment {folder} is inconsistent ({sorted(sizes)} rows): rebuild the index")
+    replaced = set(manifest["delta"]["replaced"])
+    n_base = len(base.clauses)
+    live = np.array([i for i, c in enumerate(base.clauses) if c.doc not in replaced], dtype=np.int64) if replaced else None
+    kept = base.clauses if live is None else [base.clauses[i] for i in live]
+    bm25_en = None
+    if base.bm25_en is not None or lexical["bm25-en"] is not None:
+        bm25_en = LiveBM25(base.bm25_en, n_base, live, lexical["bm25-en"])
+    return Index(
+        base.path, base.manifest, kept + clauses, LiveBM25(base.bm25, n_base, live, lexical["bm25"]),
+        {n: np.concatenate([v if live is None else v[live], vectors[n]]) for n, v in base.vectors.items()},
+        {n: LiveDense(d, live, vectors[n]) for n, d in base.faiss.items()}, bm25_en,
+    )

@@ -24,6 +24,7 @@ from .glossary import Glossary
 from .index import Index, build_index, expected_manifest, load_index, user_terms
 from .normalize import Lang, Query, normalize_query
 from .tokenize import Tokenizer, english_words, load_stopwords
+from .update import update_index
 
 __all__ = ["Hit", "SearchResult", "Searcher", "query_terms", "leg_weights"]
 
@@ -139,7 +140,8 @@ class Searcher:
     def open(cls, config: IndexConfig | None = None, search_config: SearchConfig | None = None,
              rebuild: str = "missing", embedders: dict[str, Embedder] | None = None,
              progress: Callable[[str, float], None] | None = None, corpus: Corpus | None = None) -> "Searcher":
-        """Load the corpus, models and index; build the index when missing (or also when stale: ``rebuild='stale'``).
+        """Load the corpus, models and index; build the index when missing, or also bring it up to date when stale
+        or damaged (``rebuild='stale'``: a delta segment for changed documents, else a full build).
 
         ``rebuild='never'`` raises :class:`IndexMissingError`, :class:`StaleIndexError` or
         :class:`CorruptIndexError` instead, for the CLI to report.
@@ -163,7 +165,7 @@ class Searcher:
         except (StaleIndexError, CorruptIndexError):
             if rebuild != "stale":
                 raise
-            index = build_index(corpus, config, tokenizer, embedders, glossary_path, progress)
+            index = update_index(corpus, config, tokenizer, embedders, glossary_path, progress)
         return cls(index, corpus, tokenizer.warm_up(), embedders, glossary, search_config)
 
     # -- query side ------------------------------------------------------------------------------------

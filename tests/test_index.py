@@ -15,8 +15,10 @@ from retriever.search import Searcher
 
 
 def copy_of(index_dir, tmp_path):
+    """A copy of the index, and of its embedding store (so a rebuild embeds nothing)."""
     target = tmp_path / "hybrid"
     shutil.copytree(index_dir, target)
+    shutil.copytree(index_dir.parent / f"{index_dir.name}-embeddings", tmp_path / f"{target.name}-embeddings")
     return target
 
 
@@ -29,7 +31,7 @@ def test_files_are_plain_and_the_manifest_records_what_matters(index_dir, corpus
     assert {"manifest.json", "clauses.jsonl", "bm25", "vectors-use.npy", "vectors-e5.npy",
             "dense-use.faiss", "dense-e5.faiss"} <= names
     manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == 2
     assert manifest["clause_count"] == sum(len(d.clauses) for d in corpus.documents.values())
     assert manifest["corpus"]["hb-sti-14fyp"] == corpus.document("hb-sti-14fyp").meta.sha256
     assert manifest["embedders"]["use"]["dim"] == 512 and manifest["embedders"]["e5"]["dim"] == 384
@@ -88,7 +90,7 @@ def test_a_removed_document_or_changed_parse_makes_the_index_stale(index_dir, tm
     with pytest.raises(StaleIndexError, match="old-law-2001"):
         open_never(folder)
     manifest["corpus"].pop("old-law-2001")
-    manifest["clauses_sha256"] = "1" * 64  # the same sources parsed or repaired differently
+    manifest["documents"]["zlf-2020"] = "1" * 64  # the same sources parsed or repaired differently
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(StaleIndexError, match="clauses_sha256"):
+    with pytest.raises(StaleIndexError, match="documents.zlf-2020"):
         open_never(folder)
