@@ -35,7 +35,7 @@ from .model import Document
 from .tokenize import Tokenizer, english_words, load_stopwords
 from .translation import load_translations
 
-__all__ = ["MILVUS_SCHEMA_VERSION", "MilvusStore", "SyncReport", "connect", "opaque", "vector_field"]
+__all__ = ["MILVUS_SCHEMA_VERSION", "MilvusStore", "SyncReport", "connect", "index_params", "opaque", "vector_field"]
 
 MILVUS_SCHEMA_VERSION = 1
 _MAX_TEXT = 65_535
@@ -44,6 +44,12 @@ _MAX_TEXT = 65_535
 def opaque(tokens: list[str]) -> str:
     """Client-side tokens as ASCII words that Milvus's ``standard`` analyzer keeps whole (one word per token)."""
     return " ".join("t" + hashlib.blake2b(t.encode(), digest_size=8).hexdigest() for t in tokens)
+
+
+def index_params(build: dict[str, Any]) -> dict[str, Any]:
+    """Index build parameters as one JSON ``params`` entry: pymilvus sends plain keys one by one, which milvus-lite
+    3 drops (its HNSW fell back to M=16 and its BM25 to k1=1.5, b=0.75); Milvus servers read either form."""
+    return {"params": build}
 
 
 def vector_field(leg: str) -> str:
@@ -150,10 +156,10 @@ class MilvusStore:
         params = self.client.prepare_index_params()
         bm25 = {"bm25_k1": self.index_config.k1, "bm25_b": self.index_config.b}
         for field in ("sparse", "sparse_en"):
-            params.add_index(field, index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=bm25)
+            params.add_index(field, index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=index_params(bm25))
         for leg in self.legs:
             params.add_index(vector_field(leg), index_type="HNSW", metric_type="IP",
-                             params={"M": 32, "efConstruction": 200})
+                             params=index_params({"M": 32, "efConstruction": 200}))
         self.client.create_collection(self.name, schema=schema, index_params=params)
 
         manifest = self.client.create_schema(auto_id=False, enable_dynamic_field=False)

@@ -69,11 +69,15 @@ def plan_delta(corpus: Corpus, expected: dict[str, Any], base: dict[str, Any], c
     return DeltaPlan(documents, replaced, rows, replaced_rows)
 
 
-def _generation(path: Path) -> int:
-    try:
-        return int(json.loads((path / DELTA_POINTER).read_text(encoding="utf-8"))["folder"].rsplit("-", 1)[1])
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
-        return 0
+def _generations(path: Path) -> list[Path]:
+    """The delta folders of an index, oldest first."""
+    return sorted(p for p in path.glob("delta-*") if p.is_dir() and p.name[6:].isdigit())
+
+
+def _prune(path: Path, keep: int = 1) -> None:
+    """Remove all but the newest ``keep`` delta folders (the newest but one stays for a reader loading it now)."""
+    for old in _generations(path)[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _lexical_rows(base_dir: Path, name: str, tokens: list[list[str]], base: dict[str, Any], config: IndexConfig):
@@ -102,7 +106,7 @@ def write_delta(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
     if any(rows.tokens_en):
         lexical["bm25-en"] = _lexical_rows(path, "bm25-en", rows.tokens_en, base, config)
     bm25_seconds = time.perf_counter() - t_bm25
-    generation = _generation(path) + 1
+    generation = int(_generations(path)[-1].name[6:]) + 1 if _generations(path) else 1
     folder = path / f"delta-{generation:06d}"
     tmp = path / f".{folder.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -136,10 +140,7 @@ def write_delta(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
     pointer = path / f".{DELTA_POINTER}.tmp-{os.getpid()}"
     pointer.write_text(json.dumps({"folder": folder.name, "base_id": base["base_id"]}), encoding="utf-8")
     os.replace(pointer, path / DELTA_POINTER)  # the switch: readers see the old delta or this one
-    previous = f"delta-{generation - 1:06d}"  # kept one round, for a reader that is loading it right now
-    for old in path.glob("delta-*"):
-        if old.name not in (folder.name, previous):
-            shutil.rmtree(old, ignore_errors=True)
+    _prune(path, keep=2)
     report("done 完成", 1.0)
     return manifest
 
@@ -160,6 +161,7 @@ def update_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embe
         return build_index(corpus, config, tokenizer, embedders, glossary_path, progress, reason=plan)
     if not plan.documents and not plan.replaced:  # the corpus is the base's again: no delta needed
         (config.index_dir / DELTA_POINTER).unlink(missing_ok=True)
+        _prune(config.index_dir)
     else:
         write_delta(corpus, config, tokenizer, embedders, base, expected, plan, report)
     try:

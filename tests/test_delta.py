@@ -105,6 +105,10 @@ def test_removing_and_restoring_documents(workspace):
     searcher = Searcher.open(config(workspace, fraction=0.7), rebuild="stale")
     assert "delta" not in searcher.index.manifest and not (folder / "delta.json").exists()
     assert len(searcher.index) == sum(len(d.clauses) for d in Corpus.load(CORPUS).documents.values())
+    assert [p.name for p in folder.glob("delta-*")] == ["delta-000002"]
+    edit_patent_law(workspace)  # numbering goes on after the last folder
+    assert Searcher.open(config(workspace), rebuild="stale").index.manifest["delta"]["generation"] == 3
+    assert sorted(p.name for p in folder.glob("delta-*")) == ["delta-000002", "delta-000003"]
 
 
 def test_a_large_change_is_built_in_full(workspace):
