@@ -74,13 +74,22 @@ def pickers(doc: Document, lang: str) -> str:
                                 format_func=lambda k: options[k][0 if lang == "zh" else 1], on_change=_clear_deep_link)
 
 
-def toc_panel(doc: Document, lang: str) -> None:
-    """Chapters and sections, each a link to its first clause."""
+def first_clauses(doc: Document) -> dict[str, str]:
+    """Heading anchor → the anchor of its first clause (one pass over the clauses' anchor prefixes)."""
+    headings = {h.anchor for h in doc.headings}
     first: dict[str, str] = {}
     for c in doc.clauses:
-        for h in doc.headings:
-            if c.anchor.startswith(h.anchor + ".") and h.anchor not in first:
-                first[h.anchor] = c.anchor
+        parts = c.anchor.split(".")
+        for n in range(1, len(parts)):
+            prefix = ".".join(parts[:n])
+            if prefix in headings:
+                first.setdefault(prefix, c.anchor)
+    return first
+
+
+def toc_panel(doc: Document, lang: str) -> None:
+    """Chapters and sections, each a link to its first clause."""
+    first = first_clauses(doc)
     lines = []
     for h in doc.headings:
         if h.anchor not in first or h.level not in ("chapter", "section", "part"):
