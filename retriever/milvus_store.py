@@ -153,14 +153,7 @@ class MilvusStore:
                                      output_field_names=["sparse"]))
         schema.add_function(Function(name="bm25_en", function_type=FunctionType.BM25, input_field_names=["lex_en"],
                                      output_field_names=["sparse_en"]))
-        params = self.client.prepare_index_params()
-        bm25 = {"bm25_k1": self.index_config.k1, "bm25_b": self.index_config.b}
-        for field in ("sparse", "sparse_en"):
-            params.add_index(field, index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=index_params(bm25))
-        for leg in self.legs:
-            params.add_index(vector_field(leg), index_type="HNSW", metric_type="IP",
-                             params=index_params({"M": 32, "efConstruction": 200}))
-        self.client.create_collection(self.name, schema=schema, index_params=params)
+        self.client.create_collection(self.name, schema=schema, index_params=self._index_params(self.index_plan()))
 
         manifest = self.client.create_schema(auto_id=False, enable_dynamic_field=False)
         manifest.add_field("key", DataType.VARCHAR, is_primary=True, max_length=512)
@@ -171,6 +164,39 @@ class MilvusStore:
         self.client.create_collection(self.manifest_name, schema=manifest, index_params=mparams)
         self._load()
         self._put("schema", dict(self.settings(), state="loading"))
+
+    def index_plan(self) -> dict[str, tuple[str, str, dict[str, Any]]]:
+        """Field → (index type, metric, build parameters) of every index this code creates."""
+        bm25 = {"bm25_k1": self.index_config.k1, "bm25_b": self.index_config.b}
+        plan = {field: ("SPARSE_INVERTED_INDEX", "BM25", bm25) for field in ("sparse", "sparse_en")}
+        return plan | {vector_field(leg): ("HNSW", "IP", {"M": 32, "efConstruction": 200}) for leg in self.legs}
+
+    def _index_params(self, plan: dict[str, tuple[str, str, dict[str, Any]]]) -> Any:
+        params = self.client.prepare_index_params()
+        for field, (kind, metric, build) in plan.items():
+            params.add_index(field, index_type=kind, metric_type=metric, params=index_params(build))
+        return params
+
+    def mismatched_indexes(self) -> list[str]:
+        """Fields whose index, as Milvus describes it, differs from :meth:`index_plan` (type, metric, parameters)."""
+        wrong = []
+        for field, (kind, metric, build) in self.index_plan().items():
+            info = self.client.describe_index(self.name, field) or {}
+            found = {**info, **(info.get("params") or {})}  # servers list parameters flat, milvus-lite under params
+            if (info.get("index_type"), info.get("metric_type")) != (kind, metric) or any(
+                    str(found.get(key)) != str(value) for key, value in build.items()):
+                wrong.append(field)
+        return wrong
+
+    def recreate_indexes(self) -> None:
+        """Drop every index of the collection and create them again with this code's parameters (the rows stay).
+
+        All of them, not only the wrong ones: milvus-lite's ``drop_index`` of one field drops the others too."""
+        self.client.release_collection(self.name)
+        while self.client.list_indexes(self.name):
+            self.client.drop_index(self.name, self.client.list_indexes(self.name)[0])
+        self.client.create_index(self.name, self._index_params(self.index_plan()))
+        self.client.load_collection(self.name)
 
     def _load(self) -> None:
         for name in (self.name, self.manifest_name):
@@ -222,6 +248,12 @@ class MilvusStore:
         if changed:
             raise StaleIndexError(f"the Milvus collection {self.name!r} was built with other {', '.join(changed)}: "
                                   "python -m retriever index build --backend milvus 设置已改变，请重建")
+        wrong = self.mismatched_indexes()
+        if wrong:
+            raise StaleIndexError(f"the indexes of {', '.join(wrong)} in Milvus collection {self.name!r} have other "
+                                  "parameters than this code creates (a collection made before pymilvus's parameters "
+                                  "reached milvus-lite): python -m retriever index update --backend milvus re-creates "
+                                  "them, keeping the rows 索引参数不符，运行 index update 可重建索引")
         if row.get("state") != "ready":
             docs = self.documents()
             done = sum(1 for d in docs.values() if d.get("state") == "done")
@@ -294,6 +326,14 @@ class MilvusStore:
         if any(row.get(key) != settings[key] for key in settings):
             self.drop()  # other embedders, tokenizer or BM25 settings: every row changes
             self._create()
+        wrong = self.mismatched_indexes()
+        if wrong:
+            report(f"Milvus: re-creating the indexes of {', '.join(wrong)} 重建索引", 0.0)
+            t0 = time.perf_counter()
+            self.recreate_indexes()
+            reindexed = time.perf_counter() - t0
+        else:
+            reindexed = 0.0
         self._put("schema", dict(settings, state="loading"))
         known = self.documents()
         wanted = {doc.doc_id: document_digest(doc) for doc in corpus.documents.values()}
@@ -304,7 +344,7 @@ class MilvusStore:
         english = {d: {a: r.en for a, r in t.renderings.items() if r.en} for d, t in translations.items()}
         stats = EmbedStats()
         written = 0
-        timings = {"tokenise+insert": 0.0, "embed": 0.0}
+        timings = {"tokenise+insert": 0.0, "embed": 0.0} | ({"recreate indexes": reindexed} if reindexed else {})
         for start in range(0, len(todo), batch_docs):
             chunk = todo[start : start + batch_docs]
             t0 = time.perf_counter()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from retriever.config import BackendConfig, IndexConfig
-from retriever.errors import BackendUnavailableError, IncompleteLoadError, QueryError, SchemaVersionError, UnknownDocumentError
+from retriever.errors import (BackendUnavailableError, IncompleteLoadError, QueryError, SchemaVersionError,
+                              StaleIndexError, UnknownDocumentError)
 from retriever.evaluate import load_questions
 from retriever.milvus_search import MilvusSearcher, repeats
 from retriever.milvus_store import MILVUS_SCHEMA_VERSION, MilvusStore
@@ -123,3 +124,28 @@ def test_interrupted_bulk_load_is_refused_then_resumed(index_dir, searcher, corp
     resumed = MilvusSearcher.open(config, backend, rebuild="stale", embedders=searcher.embedders, corpus=corpus)
     assert len(resumed.last_sync.added) + len(resumed.last_sync.replaced) == len(corpus.documents) - 1
     assert resumed.search("专利权的期限", k=1).hits[0].doc == "zlf-2020"
+
+
+def test_indexes_with_other_parameters_are_recreated_keeping_the_rows(index_dir, searcher, corpus, milvus, milvus_uri):
+    store, client = milvus.store, milvus.store.client
+    assert store.mismatched_indexes() == []
+    assert client.describe_index(store.name, "dense_use")["params"]["M"] == 32  # the parameters reached milvus-lite
+    # A collection made before they did: parameters sent as plain keys, which milvus-lite ignores.
+    client.release_collection(store.name)
+    while client.list_indexes(store.name):
+        client.drop_index(store.name, client.list_indexes(store.name)[0])
+    params = client.prepare_index_params()
+    for field, (kind, metric, build) in store.index_plan().items():
+        params.add_index(field, index_type=kind, metric_type=metric, params=build)
+    client.create_index(store.name, params)
+    client.load_collection(store.name)
+    assert "params" not in client.describe_index(store.name, "dense_use")  # M=32 did not arrive
+    assert store.mismatched_indexes() == list(store.index_plan())
+    with pytest.raises(StaleIndexError, match="dense_use"):
+        store.check(corpus)
+    reopened = MilvusSearcher.open(IndexConfig(index_dir=index_dir, corpus_dir=CORPUS),
+                                   BackendConfig(backend="milvus", milvus_uri=milvus_uri), rebuild="stale",
+                                   embedders=searcher.embedders, corpus=corpus)
+    assert reopened.last_sync.clauses_written == 0 and "recreate indexes" in reopened.last_sync.seconds
+    assert store.mismatched_indexes() == []
+    assert reopened.search("专利权的期限", k=1).hits[0].doc == "zlf-2020"
