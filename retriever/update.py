@@ -61,6 +61,9 @@ def plan_delta(corpus: Corpus, expected: dict[str, Any], base: dict[str, Any], c
     wanted, built = expected["documents"], base["documents"]
     documents = [doc for doc in corpus.documents if built.get(doc) != wanted[doc]]
     replaced = [doc for doc in built if wanted.get(doc) != built[doc]]
+    if any(doc in expected["translations"] for doc in documents) and not any(
+            leg.startswith("en:") for leg in base["dense_legs"]):
+        return "a document brings an English translation to an index without English legs 新增英文译文"
     rows = sum(len(corpus.documents[doc].clauses) for doc in documents)
     replaced_rows = sum(base["document_rows"][doc] for doc in replaced)
     if rows + replaced_rows > config.delta_max_fraction * base["clause_count"]:

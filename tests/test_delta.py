@@ -16,7 +16,11 @@ from retriever.corpus import Corpus
 from retriever.errors import CorruptIndexError, UnknownDocumentError
 from retriever.evaluate import load_questions
 from retriever.incremental import add_document, remove_document
+from retriever.glossary import Glossary
+from retriever.index import expected_manifest, read_manifest, user_terms
 from retriever.search import Searcher
+from retriever.tokenize import Tokenizer
+from retriever.update import plan_delta
 
 LAW = "专利法(2020-10-17)"
 OLD, NEW = "发明专利权的期限为二十年", "发明专利权的期限为二十五年"
@@ -129,3 +133,24 @@ def test_a_damaged_delta_is_refused_then_replaced(workspace):
     searcher = Searcher.open(config(workspace), rebuild="stale")
     assert searcher.index.manifest["delta"]["generation"] == 2
     assert NEW in searcher.search(NEW, k=1, doc="zlf-2020").hits[0].text
+
+
+def test_english_where_the_base_has_none_is_built_in_full(tmp_path):
+    laws = shutil.copytree(CORPUS, tmp_path / "corpus", ignore=shutil.ignore_patterns("hubei-*"))
+    settings = dict(index_dir=tmp_path / "index" / "hybrid", corpus_dir=laws, embedders=("use",),
+                    delta_max_fraction=1.0)
+    base = Searcher.open(IndexConfig(**settings), rebuild="missing")
+    assert not any(leg.startswith("en:") for leg in base.index.manifest["dense_legs"])
+    for name in ("hubei-sti-14fyp.meta.json", "hubei-sti-14fyp.scraped.txt", "hubei-sti-14fyp.en.jsonl"):
+        shutil.copy(CORPUS / name, laws / name)
+    corpus = Corpus.load(laws)
+    tokenizer = Tokenizer(user_terms(corpus, Glossary.load(laws / "glossary.jsonl")))
+    expected = expected_manifest(corpus, IndexConfig(**settings), tokenizer, base.index.manifest["embedders"],
+                                 laws / "glossary.jsonl")
+    plan = plan_delta(corpus, expected, read_manifest(settings["index_dir"]), IndexConfig(**settings))
+    assert "tokenizer" in plan  # the plan's lead phrases join the user dictionary: every row is tokenised anew
+    same_words = dict(expected, tokenizer=base.index.manifest["tokenizer"])
+    plan = plan_delta(corpus, same_words, read_manifest(settings["index_dir"]), IndexConfig(**settings))
+    assert "English" in plan  # and on its own, English where the base has no English legs
+    searcher = Searcher.open(IndexConfig(**settings), rebuild="stale")
+    assert "delta" not in searcher.index.manifest and "en:use" in searcher.index.manifest["dense_legs"]
