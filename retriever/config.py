@@ -15,6 +15,18 @@ MODES = ("hybrid", "bm25", "dense")
 BACKENDS = ("embedded", "milvus")
 
 
+def _fraction(name: str, default: str) -> float:
+    """A share between 0 and 1 from the environment, or a clear error naming the variable."""
+    raw = os.environ.get(name) or default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise QueryError(f"{name}={raw!r} must be a number from 0 to 1 (a share of the indexed clauses) 须为0到1之间的数")
+    return value
+
+
 @dataclass(frozen=True)
 class IndexConfig:
     """How the index is built. Every field is recorded in the manifest and checked on load."""
@@ -30,7 +42,7 @@ class IndexConfig:
     ann_threshold: int = 50_000  # exact FAISS search below this many vectors, HNSW above
     # An update writes a delta segment unless its new and replaced clauses pass this share of the indexed ones;
     # then it builds in full (exact BM25 statistics again). An update policy: not recorded in the manifest.
-    delta_max_fraction: float = field(default_factory=lambda: float(os.environ.get("RETRIEVER_DELTA_MAX_FRACTION", "0.1")))
+    delta_max_fraction: float = field(default_factory=lambda: _fraction("RETRIEVER_DELTA_MAX_FRACTION", "0.1"))
 
     @property
     def store_dir(self) -> Path:

@@ -154,3 +154,11 @@ def test_english_where_the_base_has_none_is_built_in_full(tmp_path):
     assert "English" in plan  # and on its own, English where the base has no English legs
     searcher = Searcher.open(IndexConfig(**settings), rebuild="stale")
     assert "delta" not in searcher.index.manifest and "en:use" in searcher.index.manifest["dense_legs"]
+
+
+@pytest.mark.parametrize("value", ["lots", "1.5", "-0.1"])
+def test_a_bad_delta_threshold_is_a_clear_error(monkeypatch, capsys, value):
+    monkeypatch.setenv("RETRIEVER_DELTA_MAX_FRACTION", value)
+    assert main(["index", "status"]) != 0
+    err = capsys.readouterr().err
+    assert "RETRIEVER_DELTA_MAX_FRACTION" in err and "0 to 1" in err and "Traceback" not in err
