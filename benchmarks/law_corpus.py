@@ -269,7 +269,8 @@ def _reindex_embedded(args, corpus: Corpus, changed: Corpus, tokenizer, embedder
     })
     del searcher, index
     started = time.perf_counter()
-    restored = update_index(corpus, index_config, tokenizer, embedders, glossary_path)  # back to the base: no delta
+    original = expected_manifest(corpus, index_config, tokenizer, info, glossary_path)
+    restored = update_index(corpus, index_config, tokenizer, embedders, glossary_path, original)  # back to the base
     result["embedded_restored_s"] = round(time.perf_counter() - started, 1)
     result["embedded_restored_has_delta"] = "delta" in restored.manifest
 

@@ -35,7 +35,7 @@ from .model import Document
 from .tokenize import Tokenizer, english_words, load_stopwords
 from .translation import load_translations
 
-__all__ = ["MILVUS_SCHEMA_VERSION", "MilvusStore", "SyncReport", "connect", "index_params", "opaque", "vector_field"]
+__all__ = ["MILVUS_SCHEMA_VERSION", "MilvusStore", "SyncReport", "connect", "opaque", "vector_field"]
 
 MILVUS_SCHEMA_VERSION = 1
 _MAX_TEXT = 65_535
@@ -44,12 +44,6 @@ _MAX_TEXT = 65_535
 def opaque(tokens: list[str]) -> str:
     """Client-side tokens as ASCII words that Milvus's ``standard`` analyzer keeps whole (one word per token)."""
     return " ".join("t" + hashlib.blake2b(t.encode(), digest_size=8).hexdigest() for t in tokens)
-
-
-def index_params(build: dict[str, Any]) -> dict[str, Any]:
-    """Index build parameters as one JSON ``params`` entry: pymilvus sends plain keys one by one, which milvus-lite
-    3 drops (its HNSW fell back to M=16 and its BM25 to k1=1.5, b=0.75); Milvus servers read either form."""
-    return {"params": build}
 
 
 def vector_field(leg: str) -> str:
@@ -172,9 +166,12 @@ class MilvusStore:
         return plan | {vector_field(leg): ("HNSW", "IP", {"M": 32, "efConstruction": 200}) for leg in self.legs}
 
     def _index_params(self, plan: dict[str, tuple[str, str, dict[str, Any]]]) -> Any:
+        """The plan as pymilvus index params. Build parameters go as one JSON ``params`` entry: pymilvus sends plain
+        keys one by one, which milvus-lite 3 drops (its HNSW fell back to M=16 and its BM25 to k1=1.5, b=0.75);
+        Milvus servers read either form."""
         params = self.client.prepare_index_params()
         for field, (kind, metric, build) in plan.items():
-            params.add_index(field, index_type=kind, metric_type=metric, params=index_params(build))
+            params.add_index(field, index_type=kind, metric_type=metric, params={"params": build})
         return params
 
     def mismatched_indexes(self) -> list[str]:
@@ -326,14 +323,13 @@ class MilvusStore:
         if any(row.get(key) != settings[key] for key in settings):
             self.drop()  # other embedders, tokenizer or BM25 settings: every row changes
             self._create()
+        timings = {"tokenise+insert": 0.0, "embed": 0.0}
         wrong = self.mismatched_indexes()
         if wrong:
             report(f"Milvus: re-creating the indexes of {', '.join(wrong)} 重建索引", 0.0)
             t0 = time.perf_counter()
             self.recreate_indexes()
-            reindexed = time.perf_counter() - t0
-        else:
-            reindexed = 0.0
+            timings["recreate indexes"] = time.perf_counter() - t0
         self._put("schema", dict(settings, state="loading"))
         known = self.documents()
         wanted = {doc.doc_id: document_digest(doc) for doc in corpus.documents.values()}
@@ -344,7 +340,6 @@ class MilvusStore:
         english = {d: {a: r.en for a, r in t.renderings.items() if r.en} for d, t in translations.items()}
         stats = EmbedStats()
         written = 0
-        timings = {"tokenise+insert": 0.0, "embed": 0.0} | ({"recreate indexes": reindexed} if reindexed else {})
         for start in range(0, len(todo), batch_docs):
             chunk = todo[start : start + batch_docs]
             t0 = time.perf_counter()

@@ -165,7 +165,7 @@ class Searcher:
         except (StaleIndexError, CorruptIndexError):
             if rebuild != "stale":
                 raise
-            index = update_index(corpus, config, tokenizer, embedders, glossary_path, progress)
+            index = update_index(corpus, config, tokenizer, embedders, glossary_path, expected, progress)
         return cls(index, corpus, tokenizer.warm_up(), embedders, glossary, search_config)
 
     # -- query side ------------------------------------------------------------------------------------

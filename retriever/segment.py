@@ -8,6 +8,7 @@ score vector is gathered at the live rows).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -66,16 +67,12 @@ def score_rows(token_lists: Sequence[Sequence[str]], base_vocab: Mapping[str, in
 
 def save_rows(folder: Path, name: str, matrix: sp.csc_matrix, vocab: list[str]) -> None:
     """``NAME.npz`` (the sparse matrix, no pickle) and ``NAME-vocab.json``."""
-    import json
-
     sp.save_npz(folder / f"{name}.npz", matrix.tocsc())
     (folder / f"{name}-vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
 
 
 def load_rows(folder: Path, name: str) -> tuple[sp.csc_matrix, list[str]] | None:
     """What :func:`save_rows` wrote, or None when there is none."""
-    import json
-
     if not (folder / f"{name}.npz").exists():
         return None
     matrix = sp.load_npz(folder / f"{name}.npz").tocsc()  # load_npz refuses pickled objects

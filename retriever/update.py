@@ -31,8 +31,8 @@ from .config import IndexConfig
 from .corpus import Corpus
 from .embed import Embedder
 from .errors import CorruptIndexError, IndexMissingError
-from .index import (CORPUS_KEYS, Index, build_index, embedded_summary, expected_manifest, index_rows, leg_file,
-                    load_index, read_manifest, write_clauses)
+from .index import (CORPUS_KEYS, Index, build_index, embedded_summary, index_rows, leg_file, load_index,
+                    read_manifest, write_clauses)
 from .segment import DELTA_METHODS, DELTA_POINTER, bm25_statistics, document_frequencies, save_rows, score_rows
 from .tokenize import Tokenizer
 
@@ -149,11 +149,13 @@ def write_delta(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
 
 
 def update_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embedders: dict[str, Embedder],
-                 glossary_path: Path, progress: Callable[[str, float], None] | None = None) -> Index:
-    """Bring the index at ``config.index_dir`` up to date with a delta segment, or build it in full; return it."""
+                 glossary_path: Path, expected: dict[str, Any],
+                 progress: Callable[[str, float], None] | None = None) -> Index:
+    """Bring the index at ``config.index_dir`` up to date with a delta segment, or build it in full; return it.
+
+    ``expected``: :func:`~retriever.index.expected_manifest` of this corpus and these settings (the caller has it
+    from the load that found the index stale)."""
     report = progress or (lambda message, fraction: None)
-    info = {name: e.describe() for name, e in embedders.items()}
-    expected = expected_manifest(corpus, config, tokenizer, info, glossary_path)
     try:
         base = read_manifest(config.index_dir)
     except (IndexMissingError, CorruptIndexError):
