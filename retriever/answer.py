@@ -28,7 +28,7 @@ from .scope import Province, asks_for_figure, jurisdiction_of, provinces_named, 
 from .search import Hit, Searcher
 from .tokenize import english_words, load_stopwords, root
 
-__all__ = ["AnswerSentence", "Answer", "Answerer", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS"]
+__all__ = ["AnswerSentence", "Answer", "Answerer", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
 
 REFUSAL_ZH = "规划中未找到相关规定"
 REFUSAL_EN = "The plan does not address this"
@@ -97,6 +97,11 @@ class Answer:
         }
 
 
+def threshold_group(lang: Lang) -> str:
+    """Which evidence threshold (and English treatment) a question gets: ``en`` for English and mixed, else ``zh``."""
+    return "en" if lang in (Lang.EN, Lang.MIXED) else "zh"
+
+
 def _english_sentences(text_en: str | None, count: int) -> list[str] | None:
     """The English split into sentences, when it has as many as the Chinese (so they can be aligned)."""
     if not text_en:
@@ -124,7 +129,8 @@ class Answerer:
         self._roots_en = [frozenset(root(t) for t in c.tokens_en) for c in searcher.index.clauses]
         self._idf_en = idf(Counter(t for roots in self._roots_en for t in roots))
         self._stop_en = load_stopwords("stopwords_en.txt")
-        self._framing_en = frozenset(w for line in load_stopwords("question_words_en.txt") for w in line.split())
+        framing = frozenset(w for line in load_stopwords("question_words_en.txt") for w in line.split())
+        self._not_topic_en = self._stop_en | framing  # words left out of English coverage
         self._position = {c.anchor: i for i, c in enumerate(searcher.index.clauses)}
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._encoder = next(iter(searcher.embedders.values()))  # the first (multilingual) model
@@ -180,8 +186,8 @@ class Answerer:
         if not scored:
             return 0.0
         top = [self._position[h.anchor] for h in hits[:3]]
-        english = ({root(w) for w in english_words(query.text, self._stop_en | self._framing_en)}
-                   if query.lang in (Lang.EN, Lang.MIXED) else set())
+        english = ({root(w) for w in english_words(query.text, self._not_topic_en)}
+                   if threshold_group(query.lang) == "en" else set())
         if english and any(self._roots_en[i] for i in top):
             # English words never seen in the translations count as rare (idf 8): they are the question's topic
             coverage = max(self._coverage(self._roots_en[i], english, self._idf_en, 8.0) for i in top)
@@ -199,7 +205,7 @@ class Answerer:
         numbers = set(_NUMBER.findall(q.text))
         scored = self._sentence_features(terms, numbers, result.hits, q.text, english=q.lang is Lang.EN)
         evidence = self.evidence(q, terms, result.hits, scored)
-        threshold = self.thresholds["en" if q.lang in (Lang.EN, Lang.MIXED) else "zh"]
+        threshold = self.thresholds[threshold_group(q.lang)]
         if evidence < threshold or not scored:
             return self._refusal(question, q, result, evidence, threshold, "weak_evidence")
         best = max(r[0] for r in scored)
@@ -225,7 +231,7 @@ class Answerer:
     @staticmethod
     def _refusal(question: str, q, result, evidence: float, threshold: float, reason: str,
                  provinces: tuple[Province, Province] | None = None) -> Answer:
-        english = q.lang in (Lang.EN, Lang.MIXED)
+        english = threshold_group(q.lang) == "en"
         message = f"{REFUSAL_EN}." if english else f"{REFUSAL_ZH}。"
         if reason == "no_figure":
             message = f"{REFUSAL_EN}: {_NO_FIGURE[1]}." if english else f"{REFUSAL_ZH}：{_NO_FIGURE[0]}。"
@@ -245,7 +251,7 @@ class Answerer:
         )
         text_en = scope = None
         hant = None
-        if lang in (Lang.EN, Lang.MIXED):
+        if threshold_group(lang) == "en":
             english = _english_sentences(hit.text_en, len(clause.sentences))
             if english:
                 text_en, scope = english[index], "sentence"

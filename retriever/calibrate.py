@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .answer import Answerer
+from .answer import Answerer, threshold_group
 from .evaluate import EvalQuestion
-from .normalize import Lang
 
 __all__ = ["Outcome", "outcomes", "tradeoff_table"]
 
@@ -29,7 +28,7 @@ def outcomes(answerer: Answerer, questions: list[EvalQuestion]) -> list[Outcome]
     rows = []
     for q in questions:
         answer = zero.ask(q.question, doc=q.doc or "hb-sti-14fyp")
-        group = "en" if answer.lang in (Lang.EN, Lang.MIXED) else "zh"  # as detected, as the answerer decides
+        group = threshold_group(answer.lang)  # as detected, as the answerer decides
         rows.append(Outcome(q, group, answer.evidence, not answer.answered,
                             any(s.anchor in q.gold for s in answer.sentences)))
     return rows

@@ -21,7 +21,7 @@ def chapter_options(doc: Document) -> dict[str, tuple[str, str]]:
         return {f"{doc.doc_id}:*": (STRINGS["zh"]["all"], STRINGS["en"]["all"])}
     options: dict[str, tuple[str, str]] = {}
     if any(":ch0." in c.anchor for c in doc.clauses):
-        options[f"{doc.doc_id}:ch0"] = ("序言", "Preface")
+        options[f"{doc.doc_id}:ch0"] = (STRINGS["zh"]["preface"], STRINGS["en"]["preface"])
     for h in chapters:
         options[h.anchor] = (f"{h.label_zh} {h.title}", f"{h.label_en} {h.title}")
     if any(chapter_of(c.anchor, options) is None for c in doc.clauses):

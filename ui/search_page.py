@@ -39,16 +39,18 @@ def chapter_chart(result: SearchResult, lang: str) -> None:
     """Hits per chapter over the top CHART_DEPTH, in document order (only when they spread over chapters)."""
     corpus = resources.corpus()
     counts: Counter[tuple[int, str]] = Counter()
-    options = {doc_id: list(chapter_options(corpus.document(doc_id))) for doc_id in {h.doc for h in result.hits}}
+    docs = {doc_id: corpus.document(doc_id) for doc_id in {h.doc for h in result.hits}}
+    options = {doc_id: list(chapter_options(doc)) for doc_id, doc in docs.items()}  # once per document, not per hit
+    headings = {doc_id: {h.anchor: h for h in doc.headings} for doc_id, doc in docs.items()}
+    position = {doc_id: n for n, doc_id in enumerate(corpus.documents)}
     for hit in result.hits:
-        doc = corpus.document(hit.doc)
-        order = options[hit.doc]  # computed once per document, not once per hit
+        order = options[hit.doc]
         key = next((c for c in order if hit.anchor.startswith(c + ".")), None)
-        heading = next((h for h in doc.headings if h.anchor == key), None)
+        heading = headings[hit.doc].get(key)
         name = (heading.label_zh if lang == "zh" else heading.label_en) if heading else t(lang, "other")
         if len(corpus.documents) > 1 and hit.doc != result.hits[0].doc:
-            name = f"{doc.doc_id} {name}"
-        counts[(list(corpus.documents).index(hit.doc) * 1000 + (order.index(key) if key else 999), name)] += 1
+            name = f"{hit.doc} {name}"
+        counts[(position[hit.doc] * 1000 + (order.index(key) if key else 999), name)] += 1
     if len(counts) < 2:
         return
     ordered = sorted(counts.items())
