@@ -1,8 +1,9 @@
-# Two commands on a fresh machine: `make app` and `make test`. Both create .venv and install what is missing.
+# Two commands on a fresh machine: `make app` and `make test`. Both create .venv and install what is missing:
+# the pinned requirements, then this package itself, editable (so tests and benchmarks import it as installed).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-12)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
@@ -10,11 +11,12 @@ export TRANSFORMERS_OFFLINE := 1
 BROWSER_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup app test browser bench-laws bench-law-index bench-milvus-parity load-check screenshots report clean
+.PHONY: setup app test test-fast browser bench-laws bench-law-index bench-milvus-parity load-check screenshots report clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 setup: $(STAMP)
@@ -29,6 +31,10 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The model-free tier: pure functions and logic on the real corpus, a labelled fake embedder; seconds, no browser.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 report: $(STAMP)
 	$(BIN)/python -m retriever corpus report

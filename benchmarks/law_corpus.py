@@ -31,16 +31,15 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from retriever.config import ROOT, SHARED_LAWS, IndexConfig
+from retriever.errors import RetrieverError
+from retriever.ingest.corpus import Corpus, parse_document
+from retriever.ingest.law import LAW_FORMAT
+from retriever.types import Backend, DocumentMeta, Leg, Mode, Rebuild
 
-from retriever.config import ROOT, IndexConfig  # noqa: E402
-from retriever.corpus import Corpus, parse_document  # noqa: E402
-from retriever.errors import RetrieverError  # noqa: E402
-from retriever.law import LAW_FORMAT  # noqa: E402
-from retriever.model import DocumentMeta  # noqa: E402
-
-DEFAULT_LAWS = ROOT.parent / "shared" / "corpora" / "lawrefbook"
+DEFAULT_LAWS = SHARED_LAWS
 DEFAULT_WORK = ROOT / "index" / "laws"
+GLOSSARY = ROOT / "corpus" / "glossary.jsonl"
 _DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
 
 
@@ -77,13 +76,13 @@ def load_laws(folder: Path) -> Corpus:
 
 
 def stage_embed(args, corpus: Corpus, figures: dict) -> None:
-    from retriever.embed import UseEmbedder
-    from retriever.embed_store import EmbeddingStore, EmbedStats
-    from retriever.index import dense_text
+    from retriever.analysis.embedders import UseEmbedder
+    from retriever.index.embedding_store import EmbeddingStore, EmbedStats
+    from retriever.analysis.fields import dense_text
 
     store = EmbeddingStore(args.work / "embeddings")
     texts = {d.doc_id: [dense_text(c, d.meta.title) for c in d.clauses] for d in corpus.documents.values()}
-    before = len(store.finished("use"))
+    before = len(store.finished(Leg.dense("use")))
     stats = EmbedStats()
     started = time.perf_counter()
     last = [started]
@@ -94,7 +93,7 @@ def stage_embed(args, corpus: Corpus, figures: dict) -> None:
             rate = stats.embedded / (last[0] - started)
             print(f"  embed: {done}/{total} documents, {stats.embedded} texts embedded ({rate:.0f}/s)", flush=True)
 
-    store.vectors("use", UseEmbedder(), texts, batch=512, progress=progress, stats=stats)
+    store.vectors(Leg.dense("use"), UseEmbedder(), texts, batch=512, progress=progress, stats=stats)
     seconds = time.perf_counter() - started
     figures["embed"] = {"documents_already_done": before, "texts_embedded": stats.embedded,
                         "vectors_reused": stats.reused, "seconds": round(seconds, 1),
@@ -107,27 +106,26 @@ def _configs(args):
 
     index = IndexConfig(index_dir=args.work / "hybrid", embedders=("use",))
     os.environ["RETRIEVER_EMBED_STORE"] = str(args.work / "embeddings")
-    backend = BackendConfig(backend="milvus", milvus_uri=str(args.work / "milvus.db"), collection="laws",
+    backend = BackendConfig(backend=Backend.MILVUS, milvus_uri=str(args.work / "milvus.db"), collection="laws",
                             lexical=args.lexical)
     return index, backend
 
 
 def _tokenizer(corpus: Corpus):
-    from retriever.glossary import Glossary
-    from retriever.index import user_terms
-    from retriever.tokenize import Tokenizer
+    from retriever.analysis.glossary import Glossary
+    from retriever.analysis.fields import user_terms
+    from retriever.analysis.tokenize import Tokenizer
 
-    return Tokenizer(user_terms(corpus, Glossary.load(ROOT / "corpus" / "glossary.jsonl")))
+    return Tokenizer(user_terms(corpus, Glossary.load(GLOSSARY)))
 
 
 def stage_embedded(args, corpus: Corpus, figures: dict) -> None:
-    from retriever.embed import UseEmbedder
-    from retriever.index import build_index
+    from retriever.analysis.embedders import UseEmbedder
+    from retriever.index.build import build_index
 
     index_config, _ = _configs(args)
     started = time.perf_counter()
-    built = build_index(corpus, index_config, _tokenizer(corpus), {"use": UseEmbedder()},
-                        ROOT / "corpus" / "glossary.jsonl")
+    built = build_index(corpus, index_config, _tokenizer(corpus), {"use": UseEmbedder()}, GLOSSARY)
     figures["embedded"] = {"seconds": round(time.perf_counter() - started, 1),
                            "build_seconds": built.manifest["build_seconds"],
                            "embedded_now": built.manifest["embedded_texts"]["embedded"],
@@ -136,9 +134,9 @@ def stage_embedded(args, corpus: Corpus, figures: dict) -> None:
 
 
 def stage_milvus(args, corpus: Corpus, figures: dict) -> None:
-    from retriever.embed import UseEmbedder
-    from retriever.embed_store import EmbeddingStore
-    from retriever.milvus_store import MilvusStore, connect
+    from retriever.analysis.embedders import UseEmbedder
+    from retriever.index.embedding_store import EmbeddingStore
+    from retriever.index.milvus_collection import MilvusStore, connect
 
     index_config, backend = _configs(args)
     store = MilvusStore(connect(backend), backend, index_config, _tokenizer(corpus).warm_up(), {"use": UseEmbedder()})
@@ -164,22 +162,22 @@ def _percentiles(samples: list[float]) -> dict:
 
 
 def stage_query(args, corpus: Corpus, figures: dict) -> None:
-    from retriever.backend import open_searcher
+    from retriever.search.open import open_searcher
     from retriever.config import BackendConfig
-    from retriever.embed import UseEmbedder
+    from retriever.analysis.embedders import UseEmbedder
 
     index_config, backend = _configs(args)
     index_config = IndexConfig(index_dir=index_config.index_dir, corpus_dir=ROOT / "corpus", embedders=("use",))
     queries = _queries(corpus)
     embedders = {"use": UseEmbedder()}
     figures["query"] = {}
-    for name, config in (("embedded", BackendConfig(backend="embedded")), ("milvus", backend)):
+    for name, config in (("embedded", BackendConfig(backend=Backend.EMBEDDED)), ("milvus", backend)):
         if name not in args.backends:
             continue
         t0 = time.perf_counter()
-        searcher = open_searcher(index_config, config, rebuild="never", corpus=corpus, embedders=embedders)
+        searcher = open_searcher(index_config, config, rebuild=Rebuild.NEVER, corpus=corpus, embedders=embedders)
         opened = time.perf_counter() - t0
-        for mode in ("hybrid", "bm25", "dense"):
+        for mode in Mode:
             figures["query"][f"{name}-{mode}"] = _latency(searcher, queries, args.queries, mode)
         figures["query"][f"{name}-open_s"] = round(opened, 1)
         figures["query"][f"{name}-peak_rss_mb"] = round(rss_mb())
@@ -188,8 +186,8 @@ def stage_query(args, corpus: Corpus, figures: dict) -> None:
 
 
 def stage_e5_sample(args, corpus: Corpus, figures: dict) -> None:
-    from retriever.embed import E5Embedder
-    from retriever.index import dense_text
+    from retriever.analysis.embedders import E5Embedder
+    from retriever.analysis.fields import dense_text
 
     random.seed(0)
     pairs = [(c, d.meta.title) for d in corpus.documents.values() for c in d.clauses]
@@ -214,14 +212,14 @@ def _changed(corpus: Corpus, args) -> Corpus:
 
 def _queries(corpus: Corpus) -> list[str]:
     """The Chinese evaluation questions, then 100 clause openings (30 characters) drawn with a fixed seed."""
-    from retriever.evaluate import load_questions
+    from retriever.evaluation.retrieval import load_questions
 
     queries = [q.question for q in load_questions() if q.lang != "en"]
     random.seed(0)
     return queries + [c.text[:30] for c in random.sample([c for d in corpus.documents.values() for c in d.clauses], 100)]
 
 
-def _latency(searcher, queries: list[str], count: int, mode: str = "hybrid") -> dict:
+def _latency(searcher, queries: list[str], count: int, mode: Mode = Mode.HYBRID) -> dict:
     for q in queries[:5]:
         searcher.search(q, k=10, mode=mode)
     times = []
@@ -234,13 +232,15 @@ def _latency(searcher, queries: list[str], count: int, mode: str = "hybrid") -> 
 
 def _reindex_embedded(args, corpus: Corpus, changed: Corpus, tokenizer, embedders: dict, result: dict) -> None:
     """The embedded index brought up to date with a delta segment (detect, write), reopened, queried; then restored."""
-    from retriever.glossary import Glossary
-    from retriever.index import expected_manifest, load_index, read_manifest
-    from retriever.search import Searcher
-    from retriever.update import plan_delta, update_index, write_delta
+    from retriever.analysis.glossary import Glossary
+    from retriever.index.delta import plan_delta, update_index, write_delta
+    from retriever.index.load import load_index
+    from retriever.index.manifest import expected_manifest, read_manifest
+    from retriever.search.embedded import EmbeddedSearcher
+    from retriever.search.query import QueryAnalyzer
 
     index_config, _ = _configs(args)
-    glossary_path = ROOT / "corpus" / "glossary.jsonl"
+    glossary_path = GLOSSARY
     info = {name: e.describe() for name, e in embedders.items()}
     started = time.perf_counter()
     expected = expected_manifest(changed, index_config, tokenizer, info, glossary_path)
@@ -253,7 +253,12 @@ def _reindex_embedded(args, corpus: Corpus, changed: Corpus, tokenizer, embedder
     written = time.perf_counter()
     index = load_index(index_config.index_dir, expected)
     reopened = time.perf_counter()
-    searcher = Searcher(index, changed, tokenizer, embedders, Glossary.load(glossary_path))
+    english = index.lexical.get(Leg.bm25(english=True))
+    analyzer = QueryAnalyzer(tokenizer, Glossary.load(glossary_path), embedders,
+                             vocab=index.lexical[Leg.bm25()].vocab_dict,
+                             vocab_en=english.vocab_dict if english is not None else None,
+                             english_leg=english is not None)
+    searcher = EmbeddedSearcher(index, changed, analyzer)
     doc = changed.documents[plan.documents[0]]
     probe = doc.clauses[0].text
     top = searcher.search(probe, k=1).hits[0]
@@ -277,9 +282,9 @@ def _reindex_embedded(args, corpus: Corpus, changed: Corpus, tokenizer, embedder
 
 def stage_reindex_one(args, corpus: Corpus, figures: dict) -> None:
     """One changed law re-indexed in the full collection (Milvus) and in the full embedded index; then restored."""
-    from retriever.embed import UseEmbedder
-    from retriever.embed_store import EmbeddingStore
-    from retriever.milvus_store import MilvusStore, connect
+    from retriever.analysis.embedders import UseEmbedder
+    from retriever.index.embedding_store import EmbeddingStore
+    from retriever.index.milvus_collection import MilvusStore, connect
 
     index_config, backend = _configs(args)
     embedders = {"use": UseEmbedder()}
@@ -402,7 +407,7 @@ def main() -> int:
                         help="only write the eval/report.md section from the figures file (--out) and stop")
     args = parser.parse_args()
     if args.write_report:
-        from retriever.evaluate import write_report_section
+        from retriever.evaluation.report import write_report_section
 
         write_report_section("law-corpus-scale", report_section(args.out or DEFAULT_WORK / "figures.jsonl"))
         print(report_section(args.out or DEFAULT_WORK / "figures.jsonl"))

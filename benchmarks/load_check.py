@@ -25,9 +25,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10)
     args = parser.parse_args()
-    from retriever.answer import Answerer
-    from retriever.evaluate import load_questions
-    from retriever.search import Searcher
+    from retriever.answer.extractive import Answerer
+    from retriever.evaluation.retrieval import load_questions
+    from retriever.search.embedded import Searcher
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from retriever.backend import open_searcher  # noqa: E402
+from retriever.search.open import open_searcher  # noqa: E402
 from retriever.config import ROOT, BackendConfig, IndexConfig  # noqa: E402
-from retriever.corpus import Corpus  # noqa: E402
-from retriever.evaluate import evaluate, load_questions, write_report_section  # noqa: E402
-from retriever.incremental import add_document  # noqa: E402
+from retriever.ingest.corpus import Corpus  # noqa: E402
+from retriever.evaluation.retrieval import evaluate, load_questions, write_report_section  # noqa: E402
+from retriever.ingest.add_remove import add_document  # noqa: E402
 
 LAW = "专利法(2020-10-17)"
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from retriever.corpus import parse_document  # noqa: E402
+from retriever.ingest.corpus import parse_document  # noqa: E402
 from retriever.errors import RetrieverError  # noqa: E402
-from retriever.law import LAW_FORMAT  # noqa: E402
-from retriever.model import DocumentMeta  # noqa: E402
+from retriever.ingest.law import LAW_FORMAT  # noqa: E402
+from retriever.types import DocumentMeta  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "lawrefbook"
 _ARTICLE_ANCHOR = re.compile(r"\.a([\d-]+)\.p1$")

@@ -1,4 +1,20 @@
-"""Typed configuration with defaults that work offline on the bundled corpus; environment variables override."""
+"""Every path, default and environment variable of the package, read in one place.
+
+Defaults work offline on the bundled corpus; environment variables (and the CLI's flags, which fill the same
+dataclasses) override them. Nothing else in the package reads ``os.environ`` or computes a path from ``__file__``.
+
+| variable | what | default |
+|---|---|---|
+| ``RETRIEVER_HOME`` | the project folder (corpus/, index/, eval/) | the checkout this package lies in |
+| ``RETRIEVER_CORPUS_DIR`` | the corpus folder | ``HOME/corpus`` |
+| ``RETRIEVER_INDEX_DIR`` | the embedded index folder | ``HOME/index/hybrid`` |
+| ``RETRIEVER_EMBED_STORE`` | the embedding store | beside the index: ``hybrid-embeddings`` |
+| ``RETRIEVER_EMBEDDERS`` | dense legs, comma-separated (``use``, ``e5``, ``minilm``, ``st:/path``) | ``use,e5`` |
+| ``RETRIEVER_DELTA_MAX_FRACTION`` | largest change written as a delta segment | 0.1 |
+| ``RETRIEVER_BACKEND`` | ``embedded`` or ``milvus`` | embedded |
+| ``RETRIEVER_MILVUS_URI`` / ``_COLLECTION`` / ``_LEXICAL`` / ``_TOKEN`` | the Milvus backend | ``HOME/index/milvus.db``, ``clauses``, ``jieba`` |
+| ``RETRIEVER_CHAT_MODEL`` / ``_BASE_URL`` / ``_API_KEY`` / ``_TIMEOUT`` | optional chat model | none |
+"""
 
 from __future__ import annotations
 
@@ -6,18 +22,38 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import QueryError
+from retriever.errors import QueryError
+from retriever.types import Backend, MilvusLexical
 
-__all__ = ["IndexConfig", "SearchConfig", "BackendConfig", "ROOT", "MODES", "BACKENDS"]
+__all__ = ["ROOT", "corpus_dir", "GLOSSARY_FILE", "EVAL_DIR", "DEFAULT_QUESTIONS", "DEFAULT_CITATIONS",
+           "REPORT_PATH", "MACHINE_TRANSLATION_CACHE", "SHARED_LAWS", "IndexConfig", "SearchConfig",
+           "BackendConfig", "ChatConfig"]
 
-ROOT = Path(__file__).resolve().parent.parent
-MODES = ("hybrid", "bm25", "dense")
-BACKENDS = ("embedded", "milvus")
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name) or default
+
+
+ROOT = Path(_env("RETRIEVER_HOME", str(Path(__file__).resolve().parent.parent)))
+"""The project folder: corpus/, index/ and eval/ are found here."""
+
+GLOSSARY_FILE = "glossary.jsonl"  # inside the corpus folder
+EVAL_DIR = ROOT / "eval"
+DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
+DEFAULT_CITATIONS = EVAL_DIR / "citations.jsonl"
+REPORT_PATH = EVAL_DIR / "report.md"
+MACHINE_TRANSLATION_CACHE = ROOT / "index" / "machine-translations.jsonl"
+SHARED_LAWS = ROOT.parent / "shared" / "corpora" / "lawrefbook"  # benchmarks only; never needed at run time
+
+
+def corpus_dir() -> Path:
+    """The corpus folder: ``$RETRIEVER_CORPUS_DIR`` or ``corpus/`` of the project."""
+    return Path(_env("RETRIEVER_CORPUS_DIR", str(ROOT / "corpus")))
 
 
 def _fraction(name: str, default: str) -> float:
     """A share between 0 and 1 from the environment, or a clear error naming the variable."""
-    raw = os.environ.get(name) or default
+    raw = _env(name, default)
     try:
         value = float(raw)
     except ValueError:
@@ -31,11 +67,10 @@ def _fraction(name: str, default: str) -> float:
 class IndexConfig:
     """How the index is built. Every field is recorded in the manifest and checked on load."""
 
-    index_dir: Path = field(default_factory=lambda: Path(os.environ.get("RETRIEVER_INDEX_DIR", ROOT / "index" / "hybrid")))
-    corpus_dir: Path = field(default_factory=lambda: Path(os.environ.get("RETRIEVER_CORPUS_DIR", ROOT / "corpus")))
-    embedders: tuple[str, ...] = field(
-        default_factory=lambda: tuple(os.environ.get("RETRIEVER_EMBEDDERS", "use,e5").split(","))
-    )  # one dense leg per model: "use", "e5", "minilm" or "st:/path/to/model"
+    index_dir: Path = field(default_factory=lambda: Path(_env("RETRIEVER_INDEX_DIR", str(ROOT / "index" / "hybrid"))))
+    corpus_dir: Path = field(default_factory=corpus_dir)
+    embedders: tuple[str, ...] = field(default_factory=lambda: tuple(_env("RETRIEVER_EMBEDDERS", "use,e5").split(",")))
+    # one dense leg per model: "use", "e5", "minilm" or "st:/path/to/model"
     bm25_method: str = "lucene"  # bm25s variant; "robertson" equals rank_bm25.BM25Okapi(epsilon=0)
     k1: float = 1.2
     b: float = 0.5  # milder length normalisation: the plan's paragraphs run from 40 to 1,500 characters
@@ -48,7 +83,11 @@ class IndexConfig:
     def store_dir(self) -> Path:
         """The embedding store (vector shards per document, keyed by text hash) shared by every backend."""
         default = self.index_dir.parent / f"{self.index_dir.name}-embeddings"
-        return Path(os.environ.get("RETRIEVER_EMBED_STORE", default))
+        return Path(_env("RETRIEVER_EMBED_STORE", str(default)))
+
+    @property
+    def glossary_path(self) -> Path:
+        return Path(self.corpus_dir) / GLOSSARY_FILE
 
     def manifest_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -66,8 +105,8 @@ class SearchConfig:
     rrf_k: int = 60
     depth: int = 100
     max_k: int = 200
-    # Leg name ("bm25", "dense:use" …) → RRF weight. Unset: lexical and semantic evidence weigh the same,
-    # the bm25 leg 1.0 and the dense legs sharing 1.0 between them.
+    # Leg name (``Leg.name``: "bm25", "dense:use" …) → RRF weight. Unset: lexical and semantic evidence weigh the
+    # same, the lexical legs sharing 1.0 and the dense legs sharing 1.0.
     weights: dict[str, float] = field(default_factory=dict)
 
     def check_k(self, k: int) -> int:
@@ -79,29 +118,32 @@ class SearchConfig:
         return k
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name) or default
-
-
 @dataclass(frozen=True)
 class BackendConfig:
     """Which engine holds the clause index: ``embedded`` (files in index/, the default) or ``milvus``.
 
     ``milvus_uri`` is a Milvus-lite file (``index/milvus.db``: one machine, in-process) or a server
-    (``http://host:19530``). ``lexical`` chooses who tokenises for the Milvus BM25 leg: ``jieba`` (the default: Milvus's own
-    jieba analyzer, given our user dictionary and stopwords) or ``client`` (this package's tokenizer, tokens sent as
-    opaque words: exactly the embedded index's tokens).
+    (``http://host:19530``). ``lexical`` chooses who tokenises for the Milvus BM25 leg (:class:`MilvusLexical`).
     """
 
-    backend: str = field(default_factory=lambda: _env("RETRIEVER_BACKEND", "embedded"))
+    backend: Backend = field(default_factory=lambda: Backend.from_str(_env("RETRIEVER_BACKEND", "embedded")))
     milvus_uri: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_URI", str(ROOT / "index" / "milvus.db")))
     collection: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_COLLECTION", "clauses"))
-    lexical: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_LEXICAL", "jieba"))
-    token: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_TOKEN", ""))  # user:password or API key
+    lexical: MilvusLexical = field(default_factory=lambda: MilvusLexical.from_str(_env("RETRIEVER_MILVUS_LEXICAL",
+                                                                                       "jieba")))
+    token: str = field(default_factory=lambda: _env("RETRIEVER_MILVUS_TOKEN"))  # user:password or API key
     timeout: float = 10.0  # seconds to wait for a server
 
     def __post_init__(self) -> None:
-        if self.backend not in BACKENDS:
-            raise QueryError(f"unknown backend {self.backend!r}: choose {' or '.join(BACKENDS)} 未知后端")
-        if self.lexical not in ("client", "jieba"):
-            raise QueryError(f"unknown Milvus lexical mode {self.lexical!r}: client or jieba")
+        object.__setattr__(self, "backend", Backend.from_str(self.backend))
+        object.__setattr__(self, "lexical", MilvusLexical.from_str(self.lexical))
+
+
+@dataclass(frozen=True)
+class ChatConfig:
+    """The optional chat model (machine translation, generated answers): ``openai:MODEL`` or ``ollama:MODEL``."""
+
+    model: str = field(default_factory=lambda: _env("RETRIEVER_CHAT_MODEL").strip())
+    base_url: str = field(default_factory=lambda: _env("RETRIEVER_CHAT_BASE_URL"))
+    api_key: str = field(default_factory=lambda: _env("RETRIEVER_CHAT_API_KEY", "none"))
+    timeout: str = field(default_factory=lambda: _env("RETRIEVER_CHAT_TIMEOUT", "30"))  # seconds, checked on use

@@ -23,6 +23,8 @@ __all__ = [
     "SchemaVersionError",
     "IncompleteLoadError",
     "NotInCorpusError",
+    "ChatModelError",
+    "MachineTranslationError",
 ]
 
 
@@ -136,3 +138,11 @@ class NotInCorpusError(UnknownDocumentError):
     def __str__(self) -> str:
         return (f"no document {self.doc_id!r} in the corpus: never added, or already removed "
                 f"文档不在语料库中（未添加或已删除）")
+
+
+class ChatModelError(RetrieverError):
+    """The configured chat model is missing, unreachable, timed out or answered nothing usable."""
+
+
+class MachineTranslationError(ChatModelError):
+    """Machine translation failed (see :class:`ChatModelError`)."""

@@ -27,16 +27,16 @@ def plan(corpus: Corpus) -> Document:
 def index_dir(tmp_path_factory) -> Path:
     """A fresh index of the real corpus with the real bundled models, built once per test session."""
     from retriever.config import IndexConfig
-    from retriever.search import Searcher
+    from retriever.search.embedded import EmbeddedSearcher
 
     folder = tmp_path_factory.mktemp("index") / "hybrid"
-    Searcher.open(IndexConfig(index_dir=folder, corpus_dir=CORPUS), rebuild="missing")
+    EmbeddedSearcher.open(IndexConfig(index_dir=folder, corpus_dir=CORPUS), rebuild="missing")
     return folder
 
 
 @pytest.fixture(scope="session")
 def searcher(index_dir):
     from retriever.config import IndexConfig
-    from retriever.search import Searcher
+    from retriever.search.embedded import EmbeddedSearcher
 
-    return Searcher.open(IndexConfig(index_dir=index_dir, corpus_dir=CORPUS), rebuild="never")
+    return EmbeddedSearcher.open(IndexConfig(index_dir=index_dir, corpus_dir=CORPUS), rebuild="never")

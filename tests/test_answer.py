@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from retriever.answer import REFUSAL_EN, REFUSAL_ZH, Answerer
+from retriever.answer.extractive import REFUSAL_EN, REFUSAL_ZH, Answerer
 from retriever.errors import QueryError
 
 

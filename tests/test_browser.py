@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from browser_support import app_server, ask, chromium, simultaneous_sessions, wait_for_text
-from retriever.answer import Answerer
+from retriever.answer.extractive import Answerer
 
 QUESTION = "湖北在光纤和激光器方面打算发展哪些产品?"
 def anchor_of(href: str) -> str:
@@ -46,7 +46,7 @@ def test_a_question_gets_a_cited_answer_whose_clause_link_works(server, browser)
 def load_questions_answered_with_gold(searcher, per_group: int = 5) -> dict[str, list[str]]:
     """Five Chinese and five English questions of eval/questions.jsonl whose answer cites a gold clause,
     with the anchors the library cites for each."""
-    from retriever.evaluate import load_questions
+    from retriever.evaluation.retrieval import load_questions
 
     answerer = Answerer(searcher)
     chosen: dict[str, list[str]] = {}

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from retriever.check import CitationChecker
+from retriever.answer.citation_check import CitationChecker
 from retriever.errors import QueryError, UnknownAnchorError
 
 

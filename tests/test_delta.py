@@ -12,15 +12,16 @@ import pytest
 from conftest import CORPUS
 from retriever.cli import main
 from retriever.config import IndexConfig
-from retriever.corpus import Corpus
+from retriever.ingest.corpus import Corpus
 from retriever.errors import CorruptIndexError, UnknownDocumentError
-from retriever.evaluate import load_questions
-from retriever.incremental import add_document, remove_document
-from retriever.glossary import Glossary
-from retriever.index import expected_manifest, read_manifest, user_terms
-from retriever.search import Searcher
-from retriever.tokenize import Tokenizer
-from retriever.update import plan_delta
+from retriever.evaluation.retrieval import load_questions
+from retriever.ingest.add_remove import add_document, remove_document
+from retriever.analysis.glossary import Glossary
+from retriever.analysis.fields import user_terms
+from retriever.index.manifest import expected_manifest, read_manifest
+from retriever.search.embedded import EmbeddedSearcher
+from retriever.analysis.tokenize import Tokenizer
+from retriever.index.delta import plan_delta
 
 LAW = "专利法(2020-10-17)"
 OLD, NEW = "发明专利权的期限为二十年", "发明专利权的期限为二十五年"
@@ -56,7 +57,7 @@ def digest(path) -> str:
 def test_a_changed_document_goes_into_a_delta_segment(workspace, capsys):
     base_files = {p.name: digest(p) for p in (workspace / "index" / "hybrid").glob("*.*") if p.is_file()}
     edit_patent_law(workspace)
-    searcher = Searcher.open(config(workspace), rebuild="stale")
+    searcher = EmbeddedSearcher.open(config(workspace), rebuild="stale")
     delta = searcher.index.manifest["delta"]
     assert delta["documents"] == ["zlf-2020"] and delta["replaced"] == ["zlf-2020"]
     assert delta["rows"] == delta["replaced_rows"] == len(searcher.corpus.document("zlf-2020").clauses)
@@ -70,7 +71,7 @@ def test_a_changed_document_goes_into_a_delta_segment(workspace, capsys):
     hit = searcher.search(NEW, k=1, doc="zlf-2020").hits[0]
     assert hit.anchor == "zlf-2020:ch5.a42.p1" and NEW in hit.text
     assert not any(OLD in h.text for h in searcher.search(OLD, k=50).hits)  # the replaced row is gone
-    reopened = Searcher.open(config(workspace), rebuild="never")  # the delta is found again on load
+    reopened = EmbeddedSearcher.open(config(workspace), rebuild="never")  # the delta is found again on load
     assert [h.anchor for h in reopened.search(NEW, k=5).hits] == [h.anchor for h in searcher.search(NEW, k=5).hits]
     capsys.readouterr()
     assert main(["--corpus", str(workspace / "corpus"), "index", "status", "--index", str(folder)]) == 0
@@ -79,8 +80,8 @@ def test_a_changed_document_goes_into_a_delta_segment(workspace, capsys):
 
 def test_a_delta_answers_like_a_full_build(workspace):
     edit_patent_law(workspace)
-    delta = Searcher.open(config(workspace), rebuild="stale")
-    full = Searcher.open(config(workspace, index="full"), rebuild="missing")
+    delta = EmbeddedSearcher.open(config(workspace), rebuild="stale")
+    full = EmbeddedSearcher.open(config(workspace, index="full"), rebuild="missing")
     assert "delta" in delta.index.manifest and "delta" not in full.index.manifest
     questions = [q.question for q in load_questions()][:60]
     for mode, least in (("dense", 1.0), ("bm25", 0.9), ("hybrid", 0.9)):
@@ -94,9 +95,9 @@ def test_a_delta_answers_like_a_full_build(workspace):
 
 def test_removing_and_restoring_documents(workspace):
     edit_patent_law(workspace)
-    Searcher.open(config(workspace, fraction=0.7), rebuild="stale")
+    EmbeddedSearcher.open(config(workspace, fraction=0.7), rebuild="stale")
     remove_document(workspace / "corpus", "cgzhf-2015")  # 171 new + 171 + 96 replaced clauses: 62% of the base
-    searcher = Searcher.open(config(workspace, fraction=0.7), rebuild="stale")
+    searcher = EmbeddedSearcher.open(config(workspace, fraction=0.7), rebuild="stale")
     assert searcher.index.manifest["delta"]["replaced"] == ["zlf-2020", "cgzhf-2015"]
     assert all(h.doc != "cgzhf-2015" for h in searcher.search("促进科技成果转化", k=50).hits)
     with pytest.raises(UnknownDocumentError):
@@ -106,18 +107,18 @@ def test_removing_and_restoring_documents(workspace):
 
     shutil.rmtree(workspace / "corpus")
     shutil.copytree(CORPUS, workspace / "corpus")  # back to what the base holds: the delta is dropped
-    searcher = Searcher.open(config(workspace, fraction=0.7), rebuild="stale")
+    searcher = EmbeddedSearcher.open(config(workspace, fraction=0.7), rebuild="stale")
     assert "delta" not in searcher.index.manifest and not (folder / "delta.json").exists()
     assert len(searcher.index) == sum(len(d.clauses) for d in Corpus.load(CORPUS).documents.values())
     assert [p.name for p in folder.glob("delta-*")] == ["delta-000002"]
     edit_patent_law(workspace)  # numbering goes on after the last folder
-    assert Searcher.open(config(workspace), rebuild="stale").index.manifest["delta"]["generation"] == 3
+    assert EmbeddedSearcher.open(config(workspace), rebuild="stale").index.manifest["delta"]["generation"] == 3
     assert sorted(p.name for p in folder.glob("delta-*")) == ["delta-000002", "delta-000003"]
 
 
 def test_a_large_change_is_built_in_full(workspace):
     edit_patent_law(workspace)  # 171 of 702 clauses: more than a tenth
-    searcher = Searcher.open(config(workspace, fraction=0.1), rebuild="stale")
+    searcher = EmbeddedSearcher.open(config(workspace, fraction=0.1), rebuild="stale")
     assert "delta" not in searcher.index.manifest
     assert "rebuilt in full" in searcher.index.manifest["build_reason"]
     assert not (workspace / "index" / "hybrid" / "delta.json").exists()
@@ -125,12 +126,12 @@ def test_a_large_change_is_built_in_full(workspace):
 
 def test_a_damaged_delta_is_refused_then_replaced(workspace):
     edit_patent_law(workspace)
-    Searcher.open(config(workspace), rebuild="stale")
+    EmbeddedSearcher.open(config(workspace), rebuild="stale")
     folder = workspace / "index" / "hybrid"
     (folder / "delta-000001" / "clauses.jsonl").write_text("{broken\n", encoding="utf-8")
     with pytest.raises(CorruptIndexError, match="delta segment"):
-        Searcher.open(config(workspace), rebuild="never")
-    searcher = Searcher.open(config(workspace), rebuild="stale")
+        EmbeddedSearcher.open(config(workspace), rebuild="never")
+    searcher = EmbeddedSearcher.open(config(workspace), rebuild="stale")
     assert searcher.index.manifest["delta"]["generation"] == 2
     assert NEW in searcher.search(NEW, k=1, doc="zlf-2020").hits[0].text
 
@@ -139,7 +140,7 @@ def test_english_where_the_base_has_none_is_built_in_full(tmp_path):
     laws = shutil.copytree(CORPUS, tmp_path / "corpus", ignore=shutil.ignore_patterns("hubei-*"))
     settings = dict(index_dir=tmp_path / "index" / "hybrid", corpus_dir=laws, embedders=("use",),
                     delta_max_fraction=1.0)
-    base = Searcher.open(IndexConfig(**settings), rebuild="missing")
+    base = EmbeddedSearcher.open(IndexConfig(**settings), rebuild="missing")
     assert not any(leg.startswith("en:") for leg in base.index.manifest["dense_legs"])
     for name in ("hubei-sti-14fyp.meta.json", "hubei-sti-14fyp.scraped.txt", "hubei-sti-14fyp.en.jsonl"):
         shutil.copy(CORPUS / name, laws / name)
@@ -152,7 +153,7 @@ def test_english_where_the_base_has_none_is_built_in_full(tmp_path):
     same_words = dict(expected, tokenizer=base.index.manifest["tokenizer"])
     plan = plan_delta(corpus, same_words, read_manifest(settings["index_dir"]), IndexConfig(**settings))
     assert "English" in plan  # and on its own, English where the base has no English legs
-    searcher = Searcher.open(IndexConfig(**settings), rebuild="stale")
+    searcher = EmbeddedSearcher.open(IndexConfig(**settings), rebuild="stale")
     assert "delta" not in searcher.index.manifest and "en:use" in searcher.index.manifest["dense_legs"]
 
 

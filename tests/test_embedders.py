@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retriever.embed import SentenceTransformerEmbedder, UseEmbedder, make_embedder
+from retriever.analysis.embedders import SentenceTransformerEmbedder, UseEmbedder, make_embedder
 from retriever.errors import ModelUnavailableError
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from retriever.generate import GenerativeAnswerer, verify
-from retriever.machine import ChatModelError
+from retriever.answer.generative import GenerativeAnswerer, verify
+from retriever.errors import ChatModelError
 
 QUESTION = "湖北在光纤方面打算发展什么?"
 

@@ -10,10 +10,11 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from conftest import ROOT
-from retriever.gloss import Glosser
-from retriever.glossary import Glossary
-from retriever.machine import MachineTranslationError, MachineTranslator
-from retriever.translation import load_translations
+from retriever.english.term_gloss import Glosser
+from retriever.analysis.glossary import Glossary
+from retriever.english.machine_translation import MachineTranslator
+from retriever.errors import MachineTranslationError
+from retriever.english.reference import load_translations
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,7 @@ def test_a_failing_endpoint_falls_back_to_term_glosses_with_a_notice(corpus, tmp
 
 
 def test_an_unreachable_openai_compatible_server_is_a_clear_error(tmp_path, monkeypatch):
-    from retriever.machine import chat_model_from_env
+    from retriever.analysis.chat_model import chat_model_from_env
 
     monkeypatch.setenv("RETRIEVER_CHAT_MODEL", "openai:some-model")
     monkeypatch.setenv("RETRIEVER_CHAT_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens on port 9

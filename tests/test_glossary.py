@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from retriever.glossary import KINDS, Glossary
+from retriever.analysis.glossary import KINDS, Glossary
 
 
 def test_glossary_size_kinds_and_uniqueness():
@@ -31,7 +31,7 @@ def test_english_phrases_reach_chinese_terms():
 
 
 def test_each_term_records_its_first_use_in_the_plan(corpus):
-    from retriever.translation import first_uses
+    from retriever.english.reference import first_uses
 
     glossary = Glossary.load()
     expected = first_uses(corpus, glossary, "hb-sti-14fyp")

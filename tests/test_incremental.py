@@ -10,10 +10,10 @@ import pytest
 
 from retriever.cli import main
 from retriever.config import BackendConfig, IndexConfig
-from retriever.corpus import Corpus
+from retriever.ingest.corpus import Corpus
 from retriever.errors import UnknownDocumentError
-from retriever.milvus_search import MilvusSearcher
-from retriever.search import Searcher
+from retriever.search.milvus import MilvusSearcher
+from retriever.search.embedded import EmbeddedSearcher
 
 from conftest import CORPUS
 
@@ -38,7 +38,7 @@ def workspace(tmp_path_factory):
 def _open(ws, backend: str):
     config = IndexConfig(index_dir=ws["root"] / "index" / "hybrid", corpus_dir=ws["corpus"])
     if backend == "embedded":
-        return Searcher.open(config, rebuild="never")
+        return EmbeddedSearcher.open(config, rebuild="never")
     return MilvusSearcher.open(config, BackendConfig(backend="milvus", milvus_uri=str(ws["root"] / "milvus.db")),
                                rebuild="never")
 

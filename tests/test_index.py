@@ -11,7 +11,7 @@ import pytest
 from conftest import CORPUS
 from retriever.config import IndexConfig
 from retriever.errors import CorruptIndexError, IndexMissingError, StaleIndexError
-from retriever.search import Searcher
+from retriever.search.embedded import EmbeddedSearcher
 
 
 def copy_of(index_dir, tmp_path):
@@ -23,7 +23,7 @@ def copy_of(index_dir, tmp_path):
 
 
 def open_never(folder, **changes):
-    return Searcher.open(IndexConfig(index_dir=folder, corpus_dir=CORPUS, **changes), rebuild="never")
+    return EmbeddedSearcher.open(IndexConfig(index_dir=folder, corpus_dir=CORPUS, **changes), rebuild="never")
 
 
 def test_files_are_plain_and_the_manifest_records_what_matters(index_dir, corpus):
@@ -78,7 +78,7 @@ def test_corrupt_index_is_detected(index_dir, tmp_path, damage):
 def test_a_stale_index_is_rebuilt_when_asked(index_dir, tmp_path):
     folder = copy_of(index_dir, tmp_path)
     (folder / "manifest.json").unlink()
-    searcher = Searcher.open(IndexConfig(index_dir=folder, corpus_dir=CORPUS), rebuild="stale")
+    searcher = EmbeddedSearcher.open(IndexConfig(index_dir=folder, corpus_dir=CORPUS), rebuild="stale")
     assert (folder / "manifest.json").exists() and len(searcher.index) > 700
 
 

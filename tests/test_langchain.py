@@ -5,7 +5,7 @@ from __future__ import annotations
 from langchain_core.documents import Document
 from langchain_core.runnables import RunnableLambda, RunnableParallel, RunnablePassthrough
 
-from retriever.langchain_retriever import ClauseRetriever
+from retriever.search.langchain import ClauseRetriever
 
 
 def test_retriever_in_a_runnable_chain(searcher):

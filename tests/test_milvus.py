@@ -7,9 +7,9 @@ import pytest
 from retriever.config import BackendConfig, IndexConfig
 from retriever.errors import (BackendUnavailableError, IncompleteLoadError, QueryError, SchemaVersionError,
                               StaleIndexError, UnknownDocumentError)
-from retriever.evaluate import load_questions
-from retriever.milvus_search import MilvusSearcher, repeats
-from retriever.milvus_store import MILVUS_SCHEMA_VERSION, MilvusStore
+from retriever.evaluation.retrieval import load_questions
+from retriever.search.milvus import MilvusSearcher, repeats
+from retriever.index.milvus_collection import MILVUS_SCHEMA_VERSION, MilvusStore
 
 from conftest import CORPUS
 
@@ -24,7 +24,7 @@ def milvus(index_dir, searcher, corpus, milvus_uri) -> MilvusSearcher:
     """The real corpus in a milvus-lite collection; vectors come from the session index's embedding store."""
     config = IndexConfig(index_dir=index_dir, corpus_dir=CORPUS)
     return MilvusSearcher.open(config, BackendConfig(backend="milvus", milvus_uri=milvus_uri), rebuild="missing",
-                               embedders=searcher.embedders, corpus=corpus)
+                               embedders=searcher.analyzer.embedders, corpus=corpus)
 
 
 def test_collection_reused_the_stored_vectors(milvus, searcher):
@@ -84,7 +84,7 @@ def test_request_repeats_realise_rrf_weights():
 
 
 def test_unreachable_server_is_a_clear_error(corpus):
-    from retriever.milvus_store import connect
+    from retriever.index.milvus_collection import connect
 
     with pytest.raises(BackendUnavailableError, match="cannot reach Milvus"):
         connect(BackendConfig(backend="milvus", milvus_uri="http://127.0.0.1:9", timeout=2))
@@ -98,7 +98,7 @@ def test_other_schema_version_is_refused(index_dir, searcher, corpus, milvus, mi
         with pytest.raises(SchemaVersionError, match="schema version"):
             MilvusSearcher.open(IndexConfig(index_dir=index_dir, corpus_dir=CORPUS),
                                 BackendConfig(backend="milvus", milvus_uri=milvus_uri), rebuild="stale",
-                                embedders=searcher.embedders, corpus=corpus)
+                                embedders=searcher.analyzer.embedders, corpus=corpus)
     finally:
         store._put("schema", row)
     store.check(corpus)
@@ -107,7 +107,7 @@ def test_other_schema_version_is_refused(index_dir, searcher, corpus, milvus, mi
 def test_interrupted_bulk_load_is_refused_then_resumed(index_dir, searcher, corpus, milvus, milvus_uri):
     config = IndexConfig(index_dir=index_dir, corpus_dir=CORPUS)
     backend = BackendConfig(backend="milvus", milvus_uri=milvus_uri, collection="interrupted")
-    store = MilvusStore(milvus.store.client, backend, config, milvus.tokenizer, searcher.embedders)
+    store = MilvusStore(milvus.store.client, backend, config, milvus.analyzer.tokenizer, searcher.analyzer.embedders)
 
     class Interrupted(Exception):
         pass
@@ -115,13 +115,13 @@ def test_interrupted_bulk_load_is_refused_then_resumed(index_dir, searcher, corp
     def stop(message: str, fraction: float) -> None:
         raise Interrupted
 
-    from retriever.embed_store import EmbeddingStore
+    from retriever.index.embedding_store import EmbeddingStore
 
     with pytest.raises(Interrupted):
         store.sync(corpus, EmbeddingStore(config.store_dir), rebuild=True, batch_docs=1, progress=stop)
     with pytest.raises(IncompleteLoadError, match="interrupted"):
-        MilvusSearcher.open(config, backend, rebuild="missing", embedders=searcher.embedders, corpus=corpus)
-    resumed = MilvusSearcher.open(config, backend, rebuild="stale", embedders=searcher.embedders, corpus=corpus)
+        MilvusSearcher.open(config, backend, rebuild="missing", embedders=searcher.analyzer.embedders, corpus=corpus)
+    resumed = MilvusSearcher.open(config, backend, rebuild="stale", embedders=searcher.analyzer.embedders, corpus=corpus)
     assert len(resumed.last_sync.added) + len(resumed.last_sync.replaced) == len(corpus.documents) - 1
     assert resumed.search("专利权的期限", k=1).hits[0].doc == "zlf-2020"
 
@@ -145,7 +145,7 @@ def test_indexes_with_other_parameters_are_recreated_keeping_the_rows(index_dir,
         store.check(corpus)
     reopened = MilvusSearcher.open(IndexConfig(index_dir=index_dir, corpus_dir=CORPUS),
                                    BackendConfig(backend="milvus", milvus_uri=milvus_uri), rebuild="stale",
-                                   embedders=searcher.embedders, corpus=corpus)
+                                   embedders=searcher.analyzer.embedders, corpus=corpus)
     assert reopened.last_sync.clauses_written == 0 and "recreate indexes" in reopened.last_sync.seconds
     assert store.mismatched_indexes() == []
     assert reopened.search("专利权的期限", k=1).hits[0].doc == "zlf-2020"

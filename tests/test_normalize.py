@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retriever.errors import QueryError
-from retriever.normalize import MAX_QUERY_CHARS, Lang, normalize_query
+from retriever.analysis.normalize import MAX_QUERY_CHARS, Lang, normalize_query
 
 
 @pytest.mark.parametrize(

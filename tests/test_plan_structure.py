@@ -6,7 +6,7 @@ from collections import Counter
 
 from conftest import CORPUS, PLAN_ID
 from retriever import Corpus, MarkKind
-from retriever.model import LOST_CHAR
+from retriever.types import LOST_CHAR
 
 
 def test_counts(plan):

@@ -90,7 +90,7 @@ def test_huge_and_noisy_queries(searcher):
 
 
 def test_quality_on_the_evaluation_set(searcher):
-    from retriever.evaluate import evaluate, load_questions
+    from retriever.evaluation.retrieval import evaluate, load_questions
 
     metrics = evaluate(searcher, load_questions(), modes=("hybrid",))["metrics"]["hybrid"]
     assert metrics["zh-Hans"]["R@5"] >= 0.95

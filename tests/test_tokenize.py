@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from retriever.glossary import Glossary
-from retriever.index import user_terms
-from retriever.tokenize import Tokenizer
+from retriever.analysis.glossary import Glossary
+from retriever.analysis.fields import user_terms
+from retriever.analysis.tokenize import Tokenizer
 
 
 @pytest.fixture(scope="module")

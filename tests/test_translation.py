@@ -6,8 +6,8 @@ import json
 from collections import Counter
 
 from conftest import CORPUS, PLAN_ID
-from retriever.glossary import Glossary
-from retriever.translation import ILLEGIBLE, check_rendering, load_translations, translatable_items
+from retriever.analysis.glossary import Glossary
+from retriever.english.reference import ILLEGIBLE, check_rendering, load_translations, translatable_items
 
 PATH = CORPUS / "hubei-sti-14fyp.en.jsonl"
 

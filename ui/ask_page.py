@@ -7,9 +7,9 @@ import time
 import streamlit as st
 
 from retriever import RetrieverError
-from retriever.answer import Answer
-from retriever.export import answer_csv, answer_markdown
-from retriever.normalize import Lang
+from retriever.answer.extractive import Answer
+from retriever.answer.export import answer_csv, answer_markdown
+from retriever.types import Lang
 
 from . import resources
 from .render import chip, esc, link, marked, marks_from_dicts, md

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from retriever import Clause, RetrieverError, UnknownAnchorError
-from retriever.check import CheckResult
+from retriever.answer.citation_check import CheckResult
+from retriever.types import Verdict
 
 from . import resources
 from .read_page import clause_view
@@ -13,8 +14,8 @@ from .render import chip, esc, marked, md
 from .strings import t
 
 MAX_PASTE = 20_000  # the text area's limit; the checker itself refuses quotes longer than a document
-VERDICT_BOX = {"verbatim": st.success, "resolved": st.success, "unconfirmed": st.info, "altered": st.error,
-               "not_found": st.warning}
+VERDICT_BOX = {Verdict.VERBATIM: st.success, Verdict.RESOLVED: st.success, Verdict.UNCONFIRMED: st.info,
+               Verdict.ALTERED: st.error, Verdict.NOT_FOUND: st.warning}
 _DIFF_STYLE = {"quote": "background:#ffd6d6;text-decoration:line-through", "source": "background:#d6f5d6"}
 
 
@@ -50,7 +51,7 @@ def result_view(result: CheckResult, lang: str) -> None:
     """Verdict, differences, the clause with neighbours, copy-ready citations."""
     VERDICT_BOX[result.verdict](f"{t(lang, 'verdict')}: {t(lang, result.verdict)}"
                                 + (f" · {t(lang, 'similarity')} {result.similarity:.2f}"
-                                   if result.similarity is not None and result.verdict != "verbatim" else ""))
+                                   if result.similarity is not None and result.verdict is not Verdict.VERBATIM else ""))
     if result.diff:
         st.markdown(f"**{t(lang, 'differences')}**")
         st.markdown(diff_html(result), unsafe_allow_html=True)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from retriever import Clause, Mark, MarkKind
-from retriever.translation import ILLEGIBLE
+from retriever.english.reference import ILLEGIBLE
 
 from .strings import t
 

@@ -10,14 +10,14 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from retriever import Corpus
-from retriever.answer import Answerer
-from retriever.check import CitationChecker
+from retriever import Corpus, Searcher, open_searcher
+from retriever.analysis.glossary import Glossary
+from retriever.answer.citation_check import CitationChecker
+from retriever.answer.extractive import Answerer
 from retriever.config import IndexConfig
-from retriever.gloss import Glosser
-from retriever.glossary import Glossary
-from retriever.search import Searcher
-from retriever.translation import load_translations
+from retriever.english.reference import load_translations
+from retriever.english.term_gloss import Glosser
+from retriever.types import Rebuild
 
 from .strings import t
 
@@ -30,7 +30,7 @@ def corpus() -> Corpus:
 
 @st.cache_resource(show_spinner=False)
 def _searcher(_progress: Callable[[str, float], None] | None = None) -> Searcher:
-    return Searcher.open(rebuild="stale", progress=_progress, corpus=corpus())
+    return open_searcher(rebuild=Rebuild.STALE, progress=_progress, corpus=corpus())
 
 
 def searcher(lang: str) -> Searcher:
@@ -69,4 +69,4 @@ def checker() -> CitationChecker:
 @st.cache_resource(show_spinner=False)
 def glosser() -> Glosser:
     """Glossary, reference translations and CC-CEDICT."""
-    return Glosser(Glossary.load(IndexConfig().corpus_dir / "glossary.jsonl"), load_translations(corpus()))
+    return Glosser(Glossary.load(IndexConfig().glossary_path), load_translations(corpus()))

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from retriever import Document, RetrieverError
-from retriever.export import hits_csv, hits_markdown
-from retriever.search import Hit, SearchResult
+from retriever.answer.export import hits_csv, hits_markdown
+from retriever.types import Hit, Leg, SearchResult
 
 from . import resources
 from .read_page import chapter_options, clause_view
@@ -23,10 +23,11 @@ def explanation(hit: Hit, lang: str) -> str:
     """Markdown bullets: fused rank and score, lexical terms, each dense leg's rank and similarity."""
     why = hit.explain
     lines = [f"- {t(lang, 'fused_rank')} {hit.rank} · {t(lang, 'fused')} {why['fused']['score']:.4f}"]
-    for leg, name in (("bm25", "lexical"), ("bm25_en", "english_bm25")):
-        if leg in why:
-            terms = "、".join(md(x) for x in why[leg].get("matched_terms", [])) or "-"
-            rank = why[leg].get("rank") or t(lang, "not_ranked")
+    for leg, name in ((Leg.bm25(), "lexical"), (Leg.bm25(english=True), "english_bm25")):
+        if leg.explain_key in why:
+            found = why[leg.explain_key]
+            terms = "、".join(md(x) for x in found.get("matched_terms", [])) or "-"
+            rank = found.get("rank") or t(lang, "not_ranked")
             lines.append(f"- {t(lang, name)}: {t(lang, 'rank')} {rank}; {t(lang, 'matched')}: {terms}")
     for name, leg in why.get("dense", {}).items():
         rank = leg.get("rank") or t(lang, "not_ranked")
@@ -101,7 +102,7 @@ def render(doc: Document, lang: str) -> None:
     chapter_chart(result, lang)
     for hit in shown:
         clause = corpus.clause(hit.anchor)
-        terms = hit.explain.get("bm25", {}).get("matched_terms", [])
+        terms = hit.explain.get(Leg.bm25().explain_key, {}).get("matched_terms", [])
         with st.container(border=True):
             st.caption(" › ".join(md(p) for p in hit.heading_path))
             clause_view(clause, lang, english=english, terms=terms)

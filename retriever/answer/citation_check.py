@@ -1,0 +1,350 @@
+"""Citation check for staff: is an anchor, a human reference or a quoted sentence real, where is it, what does it say?
+
+- an anchor (``hb-sti-14fyp:ch5.s1.p2``) or a human reference (``第五章第一节第二段``, ``Chapter 5 Section 1``,
+  ``Ch. 5 §1 ¶2``, ``专利法第二十四条``) → ``resolved`` and the clause;
+- a quote (Simplified or Traditional) → ``verbatim`` (same text; punctuation width ignored), ``unconfirmed`` (it
+  matches every surviving character, but the passage has lost (〓) or inferred characters, so it cannot be confirmed
+  as the source's words), ``altered`` (the nearest passage, with the exact differences) or ``not_found``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from retriever.ingest.corpus import Corpus
+from retriever.errors import QueryError, UnknownAnchorError
+from retriever.types import LOST_CHAR, Clause, Heading, InputKind, MarkKind, Verdict
+from retriever.analysis.normalize import is_traditional, to_characters_simplified, to_simplified
+from retriever.ingest.text import cn_to_int, int_to_cn
+
+__all__ = ["CheckResult", "CitationChecker", "citation"]
+
+_ANCHOR = re.compile(r"^[a-z0-9][a-z0-9-]*:[a-z0-9.\-]+$")
+_NUM = r"[0-9一二三四五六七八九十百零〇两]+"
+_ZH_REF = re.compile(
+    rf"^(?:(?P<law>[\u4e00-\u9fff]{{2,20}}法))?(?:(?P<preface>序言)|第(?P<ch>{_NUM})章)?\s*"
+    rf"(?:第(?P<sec>{_NUM})节|(?P<sec2>[一二三四五六七八九十]+)、)?\s*"
+    rf"(?:第(?P<art>{_NUM})条)?\s*(?:第(?P<para>{_NUM})(?:段|款))?\s*(?:第[（(]?(?P<item>{_NUM})[)）]?项)?$"
+)
+_EN_REF = re.compile(
+    r"^(?:(?P<preface>preface)|(?:chapter|ch\.?)\s*(?P<ch>\d+))?[,\s]*(?:(?:section|sec\.?|§)\s*(?P<sec>\d+|[ivx]+))?"
+    r"[,\s]*(?:(?:article|art\.?)\s*(?P<art>\d+))?[,\s]*(?:(?:paragraph|para\.?|¶)\s*(?P<para>\d+)|\((?P<para2>\d+)\))?$",
+    re.I,
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_QUOTES = "\"'“”‘’「」『』《》 \u3000"
+_PUNCT = re.compile(r"[\W_]*")
+MAX_CHECK_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict, the clause found, the differences and ready-to-paste citations."""
+
+    verdict: Verdict
+    input_kind: InputKind
+    anchor: str | None = None
+    clause_text: str | None = None
+    matched_text: str | None = None
+    similarity: float | None = None
+    diff: list[dict[str, str]] = field(default_factory=list)
+    citation_zh: str | None = None
+    citation_en: str | None = None
+    notes: list[str] = field(default_factory=list)
+    context: dict[str, str | None] = field(default_factory=dict)
+    also_found: list[str] = field(default_factory=list)  # other clauses with the same text
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+_UNIFY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+def _fold_chars(text: str) -> str:
+    """The comparison form, one character for one (so offsets hold): NFKC width folding, quotes unified."""
+    out = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKC", ch).translate(_UNIFY)
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+def _fold(text: str) -> str:
+    """A quote's comparison form: :func:`_fold_chars` without whitespace."""
+    return re.sub(r"\s+", "", _fold_chars(text))
+
+
+def int_to_cn_or_digits(number: int, written: str) -> str:
+    """``number`` written the way ``written`` is (digits or a Chinese numeral), to reject 第二三章 or 第五1章."""
+    if written.isdigit():
+        return written
+    try:
+        canonical = int_to_cn(number)
+    except ValueError:
+        return ""
+    return written if written in (canonical, canonical.replace("二", "两"), "一" + canonical) else canonical
+
+
+def citation(corpus: Corpus, anchor: str) -> tuple[str, str]:
+    """Chinese and English citations: document title, number, the clause's label and anchor."""
+    item = corpus.lookup(anchor)
+    meta = corpus.document(anchor.split(":", 1)[0]).meta
+    label_zh = getattr(item, "label_zh", "") or ""
+    label_en = getattr(item, "label_en", "") or ""
+    number_zh = f"（{meta.doc_number}）" if meta.doc_number else ""
+    number_en = f" ({meta.doc_number_en or meta.doc_number})" if meta.doc_number else ""
+    title_en = meta.title_en or meta.title
+    return (f"《{meta.title}》{number_zh}{label_zh}〔{anchor}〕",
+            f"{title_en}{number_en}, {label_en} [{anchor}]")
+
+
+class CitationChecker:
+    """Checks quotes and references against the corpus; ``doc`` is the default document for references."""
+
+    def __init__(self, corpus: Corpus, default_doc: str | None = None) -> None:
+        self.corpus = corpus
+        self.default_doc = default_doc or corpus.primary.doc_id
+        self._law_titles = {d.meta.title.replace("中华人民共和国", ""): d.doc_id
+                            for d in corpus.documents.values() if d.meta.format == "law-md"}
+
+    # -- references -----------------------------------------------------------------------------------
+
+    def _resolved(self, anchor: str, kind: InputKind, notes: list[str] | None = None) -> CheckResult:
+        item = self.corpus.lookup(anchor)
+        zh, en = citation(self.corpus, anchor)
+        text = item.text
+        notes = list(notes or [])
+        if isinstance(item, Heading):
+            children = self.corpus.children(anchor)
+            notes.append(f"a heading with {len(children)} clauses 标题，含{len(children)}条")
+        marks = getattr(item, "marks", ())
+        notes += self._damage_notes(text, marks, 0, len(text))
+        return CheckResult(Verdict.RESOLVED, kind, anchor, text, text, 1.0, [], zh, en, notes, self._context(anchor))
+
+    def _reference_anchor(self, text: str, doc: str | None = None) -> str | None:
+        """An anchor for a human reference, or None when the text is not a reference."""
+        compact = re.sub(r"\s+", "", text)
+        m = _ZH_REF.match(compact) if re.search(r"[章节段条款项序]", compact) else None
+        en = None if m else _EN_REF.match(text.strip()) if re.search(r"(?i)chapter|ch\.|§|¶|article|art\.|preface", text) else None
+        if not m and not en:
+            return None
+        g = (m or en).groupdict()
+        doc = doc or self.default_doc
+        if g.get("law"):
+            doc = next((d for t, d in self._law_titles.items() if g["law"].endswith(t) or t.endswith(g["law"])), None)
+            if doc is None:
+                raise QueryError(f"no law titled {g['law']} in the corpus 语料库中没有该法律")
+
+        def num(value: str | None) -> int | None:
+            if value is None:
+                return None
+            if value.lower() in _ROMAN:
+                return _ROMAN[value.lower()]
+            try:
+                number = cn_to_int(value)
+            except ValueError:
+                number = None
+            if number is None or int_to_cn_or_digits(number, value) != value:
+                raise QueryError(f"{value!r} is not a well-formed number 「{value}」不是规范的数字") from None
+            return number
+
+        chapter = 0 if g.get("preface") else num(g.get("ch"))
+        section = num(g.get("sec") or g.get("sec2"))
+        paragraph = num(g.get("para") or g.get("para2"))
+        article, item = num(g.get("art")), num(g.get("item"))
+        if article is not None:
+            return self._law_anchor(doc, article, paragraph, item)
+        if chapter is None:
+            return None
+        if chapter == 0 and paragraph is None:  # the preface is one paragraph
+            section, paragraph = 0, 1
+        parts = [f"ch{chapter}"]
+        if section is not None or paragraph is not None:
+            parts.append(f"s{section or 0}")
+        if paragraph is not None:
+            parts.append(f"p{paragraph}")
+        return f"{doc}:" + ".".join(parts)
+
+    def _law_anchor(self, doc: str, article: int, paragraph: int | None, item: int | None) -> str:
+        tail = f".a{article}.p{paragraph or 1}" + (f".i{item}" if item else "")
+        for clause in self.corpus.document(doc).clauses:
+            if clause.anchor.endswith(tail):
+                return clause.anchor
+        return f"{doc}:{tail[1:]}"  # does not exist: lookup raises UnknownAnchorError with the nearest anchors
+
+    # -- quotes ---------------------------------------------------------------------------------------
+
+    def _damage_notes(self, text: str, marks, start: int, end: int) -> list[str]:
+        notes = []
+        lost = [m for m in marks if m.kind is MarkKind.LOST and m.start < end and m.end > start]
+        inferred = [m for m in marks if m.kind is MarkKind.INFERRED and m.start < end and m.end > start]
+        if lost:
+            n = sum(m.end - m.start for m in lost)
+            notes.append(f"{n} character(s) here are lost in the source (〓) and cannot be confirmed "
+                         f"此处有{n}个字符在源文件中缺失，无法核实")
+        if inferred:
+            chars = "".join(text[m.start : m.end] for m in inferred)
+            notes.append(f"'{chars}' is an inferred restoration, not verbatim source text 「{chars}」为推断修复，并非原文")
+        return notes
+
+    def _candidates(self, quote: str, doc: str | None, limit: int = 40) -> list[Clause]:
+        """Clauses sharing the most character bigrams with the quote (script- and width-folded), best first."""
+        clauses = self.corpus.clauses(doc)
+        grams = {quote[i : i + 2] for i in range(len(quote) - 1)} or {quote}
+
+        def overlap(clause: Clause) -> int:
+            text = _fold_chars(clause.text)
+            return sum(1 for g in grams if g in text)
+
+        return sorted(clauses, key=overlap, reverse=True)[:limit]
+
+    def _exact_matches(self, quote: str, doc: str | None) -> list[tuple[Clause, int, int]]:
+        """Every clause containing ``quote`` exactly (comparison form), in corpus order."""
+        found = []
+        for clause in self.corpus.clauses(doc):
+            index = _fold_chars(clause.text).find(quote)
+            if index >= 0:
+                found.append((clause, index, index + len(quote)))
+        return found
+
+    @staticmethod
+    def _lost_tolerant_match(quote: str, clause: Clause) -> tuple[int, int] | None:
+        """A span equal to ``quote`` where the clause's 〓 stand in for characters, if few of them are lost."""
+        text = _fold_chars(clause.text)
+        if LOST_CHAR not in text:
+            return None
+        span = _wildcard_find(text, quote)
+        if span and text[span[0] : span[1]].count(LOST_CHAR) * 3 <= len(quote):
+            return span
+        return None
+
+    @staticmethod
+    def _best_fuzzy(quote: str, clauses: list[Clause], limit: int = 40) -> tuple[float, Clause | None, int, int]:
+        """The passage most like ``quote`` among the first ``limit`` candidates (rapidfuzz partial alignment)."""
+        from rapidfuzz import fuzz
+
+        best: tuple[float, Clause | None, int, int] = (0.0, None, 0, 0)
+        for clause in clauses[:limit]:
+            text = _fold_chars(clause.text)
+            found = fuzz.partial_ratio_alignment(quote, text, score_cutoff=best[0] * 100)
+            if found is not None and found.score / 100 > best[0]:
+                best = (found.score / 100, clause, found.dest_start, found.dest_end)
+        return best
+
+    def check(self, text: str, doc: str | None = None) -> CheckResult:
+        """Check an anchor, a human reference or a quote."""
+        raw = re.sub(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]", "", text or "").strip()  # broken bytes, controls
+        if not raw.strip(_QUOTES):
+            raise QueryError("nothing to check: paste a quote, an anchor or a reference 请粘贴引文、锚点或出处")
+        if len(raw) > MAX_CHECK_CHARS:
+            raise QueryError(f"the text is {len(raw)} characters, longer than any document here "
+                             f"(limit {MAX_CHECK_CHARS}) 引文过长")
+        if _ANCHOR.match(raw):
+            doc_id = raw.split(":", 1)[0]
+            if doc_id not in self.corpus.documents:
+                raise UnknownAnchorError(raw, self.corpus.suggest(raw))
+            return self._resolved(raw, InputKind.ANCHOR)
+        anchor = self._reference_anchor(raw, doc)
+        if anchor is not None:
+            return self._resolved(anchor, InputKind.REFERENCE, [f"reference read as {anchor}"])
+        return self._check_quote(raw.strip(_QUOTES), doc)
+
+    def _verdict(self, clause: Clause, start: int, end: int, differs: bool) -> Verdict:
+        """altered if real differences; unconfirmed if the match leans on lost or inferred characters; else verbatim."""
+        if differs:
+            return Verdict.ALTERED
+        touches = [m for m in clause.marks if m.start < end and m.end > start and m.kind is not MarkKind.STRUCTURAL]
+        return Verdict.UNCONFIRMED if touches else Verdict.VERBATIM
+
+    def _found(self, verdict: Verdict, clause: Clause, start: int, end: int, similarity: float, diff: list,
+               notes: list[str], also: list[str]) -> CheckResult:
+        zh, en = citation(self.corpus, clause.anchor)
+        notes = notes + self._damage_notes(clause.text, clause.marks, start, end)
+        if also:
+            notes.append(f"the same text also occurs in {', '.join(also)} 相同文字亦见于其他条款")
+        return CheckResult(verdict, InputKind.QUOTE, clause.anchor, clause.text, clause.text[start:end], similarity, diff,
+                           zh, en, notes, self._context(clause.anchor), also)
+
+    def _check_quote(self, quote_raw: str, doc: str | None) -> CheckResult:
+        traditional = is_traditional(quote_raw)
+        quote = _fold(to_characters_simplified(quote_raw) if traditional else quote_raw)
+        if len(re.findall(r"\w", quote)) < 4:
+            raise QueryError("the quote is too short to check: paste at least four characters 引文过短，至少四个字")
+        total = sum(len(c.text) for c in self.corpus.clauses(doc))
+        if len(quote) > total:
+            raise QueryError(f"the quote ({len(quote)} characters) is longer than the document ({total}) 引文长于全文")
+        longest = max((len(c.text) for c in self.corpus.clauses(doc)), default=0)
+        if len(quote) > longest + 20:  # a little slack for added punctuation or spaces
+            raise QueryError(f"the quote ({len(quote)} characters) is longer than any single clause ({longest}): "
+                             f"check one clause or sentence at a time 引文超过单个条款的长度，请逐段核对")
+        notes = ["Traditional characters converted for matching 已转换繁体字"] if traditional else []
+        # character conversion first; Taiwan/Hong Kong vocabulary (雷射 → 激光) only if that finds nothing
+        forms = list(dict.fromkeys([quote] + ([_fold(to_simplified(quote_raw))] if traditional else [])))
+        for form in forms:
+            exact = self._exact_matches(form, doc)
+            if exact:
+                clause, start, end = exact[0]
+                also = [c.anchor for c, _, _ in exact[1:]]
+                return self._found(self._verdict(clause, start, end, False), clause, start, end, 1.0, [], notes, also)
+        candidates = self._candidates(quote, doc)
+        for form in forms:
+            for clause in candidates:
+                span = self._lost_tolerant_match(form, clause)
+                if span:
+                    return self._found(Verdict.UNCONFIRMED, clause, span[0], span[1], 1.0, [], notes, [])
+        ratio, clause, start, end = self._best_fuzzy(quote, candidates)
+        if clause is None or ratio < 0.75:
+            return CheckResult(Verdict.NOT_FOUND, InputKind.QUOTE, None, None, None, round(ratio, 3), [], None, None,
+                               notes + ["no passage of the corpus is close to this quote 语料中没有相近的段落"])
+        start, end = _refine(quote, _fold_chars(clause.text), start, end)
+        source = _fold_chars(clause.text)[start:end]
+        diff = []
+        for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, quote, source, autojunk=False).get_opcodes():
+            if op != "equal":
+                diff.append({"op": op, "quote": quote[a0:a1], "source": clause.text[start + b0 : start + b1],
+                             "at": start + b0})
+        unverifiable = [d for d in diff if d["source"] and set(d["source"]) == {LOST_CHAR}
+                        and len(d["source"]) == len(d["quote"])]
+        punctuation = [d for d in diff if _PUNCT.fullmatch(d["quote"] + d["source"])]
+        if punctuation:
+            notes.append("punctuation differs 标点不同: " + " ".join(f"{d['quote'] or '∅'}→{d['source'] or '∅'}"
+                                                                   for d in punctuation))
+        diff = [d for d in diff if d not in unverifiable and d not in punctuation]
+        verdict = self._verdict(clause, start, end, bool(diff))
+        return self._found(verdict, clause, start, end, round(ratio, 3), diff, notes, [])
+
+    def _context(self, anchor: str) -> dict[str, str | None]:
+        """The previous and next clause of the same document, for reading the citation in context."""
+        doc = self.corpus.document(anchor.split(":", 1)[0])
+        order = [c.anchor for c in doc.clauses]
+        if anchor not in order:
+            return {"previous": None, "next": None}
+        i = order.index(anchor)
+        return {"previous": order[i - 1] if i > 0 else None, "next": order[i + 1] if i + 1 < len(order) else None}
+
+
+def _refine(quote: str, text: str, start: int, end: int, slack: int = 6) -> tuple[int, int]:
+    """Tighten an aligned window to the source passage that actually matches the quote (first to last match)."""
+    lo, hi = max(0, start - slack), min(len(text), end + slack)
+    blocks = [b for b in difflib.SequenceMatcher(None, quote, text[lo:hi], autojunk=False).get_matching_blocks()
+              if b.size]
+    if not blocks:
+        return start, end
+    first, last = blocks[0], blocks[-1]
+    new_start = lo + first.b - first.a  # extend over a differing start of the quote
+    new_end = lo + last.b + last.size + (len(quote) - last.a - last.size)
+    return max(lo, new_start), min(hi, new_end)
+
+
+def _wildcard_find(text: str, quote: str) -> tuple[int, int] | None:
+    """Find ``quote`` in ``text`` where 〓 in ``text`` matches any one character."""
+    n = len(quote)
+    for start in range(0, len(text) - n + 1):
+        if all(t == q or t == LOST_CHAR for t, q in zip(text[start : start + n], quote)):
+            return start, start + n
+    return None

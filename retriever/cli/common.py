@@ -1,0 +1,72 @@
+"""What every command shares: JSON output, configuration from the flags, opening the searcher, batch input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from retriever.config import BackendConfig, IndexConfig
+from retriever.errors import QueryError, UnknownAnchorError, UnknownDocumentError
+from retriever.index.manifest import has_manifest
+from retriever.ingest.corpus import Corpus
+from retriever.search.open import open_searcher
+from retriever.search.protocol import Searcher
+from retriever.types import Backend, MilvusLexical, Rebuild
+
+__all__ = ["print_json", "index_config", "backend_config", "searcher_for", "batch", "add_backend_args"]
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def backend_config(args: argparse.Namespace) -> BackendConfig:
+    """The backend the flags choose (unset flags: the environment's, else the defaults)."""
+    given = {"backend": getattr(args, "backend", None), "milvus_uri": getattr(args, "milvus_uri", None),
+             "collection": getattr(args, "milvus_collection", None), "lexical": getattr(args, "milvus_lexical", None)}
+    return BackendConfig(**{k: v for k, v in given.items() if v})
+
+
+def index_config(args: argparse.Namespace) -> IndexConfig:
+    index = getattr(args, "index", None)
+    return IndexConfig(corpus_dir=args.corpus, **({"index_dir": index} if index else {}))
+
+
+def searcher_for(args: argparse.Namespace, corpus: Corpus, rebuild: Rebuild = Rebuild.MISSING) -> Searcher:
+    """The searcher of the flags' backend; says so on stderr when the embedded index is built on first use."""
+    config, backend = index_config(args), backend_config(args)
+    if backend.backend is Backend.EMBEDDED and not has_manifest(config.index_dir) and rebuild is not Rebuild.NEVER:
+        print(f"building the index in {config.index_dir} (first use) 首次使用，正在建立索引…", file=sys.stderr)
+    return open_searcher(config, backend, rebuild=rebuild, corpus=corpus)
+
+
+def batch(args: argparse.Namespace, one: Callable[[str], dict], show: Callable[[dict], None]) -> None:
+    """Run ``one(text)`` for the argument or, with --jsonl, for each stdin line (errors become JSON objects);
+    print JSON, or ``show`` the result for people."""
+    if args.jsonl:
+        for line in sys.stdin.read().splitlines():
+            try:
+                print(json.dumps(one(line), ensure_ascii=False), flush=True)
+            except (QueryError, UnknownAnchorError, UnknownDocumentError) as err:
+                print(json.dumps({"input": line, "error": str(err)}, ensure_ascii=False), flush=True)
+        return
+    if args.text is None:
+        raise QueryError("give the text, or --jsonl to read lines from standard input 请输入内容")
+    data = one(args.text)
+    if args.json:
+        print_json(data)
+    else:
+        show(data)
+
+
+def add_backend_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backend", choices=[b.value for b in Backend],
+                        help="embedded index files (default) or Milvus ($RETRIEVER_BACKEND)")
+    parser.add_argument("--milvus-uri", help="Milvus-lite file (index/milvus.db) or http://host:19530 "
+                                             "($RETRIEVER_MILVUS_URI)")
+    parser.add_argument("--milvus-collection", help="collection name (default: clauses)")
+    parser.add_argument("--milvus-lexical", choices=[m.value for m in MilvusLexical],
+                        help="BM25 tokens from Milvus's jieba analyzer (default) or from this package's tokenizer")

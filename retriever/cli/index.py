@@ -1,0 +1,95 @@
+"""``index build|update|status`` for either backend, and the index updates after a corpus change."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from retriever.cli.common import add_backend_args, backend_config, index_config, searcher_for
+from retriever.config import BackendConfig
+from retriever.errors import QueryError
+from retriever.index.manifest import MANIFEST_FILE, has_manifest
+from retriever.ingest.corpus import Corpus
+from retriever.search.open import open_searcher
+from retriever.types import Backend, Rebuild
+
+__all__ = ["register", "update_indexes", "how_updated"]
+
+_REBUILD = {"status": Rebuild.NEVER, "build": Rebuild.BUILD, "update": Rebuild.STALE}
+
+
+def how_updated(manifest: dict[str, Any]) -> str:
+    """One line on the index's delta segment, or on why it was last built in full."""
+    delta = manifest.get("delta")
+    if delta is None:
+        return f"full build 完整建立 ({manifest.get('build_reason', 'build')}), no delta segment"
+    return (f"delta segment 增量段 {delta['generation']}: {len(delta['documents'])} documents, {delta['rows']} clauses "
+            f"over the base, {delta['replaced_rows']} base clauses replaced ({len(delta['replaced'])} documents); "
+            "`index build` folds it in 完整重建可合并")
+
+
+def _embedded(corpus: Corpus, args: argparse.Namespace) -> None:
+    config = index_config(args)
+    if args.index_command == "build" and config.index_dir.exists():
+        if any(config.index_dir.iterdir()) and not has_manifest(config.index_dir):
+            raise QueryError(f"{config.index_dir} is not an index folder (no {MANIFEST_FILE}): not touching it "
+                             "该目录不是索引目录，未作改动")
+    searcher = searcher_for(args, corpus, _REBUILD[args.index_command])
+    manifest = searcher.index.manifest
+    if args.index_command == "status":
+        print(f"index 索引: {config.index_dir}  (up to date 最新)")
+        print(f"  clauses: {manifest['clause_count']}   built: {manifest['built_at']}   "
+              f"build seconds: {manifest['build_seconds']}")
+        print(f"  dense legs: {', '.join(manifest['dense_legs'])}   faiss: {manifest['faiss_types']}")
+        print(f"  {how_updated(manifest)}")
+        return
+    print(f"built {manifest['clause_count']} clauses into {config.index_dir} in {manifest['build_seconds']['total']} s")
+
+
+def _milvus(corpus: Corpus, args: argparse.Namespace) -> None:
+    backend = backend_config(args)
+    searcher = searcher_for(args, corpus, _REBUILD[args.index_command])
+    docs = searcher.store.documents()
+    print(f"Milvus collection 集合: {backend.collection} at {backend.milvus_uri}  (up to date 最新)")
+    print(f"  documents: {len(docs)}   clauses: {sum(d.get('clauses', 0) for d in docs.values())}   "
+          f"lexical: {backend.lexical}   legs: {', '.join(leg.vector_key for leg in searcher.store.legs)}")
+    if searcher.last_sync is not None:
+        print(f"  sync: {searcher.last_sync}")
+
+
+def _index(corpus: Corpus, args: argparse.Namespace) -> None:
+    (_milvus if backend_config(args).backend is Backend.MILVUS else _embedded)(corpus, args)
+
+
+def update_indexes(args: argparse.Namespace, changed: str) -> None:
+    """After a corpus change: update the embedded index (if built) and, with --backend milvus, the collection."""
+    corpus = Corpus.load(args.corpus)
+    config, backend = index_config(args), backend_config(args)
+    targets = [BackendConfig(backend=Backend.EMBEDDED)] if has_manifest(config.index_dir) else []
+    targets += [backend] if backend.backend is Backend.MILVUS else []
+    for target in targets:
+        start = time.perf_counter()
+        searcher = open_searcher(config, target, rebuild=Rebuild.STALE, corpus=corpus)
+        seconds = time.perf_counter() - start
+        if target.backend is Backend.MILVUS:
+            sync = searcher.last_sync
+            detail = (f"{sync.clauses_written} clauses written, {sync.embedded} texts embedded, {sync.reused} reused"
+                      if sync else "already up to date")
+        else:
+            manifest = searcher.index.manifest
+            done = manifest.get("embedded_texts", {})
+            detail = f"{done.get('embedded', 0)} texts embedded, {done.get('reused', 0)} reused; " + how_updated(manifest)
+        print(f"  {target.backend} index updated for {changed} in {seconds:.1f} s ({detail}) 索引已更新")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    index = sub.add_parser("index", help="build or check the search index")
+    index_sub = index.add_subparsers(dest="index_command", required=True)
+    for name, text in (("build", "build the index from scratch"), ("update", "rebuild only if missing or stale"),
+                       ("status", "check the index against the corpus and models")):
+        p = index_sub.add_parser(name, help=text)
+        p.add_argument("--index", type=Path, help="index folder (default: ./index/hybrid)")
+        add_backend_args(p)
+        p.set_defaults(func=_index)

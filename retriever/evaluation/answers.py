@@ -1,0 +1,64 @@
+"""Answer and citation-check figures: answered with a gold clause, refusals, citation precision, verbatim quotes,
+citation-check verdicts and warm ``ask`` latency, as a Markdown table for eval/report.md."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+from retriever.answer.citation_check import CitationChecker
+from retriever.answer.extractive import Answerer
+from retriever.evaluation.retrieval import EvalQuestion
+from retriever.search.protocol import Searcher
+
+__all__ = ["answer_metrics"]
+
+
+def _share(values: list[bool]) -> str:
+    return f"{sum(values) / len(values):.3f} ({sum(values)}/{len(values)})" if values else "-"
+
+
+def answer_metrics(searcher: Searcher, questions: list[EvalQuestion], citations_path: Path) -> str:
+    """Answers (answered with a gold clause, refusals, citation precision) and citation checks, as Markdown."""
+    corpus = searcher.corpus
+    answerer = Answerer(searcher)
+    groups: dict[str, list[bool]] = {}
+    cited: dict[str, list[bool]] = {}
+    verbatim: list[bool] = []
+    times: list[float] = []
+    for q in questions:
+        start = time.perf_counter()
+        answer = answerer.ask(q.question, doc=q.doc or corpus.primary.doc_id)
+        times.append((time.perf_counter() - start) * 1000)
+        group = "zh" if q.lang in ("zh-Hans", "zh-Hant") else "en"
+        for s in answer.sentences:
+            clause = corpus.clause(s.anchor)
+            verbatim.append(clause.text[s.start : s.end] == s.text)
+            cited.setdefault(group, []).append(s.anchor in q.gold)
+        if q.answerable:
+            ok = answer.answered and any(s.anchor in q.gold for s in answer.sentences)
+            groups.setdefault(f"answerable-{group}", []).append(ok)
+        else:
+            groups.setdefault("unanswerable", []).append(not answer.answered)
+    checker = CitationChecker(corpus)
+    cases = [json.loads(line) for line in citations_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    correct = []
+    for case in cases:
+        result = checker.check(case["input"])
+        correct.append(result.verdict == case["verdict"] and (case["anchor"] is None or result.anchor == case["anchor"]))
+    lines = [
+        "## Answers and citation checks (`python -m retriever eval`)", "",
+        "| measure | value |", "|---|---|",
+        f"| answerable Chinese questions answered with a gold clause cited | {_share(groups.get('answerable-zh', []))} |",
+        f"| answerable English/mixed questions answered with a gold clause cited | {_share(groups.get('answerable-en', []))} |",
+        f"| unanswerable questions refused | {_share(groups.get('unanswerable', []))} |",
+        f"| answer citation precision (cited clause is a gold clause), Chinese | {_share(cited.get('zh', []))} |",
+        f"| answer citation precision, English/mixed | {_share(cited.get('en', []))} |",
+        f"| quoted sentences that are verbatim clause text | {_share(verbatim)} |",
+        f"| citation-check verdicts correct ({citations_path.name}) | {_share(correct)} |",
+        "| `ask` latency, warm, p50 / p95 | " + (f"{statistics.median(times):.0f} ms / "
+                                               f"{sorted(times)[int(0.95 * len(times))]:.0f} ms |" if times else "- |"),
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,206 @@
+"""The corpus folder: metadata files beside source files, read, decoded and parsed into documents.
+
+Each document is a source file plus ``<name>.meta.json`` naming it (``"source"``), its ``"format"``
+(``scraped-plan`` or ``law-md``) and its bibliographic facts. Source files are never edited; a recorded
+``sha256`` is checked on every load.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, fields, replace
+from functools import cached_property
+from pathlib import Path
+
+from retriever.config import corpus_dir
+from retriever.errors import (
+    BinaryDocumentError,
+    CorpusError,
+    EmptyDocumentError,
+    EncodingError,
+    UnknownAnchorError,
+    UnknownDocumentError,
+)
+from retriever.ingest.law import LAW_FORMAT, parse_law
+from retriever.types import Clause, Document, DocumentMeta, Heading, MatterItem
+from retriever.ingest.plan import PLAN_FORMAT, parse_plan
+
+__all__ = ["decode_source", "parse_document", "load_document", "Corpus"]
+
+_PARSERS = {PLAN_FORMAT: parse_plan, LAW_FORMAT: parse_law}
+_META_FIELDS = {f.name for f in fields(DocumentMeta)}
+
+
+def decode_source(data: bytes, path: str) -> tuple[str, list[str]]:
+    """Decode a source file's bytes to text, with warnings; raise a specific error when it is not text."""
+    if not data.strip():
+        raise EmptyDocumentError(path, "the file is empty")
+    if b"\x00" in data[:65536]:
+        raise BinaryDocumentError(path, "the file contains NUL bytes: it is binary, not a text document")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as err:
+        if err.start >= len(data) - 3 and err.reason == "unexpected end of data":
+            text = data[: err.start].decode("utf-8")
+            return text, [f"the file ends inside a UTF-8 character ({len(data) - err.start} bytes dropped): it is truncated"]
+        utf8_error = err
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise BinaryDocumentError(
+            path, f"neither UTF-8 nor GB18030 text (invalid byte at offset {utf8_error.start})"
+        ) from None
+    if sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t") > len(text) // 100:
+        raise BinaryDocumentError(path, "too many control characters: this is not a text document")
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        raise EncodingError(path, "not UTF-8, and reading it as GB18030 gives no Chinese text")
+    return text, ["the file is GBK/GB18030-encoded, not UTF-8: decoded as GB18030 (save it as UTF-8 to silence this)"]
+
+
+def parse_document(data: bytes, meta: DocumentMeta, path: str) -> Document:
+    """Decode and parse one source file according to its metadata's format."""
+    parser = _PARSERS.get(meta.format)
+    if parser is None:
+        raise CorpusError(f"{path}: unknown format {meta.format!r}; known formats: {', '.join(sorted(_PARSERS))}")
+    text, warnings = decode_source(data, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    document = parser(text, meta, path)
+    if warnings:
+        document = replace(document, warnings=tuple(warnings) + document.warnings)
+    return document
+
+
+def _read_meta(meta_path: Path) -> DocumentMeta:
+    try:
+        raw = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CorpusError(f"{meta_path}: cannot read metadata: {err}") from None
+    if not isinstance(raw, dict):
+        raise CorpusError(f"{meta_path}: metadata must be a JSON object")
+    unknown = sorted(set(raw) - _META_FIELDS)
+    if unknown:
+        raise CorpusError(f"{meta_path}: unknown metadata fields {unknown}; allowed: {sorted(_META_FIELDS)}")
+    for required in ("doc_id", "title", "format", "source"):
+        if not raw.get(required):
+            raise CorpusError(f"{meta_path}: metadata field {required!r} is required")
+    return DocumentMeta(**raw)
+
+
+def load_document(meta_path: Path) -> Document:
+    """Read a metadata file, check its source file's hash, and parse the source."""
+    meta = _read_meta(meta_path)
+    source = meta_path.parent / meta.source
+    try:
+        data = source.read_bytes()
+    except OSError as err:
+        raise CorpusError(f"{meta_path}: cannot read source file {meta.source!r}: {err.strerror}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if meta.sha256 and digest != meta.sha256:
+        raise CorpusError(
+            f"{source}: sha256 {digest[:12]}… differs from the metadata's {meta.sha256[:12]}…; "
+            "source files must never be edited (restore it, or update the metadata if it is a new version)"
+        )
+    document = parse_document(data, replace(meta, sha256=digest), str(source))
+    return replace(document, source_path=str(source))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str  # "clause" | "heading" | "matter"
+    item: Clause | Heading | MatterItem
+
+
+class Corpus:
+    """All documents of a corpus folder, with lookup by document id and by anchor."""
+
+    def __init__(self, documents: list[Document]) -> None:
+        self.documents: dict[str, Document] = {}
+        for doc in documents:
+            if doc.doc_id in self.documents:
+                raise CorpusError(f"two documents share the id {doc.doc_id!r}")
+            self.documents[doc.doc_id] = doc
+        primary = [d for d, doc in self.documents.items() if doc.meta.primary]
+        if len(primary) > 1:
+            raise CorpusError(f"several documents are marked primary ({', '.join(primary)}): mark one 只能有一个主文档")
+
+    @property
+    def primary(self) -> Document:
+        """The corpus's main document (``"primary": true`` in its metadata; else the first): what ``ask`` answers
+        from by default and what a reference without a document name (第五章第一节) points into."""
+        if not self.documents:
+            raise CorpusError("the corpus has no documents 语料库为空")
+        return next((d for d in self.documents.values() if d.meta.primary), next(iter(self.documents.values())))
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> "Corpus":
+        """Load every ``*.meta.json`` under ``folder`` (default: the configured corpus; sorted, so the order is
+        stable)."""
+        folder = Path(folder) if folder is not None else corpus_dir()
+        if not folder.is_dir():
+            raise CorpusError(f"corpus folder {folder} does not exist")
+        metas = sorted(folder.rglob("*.meta.json"))
+        if not metas:
+            raise CorpusError(f"corpus folder {folder} has no *.meta.json files")
+        return cls([load_document(p) for p in metas])
+
+    def document(self, doc_id: str) -> Document:
+        try:
+            return self.documents[doc_id]
+        except KeyError:
+            raise UnknownDocumentError(doc_id, sorted(self.documents)) from None
+
+    @cached_property
+    def _anchors(self) -> dict[str, _Entry]:
+        table: dict[str, _Entry] = {}
+        for doc in self.documents.values():
+            for m in doc.front_matter + doc.back_matter:
+                table[m.anchor] = _Entry("matter", m)
+            for h in doc.headings:
+                table[h.anchor] = _Entry("heading", h)
+            for c in doc.clauses:
+                table[c.anchor] = _Entry("clause", c)
+        return table
+
+    @property
+    def anchors(self) -> list[str]:
+        return list(self._anchors)
+
+    def clauses(self, doc_id: str | None = None) -> list[Clause]:
+        docs = [self.document(doc_id)] if doc_id else list(self.documents.values())
+        return [c for d in docs for c in d.clauses]
+
+    def lookup(self, anchor: str) -> Clause | Heading | MatterItem:
+        """The clause, heading or front/back-matter item with this anchor."""
+        entry = self._anchors.get(anchor.strip())
+        if entry is None:
+            raise UnknownAnchorError(anchor, self.suggest(anchor))
+        return entry.item
+
+    def clause(self, anchor: str) -> Clause:
+        item = self.lookup(anchor)
+        if not isinstance(item, Clause):
+            raise UnknownAnchorError(anchor, [a for a in self.children(anchor)][:5] or self.suggest(anchor))
+        return item
+
+    def children(self, anchor: str) -> list[str]:
+        """Clause anchors under a heading anchor (``doc:ch5`` → ``doc:ch5.s0.p1`` …)."""
+        prefix = anchor.strip() + "."
+        return [c.anchor for d in self.documents.values() for c in d.clauses if c.anchor.startswith(prefix)]
+
+    def suggest(self, anchor: str, n: int = 5) -> list[str]:
+        """The valid anchors nearest to a mistyped one (same document first)."""
+        anchor = anchor.strip()
+        doc_id, _, rest = anchor.partition(":")
+        pool = [a for a in self._anchors if a.startswith(doc_id + ":")] if doc_id in self.documents else []
+        if not pool:
+            pool = list(self._anchors)
+            if not rest:  # no document part: compare with the part after the colon
+                rest = anchor
+        target = anchor if doc_id in self.documents else rest
+        keyed = {(a if doc_id in self.documents else a.partition(":")[2]): a for a in pool}
+        close = difflib.get_close_matches(target, list(keyed), n=n, cutoff=0.5)
+        return [keyed[c] for c in close]

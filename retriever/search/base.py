@@ -1,0 +1,122 @@
+"""The query path both backends share: check the request, analyse the question, let the backend rank, explain
+each hit. A backend only implements :meth:`SearcherBase._rank`."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from retriever.analysis.embedders import Embedder, make_embedder
+from retriever.analysis.fields import user_terms
+from retriever.analysis.glossary import Glossary
+from retriever.analysis.normalize import normalize_query
+from retriever.analysis.tokenize import Tokenizer
+from retriever.config import IndexConfig, SearchConfig
+from retriever.ingest.corpus import Corpus
+from retriever.search.filters import Filters
+from retriever.search.query import AnalyzedQuery, QueryAnalyzer
+from retriever.types import Backend, Hit, IndexedClause, Leg, Mode, SearchResult
+
+__all__ = ["SearcherBase", "Ranked", "LegEvidence", "Parts", "load_parts"]
+
+
+@dataclass(frozen=True)
+class LegEvidence:
+    """What one leg says about one clause (None where the engine does not report it)."""
+
+    rank: int | None
+    score: float | None = None  # lexical legs: the BM25 score
+    similarity: float | None = None  # dense legs: cosine similarity with the question
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A clause as a backend ranked it, before it becomes a :class:`Hit`."""
+
+    record: IndexedClause
+    score: float  # fused, on the embedded backend's scale
+    fused: dict[str, Any]  # the explanation's "fused" entry
+    evidence: dict[Leg, LegEvidence]  # per leg that ran, lexical legs first
+    extra: dict[str, Any] = field(default_factory=dict)  # backend-specific explanation entries
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What every searcher is made of: the corpus, the glossary, the tokenizer and the embedders."""
+
+    corpus: Corpus
+    glossary: Glossary
+    tokenizer: Tokenizer
+    embedders: dict[str, Embedder]
+
+
+def load_parts(config: IndexConfig, corpus: Corpus | None = None,
+               embedders: dict[str, Embedder] | None = None) -> Parts:
+    """Load the corpus (unless given), the glossary, the tokenizer with its user dictionary, and the models."""
+    corpus = corpus or Corpus.load(config.corpus_dir)
+    glossary = Glossary.load(config.glossary_path)
+    tokenizer = Tokenizer(user_terms(corpus, glossary))
+    embedders = embedders or {name: make_embedder(name) for name in config.embedders}
+    return Parts(corpus, glossary, tokenizer, embedders)
+
+
+class SearcherBase(ABC):
+    """Implements :class:`~retriever.search.protocol.Searcher` but for the ranking itself."""
+
+    backend: Backend
+
+    def __init__(self, corpus: Corpus, analyzer: QueryAnalyzer, config: SearchConfig | None = None) -> None:
+        self.corpus = corpus
+        self.analyzer = analyzer
+        self.config = config or SearchConfig()
+
+    @abstractmethod
+    def _rank(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
+              k: int) -> list[Ranked]:
+        """The top ``k`` clauses within ``filters`` (``documents``: the admitted documents, None for all)."""
+
+    @abstractmethod
+    def records(self) -> Sequence[IndexedClause]:
+        """Every indexed clause."""
+
+    def search(self, query: str, k: int = 10, doc: str | None = None, chapter: int | None = None,
+               mode: Mode | str = Mode.HYBRID, issuer: str | None = None, since: str | None = None,
+               until: str | None = None) -> SearchResult:
+        """Rank clauses for a question in Chinese (Simplified or Traditional), English, or both.
+
+        Filters: one document, one chapter, an issuer (part of its Chinese or English name), an issue-date range.
+        """
+        mode = Mode.from_str(mode)
+        k = self.config.check_k(k)
+        query_ = normalize_query(query)
+        filters = Filters(doc, chapter, issuer, since, until)
+        documents = filters.documents(self.corpus)
+        analyzed = self.analyzer.analyze(query_, mode)
+        hits = [self._hit(rank, ranked, analyzed)
+                for rank, ranked in enumerate(self._rank(analyzed, filters, documents, k), 1)]
+        return SearchResult(query_, mode, hits, analyzed.terms, analyzed.notices)
+
+    def _hit(self, rank: int, ranked: Ranked, analyzed: AnalyzedQuery) -> Hit:
+        """A hit that explains itself: fused score, each lexical leg's rank, score and matched terms, each dense
+        leg's rank and similarity, the glossary entries used."""
+        record = ranked.record
+        explain: dict[str, Any] = {"fused": ranked.fused}
+        dense: dict[str, Any] = {}
+        for leg, found in ranked.evidence.items():
+            if leg.lexical:
+                indexed = record.tokens_en if leg.english else record.tokens
+                explain[leg.explain_key] = {
+                    "rank": found.rank, "score": None if found.score is None else round(found.score, 4),
+                    "matched_terms": sorted(set(analyzed.terms_of(leg)) & indexed)}
+            else:
+                dense[leg.explain_key] = {"rank": found.rank, "similarity": round(found.similarity or 0.0, 4)}
+        if dense:
+            explain["dense"] = dense
+        if analyzed.glossary:
+            explain["glossary"] = analyzed.glossary
+        explain.update(ranked.extra)
+        marks = tuple(m.to_dict() for m in self.corpus.clause(record.anchor).marks)
+        return Hit(rank, record.anchor, record.doc, record.label_zh, record.label_en, record.heading_path,
+                   record.text, ranked.score, explain, record.text_en, marks)
