@@ -77,8 +77,8 @@ def load_laws(folder: Path) -> Corpus:
 
 def stage_embed(args, corpus: Corpus, figures: dict) -> None:
     from retriever.analysis.embedders import UseEmbedder
-    from retriever.index.embedding_store import EmbeddingStore, EmbedStats
     from retriever.analysis.fields import dense_text
+    from retriever.index.embedding_store import EmbeddingStore, EmbedStats
 
     store = EmbeddingStore(args.work / "embeddings")
     texts = {d.doc_id: [dense_text(c, d.meta.title) for c in d.clauses] for d in corpus.documents.values()}
@@ -112,8 +112,8 @@ def _configs(args):
 
 
 def _tokenizer(corpus: Corpus):
-    from retriever.analysis.glossary import Glossary
     from retriever.analysis.fields import user_terms
+    from retriever.analysis.glossary import Glossary
     from retriever.analysis.tokenize import Tokenizer
 
     return Tokenizer(user_terms(corpus, Glossary.load(GLOSSARY)))
@@ -162,9 +162,9 @@ def _percentiles(samples: list[float]) -> dict:
 
 
 def stage_query(args, corpus: Corpus, figures: dict) -> None:
-    from retriever.search.open import open_searcher
-    from retriever.config import BackendConfig
     from retriever.analysis.embedders import UseEmbedder
+    from retriever.config import BackendConfig
+    from retriever.search.open import open_searcher
 
     index_config, backend = _configs(args)
     index_config = IndexConfig(index_dir=index_config.index_dir, corpus_dir=ROOT / "corpus", embedders=("use",))
@@ -343,7 +343,7 @@ def report_section(path: Path) -> str:
         f"{embed.get('texts_embedded', '?'):,} texts ({embed.get('texts_per_s', '?')}/s), shared by both backends; "
         f"a rerun with every shard done: {embed.get('resume_seconds', '?')} s | same shards |",
         f"| tokenize | {steps.get('tokenise', '?')} s (jieba, client side) | inside the insert (Milvus jieba analyzer) |",
-        f"| index / insert | BM25 {steps.get('bm25', '?')} s; vectors from the shards {steps.get('embed', {}).get('use', '?')} s"
+        f"| index / insert | BM25 {steps.get('lexical_index', steps.get('bm25', '?'))} s; vectors from the shards {steps.get('embed', {}).get('use', '?')} s"
         f" + FAISS HNSW {steps.get('vector_index', '?')} s | {milvus.get('seconds', '?')} s for "
         f"{milvus.get('clauses_written', '?')} rows (64 documents a batch) |",
         f"| disk | {embedded.get('disk_mb', '?')} MB (+ {embed.get('disk_mb', '?')} MB shards) | "
@@ -351,7 +351,7 @@ def report_section(path: Path) -> str:
         f"| peak RSS, building | {embedded.get('peak_rss_mb', '?')} MB | {milvus.get('peak_rss_mb', '?')} MB |",
         f"| open (load) | {query.get('embedded-open_s', '?')} s | {query.get('milvus-open_s', '?')} s |",
     ]
-    for mode, label in (("hybrid", "lexical + dense (hybrid)"), ("bm25", "lexical only"), ("dense", "dense only")):
+    for mode, label in ((Mode.HYBRID, "lexical + dense (hybrid)"), (Mode.BM25, "lexical only"), (Mode.DENSE, "dense only")):
         e, m = query.get(f"embedded-{mode}", {}), query.get(f"milvus-{mode}", {})
         lines.append(f"| query p50 / p95, {label} | {e.get('p50_ms', '?')} / {e.get('p95_ms', '?')} ms | "
                      f"{m.get('p50_ms', '?')} / {m.get('p95_ms', '?')} ms |")
@@ -361,7 +361,7 @@ def report_section(path: Path) -> str:
         f"| re-index one changed law (one clause edited) | {one.get('embedded_delta_s', '?')} s: a delta segment of "
         f"{one.get('embedded_delta_rows', '?')} clauses replacing {one.get('embedded_delta_replaced_rows', '?')} base "
         f"clauses, {one.get('embedded_delta_embedded', '?')} text embedded (detect {steps_delta.get('detect', '?')} s,"
-        f" tokenise {steps_delta.get('tokenise', '?')} s, BM25 rows {steps_delta.get('bm25', '?')} s, write "
+        f" tokenise {steps_delta.get('tokenise', '?')} s, BM25 rows {steps_delta.get('lexical_index', steps_delta.get('bm25', '?'))} s, write "
         f"{steps_delta.get('total', '?')} s); then reopening the index {one.get('embedded_reopen_s', '?')} s; back to "
         f"the base (drop the delta, reopen) {one.get('embedded_restored_s', '?')} s | {one.get('milvus_changed_s', '?')} s "
         f"({one.get('milvus_changed_clauses_written', '?')} rows rewritten) once the collection is open (opening it: "

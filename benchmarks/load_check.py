@@ -10,29 +10,25 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from browser_support import app_server, ask, chromium, rss_mb, simultaneous_sessions  # noqa: E402
+from ui.browser_harness import app_server, ask, chromium, rss_mb, simultaneous_sessions
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10)
     args = parser.parse_args()
-    from retriever.answer.extractive import Answerer
-    from retriever.evaluation.retrieval import load_questions
-    from retriever.search.embedded import Searcher
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    answerer = Answerer(Searcher.open(rebuild="missing"))
+    from retriever.answer.extractive import Answerer
+    from retriever.evaluation.retrieval import load_questions
+    from retriever.search.open import open_searcher
+
+    answerer = Answerer(open_searcher())
     expected: dict[str, list[str]] = {}
     for q in load_questions():  # alternate Chinese and English questions whose answer cites a gold clause
         if len(expected) >= args.sessions or not q.answerable:
@@ -40,7 +36,7 @@ def main() -> None:
         wanted = "zh" if len(expected) % 2 == 0 else "en"
         if q.lang.startswith("zh") != (wanted == "zh"):
             continue
-        anchors = [s.anchor for s in answerer.ask(q.question, doc="hb-sti-14fyp").sentences]
+        anchors = [s.anchor for s in answerer.ask(q.question, doc=answerer.searcher.corpus.primary.doc_id).sentences]
         if set(anchors) & set(q.gold):
             expected[q.question] = anchors
 

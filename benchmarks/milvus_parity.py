@@ -16,13 +16,14 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from retriever.search.open import open_searcher  # noqa: E402
-from retriever.config import ROOT, BackendConfig, IndexConfig  # noqa: E402
-from retriever.ingest.corpus import Corpus  # noqa: E402
-from retriever.evaluation.retrieval import evaluate, load_questions, write_report_section  # noqa: E402
-from retriever.ingest.add_remove import add_document  # noqa: E402
+from retriever.answer.extractive import Answerer
+from retriever.config import ROOT, BackendConfig, IndexConfig
+from retriever.evaluation.report import write_report_section
+from retriever.evaluation.retrieval import evaluate, load_questions
+from retriever.ingest.add_remove import add_document
+from retriever.ingest.corpus import Corpus
+from retriever.search.open import open_searcher
+from retriever.types import Backend, Mode, Rebuild
 
 LAW = "专利法(2020-10-17)"
 
@@ -35,6 +36,19 @@ def overlap(a, b, questions) -> float:
         y = {h.anchor for h in b.search(q.question, k=5, doc=q.doc).hits}
         shares.append(len(x & y) / max(len(x), 1))
     return sum(shares) / len(shares)
+
+
+def answer_agreement(a, b, questions) -> dict[str, float]:
+    """On every question (answerable or not): the share where both backends make the same decision (answer, or
+    refuse for the same reason), and the share where they also quote the same sentences."""
+    first, second = Answerer(a), Answerer(b)
+    decision = quoted = 0
+    for q in questions:
+        doc = q.doc or a.corpus.primary.doc_id
+        x, y = first.ask(q.question, doc=doc), second.ask(q.question, doc=doc)
+        decision += (x.answered, x.reason) == (y.answered, y.reason)
+        quoted += [(s.anchor, s.start) for s in x.sentences] == [(s.anchor, s.start) for s in y.sentences]
+    return {"decision": decision / len(questions), "quotes": quoted / len(questions)}
 
 
 def table(results: dict[str, dict]) -> str:
@@ -53,18 +67,18 @@ def reindex_time(work: Path, embedders, store: Path) -> dict[str, float]:
     config = IndexConfig(index_dir=work / "copy" / "hybrid", corpus_dir=corpus_dir)
     if store.is_dir():  # start from the vectors already computed, as a real corpus would
         shutil.copytree(store, config.store_dir)
-    milvus = BackendConfig(backend="milvus", milvus_uri=str(work / "copy.db"))
-    for backend in (BackendConfig(backend="embedded"), milvus):
-        open_searcher(config, backend, rebuild="stale", embedders=embedders)
+    milvus = BackendConfig(backend=Backend.MILVUS, milvus_uri=str(work / "copy.db"))
+    for backend in (BackendConfig(backend=Backend.EMBEDDED), milvus):
+        open_searcher(config, backend, rebuild=Rebuild.STALE, embedders=embedders)
     text = (ROOT / "corpus" / "laws" / f"{LAW}.md").read_text(encoding="utf-8")
     source = work / f"{LAW}-edit.md"
     source.write_text(text.replace("二十年", "二十五年", 1), encoding="utf-8")
     meta = json.loads((ROOT / "corpus" / "laws" / f"{LAW}.meta.json").read_text(encoding="utf-8"))
     add_document(corpus_dir, source, {k: v for k, v in meta.items() if k not in ("sha256", "source")})
     times = {}
-    for backend in (BackendConfig(backend="embedded"), milvus):
+    for backend in (BackendConfig(backend=Backend.EMBEDDED), milvus):
         start = time.perf_counter()
-        open_searcher(config, backend, rebuild="stale", embedders=embedders, corpus=Corpus.load(corpus_dir))
+        open_searcher(config, backend, rebuild=Rebuild.STALE, embedders=embedders, corpus=Corpus.load(corpus_dir))
         times[backend.backend] = round(time.perf_counter() - start, 2)
     return times
 
@@ -75,27 +89,31 @@ def main() -> int:
     parser.add_argument("--write-report", action="store_true", help="write the figures into eval/report.md")
     args = parser.parse_args()
     config = IndexConfig(index_dir=args.work / "hybrid")
-    embedded = open_searcher(config, rebuild="stale")
+    embedded = open_searcher(config, rebuild=Rebuild.STALE)
     questions = load_questions()
     answerable = [q for q in questions if q.answerable and q.gold]
-    results = {"embedded": evaluate(embedded, questions, modes=("hybrid",))["metrics"]["hybrid"]}
-    overlaps = {}
+    results = {"embedded": evaluate(embedded, questions, modes=(Mode.HYBRID,))["metrics"][Mode.HYBRID]}
+    overlaps, agreement = {}, {}
     for lexical in ("jieba", "client"):
-        backend = BackendConfig(backend="milvus", milvus_uri=str(args.work / "milvus.db"), collection=f"c_{lexical}",
+        backend = BackendConfig(backend=Backend.MILVUS, milvus_uri=str(args.work / "milvus.db"), collection=f"c_{lexical}",
                                 lexical=lexical)
-        milvus = open_searcher(config, backend, rebuild="stale", embedders=embedded.embedders, corpus=embedded.corpus)
+        milvus = open_searcher(config, backend, rebuild=Rebuild.STALE, embedders=embedded.analyzer.embedders, corpus=embedded.corpus)
         name = f"milvus ({lexical})"
-        results[name] = evaluate(milvus, questions, modes=("hybrid",))["metrics"]["hybrid"]
+        results[name] = evaluate(milvus, questions, modes=(Mode.HYBRID,))["metrics"][Mode.HYBRID]
         overlaps[name] = overlap(embedded, milvus, answerable)
+        agreement[name] = answer_agreement(embedded, milvus, questions)
     scratch = args.work / "parity-reindex"  # milvus-lite may still hold files at exit: no TemporaryDirectory
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    times = reindex_time(scratch, embedded.embedders, config.store_dir)
+    times = reindex_time(scratch, embedded.analyzer.embedders, config.store_dir)
     lines = [table(results), "",
              *(f"- Top-5 overlap with the embedded backend, {name}: {value:.3f} ({len(answerable)} questions)"
                for name, value in overlaps.items()),
              *(f"- Recall@5 difference, {name}: {results[name]['all']['R@5'] - results['embedded']['all']['R@5']:+.3f}"
                for name in overlaps),
+             *(f"- `ask` agreement with the embedded backend, {name} ({len(questions)} questions): same decision "
+               f"(answer, or refusal and its reason) {value['decision']:.3f}; same quoted sentences {value['quotes']:.3f}"
+               for name, value in agreement.items()),
              f"- Re-indexing one changed document (专利法, one article edited; USE + e5 + English legs): embedded "
              f"{times['embedded']} s, Milvus-lite {times['milvus']} s (corpus load, model load excluded)"]
     body = "\n".join(lines)

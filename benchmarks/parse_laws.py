@@ -15,14 +15,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from retriever.config import SHARED_LAWS
+from retriever.errors import RetrieverError
+from retriever.ingest.corpus import parse_document
+from retriever.ingest.law import LAW_FORMAT
+from retriever.types import DocumentMeta
 
-from retriever.ingest.corpus import parse_document  # noqa: E402
-from retriever.errors import RetrieverError  # noqa: E402
-from retriever.ingest.law import LAW_FORMAT  # noqa: E402
-from retriever.types import DocumentMeta  # noqa: E402
-
-DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "lawrefbook"
+DEFAULT = SHARED_LAWS
 _ARTICLE_ANCHOR = re.compile(r"\.a([\d-]+)\.p1$")
 
 

@@ -8,15 +8,12 @@ Usage: python benchmarks/screenshots.py [--out docs/screenshots]
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from browser_support import app_server, chromium, wait_for_text  # noqa: E402
+from retriever.config import ROOT
+from ui.browser_harness import app_server, chromium, wait_for_text
 
 CHAT = "textarea[data-testid='stChatInputTextArea']"
 

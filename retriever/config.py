@@ -25,7 +25,7 @@ from pathlib import Path
 from retriever.errors import QueryError
 from retriever.types import Backend, MilvusLexical
 
-__all__ = ["ROOT", "corpus_dir", "GLOSSARY_FILE", "EVAL_DIR", "DEFAULT_QUESTIONS", "DEFAULT_CITATIONS",
+__all__ = ["ROOT", "corpus_dir", "models_offline", "GLOSSARY_FILE", "EVAL_DIR", "DEFAULT_QUESTIONS", "DEFAULT_CITATIONS",
            "REPORT_PATH", "MACHINE_TRANSLATION_CACHE", "SHARED_LAWS", "IndexConfig", "SearchConfig",
            "BackendConfig", "ChatConfig"]
 
@@ -44,6 +44,12 @@ DEFAULT_CITATIONS = EVAL_DIR / "citations.jsonl"
 REPORT_PATH = EVAL_DIR / "report.md"
 MACHINE_TRANSLATION_CACHE = ROOT / "index" / "machine-translations.jsonl"
 SHARED_LAWS = ROOT.parent / "shared" / "corpora" / "lawrefbook"  # benchmarks only; never needed at run time
+
+
+def models_offline() -> None:
+    """Make Hugging Face libraries load models from disk only (no hub downloads), unless the user set otherwise."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 def corpus_dir() -> Path:
@@ -105,7 +111,7 @@ class SearchConfig:
     rrf_k: int = 60
     depth: int = 100
     max_k: int = 200
-    # Leg name (``Leg.name``: "bm25", "dense:use" …) → RRF weight. Unset: lexical and semantic evidence weigh the
+    # Leg name (``Leg.name``) → RRF weight. Unset: lexical and semantic evidence weigh the
     # same, the lexical legs sharing 1.0 and the dense legs sharing 1.0.
     weights: dict[str, float] = field(default_factory=dict)
 

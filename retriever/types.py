@@ -33,6 +33,7 @@ __all__ = [
     "SentenceStatus",
     "LegKind",
     "Leg",
+    "EXPLAIN_DENSE",
     "Lang",
     "Query",
     "IndexedClause",
@@ -153,6 +154,8 @@ class LegKind(Choice):
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+EXPLAIN_DENSE = "dense"
+"""The key of a hit's explanation that groups the dense legs (each under its :attr:`Leg.explain_key`)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -207,7 +210,8 @@ class Leg:
 
     @property
     def explain_key(self) -> str:
-        """Its key in a hit's explanation: ``bm25``/``bm25_en`` at the top, ``use``/``en:use`` under ``dense``."""
+        """Its key in a hit's explanation: ``bm25``/``bm25_en`` at the top, ``use``/``en:use`` under
+        :data:`EXPLAIN_DENSE`."""
         return self.name if self.lexical else self.vector_key
 
     @property

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from retriever.answer.extractive import REFUSAL_EN, REFUSAL_ZH, Answerer
 from retriever.errors import QueryError
 

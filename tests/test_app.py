@@ -265,8 +265,8 @@ def test_document_text_is_never_raw_html() -> None:
 
 
 def test_exports_carry_citations(searcher, corpus: Corpus) -> None:
-    from retriever.answer.extractive import Answerer
     from retriever.answer.export import answer_csv, answer_markdown, hits_csv
+    from retriever.answer.extractive import Answerer
 
     answer = Answerer(searcher).ask("东湖科学城要怎么建设?", doc="hb-sti-14fyp")
     markdown = answer_markdown(answer, corpus)

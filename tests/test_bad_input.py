@@ -6,8 +6,8 @@ import json
 import shutil
 
 import pytest
-
 from conftest import CORPUS
+
 from retriever import (
     BinaryDocumentError,
     Corpus,

@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from retriever.evaluation.retrieval import load_questions
-from retriever.analysis.glossary import Glossary
 from retriever.analysis.fields import lexical_text, user_terms
+from retriever.analysis.glossary import Glossary
 from retriever.analysis.normalize import normalize_query
 from retriever.analysis.tokenize import Tokenizer
+from retriever.evaluation.retrieval import load_questions
 
 K1, B = 1.2, 0.5
 

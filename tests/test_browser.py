@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import app_server, ask, chromium, simultaneous_sessions, wait_for_text
 from retriever.answer.extractive import Answerer
+from ui.browser_harness import app_server, ask, chromium, simultaneous_sessions, wait_for_text
 
 QUESTION = "湖北在光纤和激光器方面打算发展哪些产品?"
 def anchor_of(href: str) -> str:

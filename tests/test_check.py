@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from retriever.answer.citation_check import CitationChecker
 from retriever.errors import QueryError, UnknownAnchorError
 

@@ -8,20 +8,22 @@ import json
 import shutil
 
 import pytest
-
 from conftest import CORPUS
+
+from retriever.analysis.fields import user_terms
+from retriever.analysis.glossary import Glossary
+from retriever.analysis.tokenize import Tokenizer
 from retriever.cli import main
 from retriever.config import IndexConfig
-from retriever.ingest.corpus import Corpus
 from retriever.errors import CorruptIndexError, UnknownDocumentError
 from retriever.evaluation.retrieval import load_questions
-from retriever.ingest.add_remove import add_document, remove_document
-from retriever.analysis.glossary import Glossary
-from retriever.analysis.fields import user_terms
-from retriever.index.manifest import expected_manifest, read_manifest
-from retriever.search.embedded import EmbeddedSearcher
-from retriever.analysis.tokenize import Tokenizer
 from retriever.index.delta import plan_delta
+from retriever.index.manifest import expected_manifest, read_manifest
+from retriever.ingest.add_remove import add_document, remove_document
+from retriever.ingest.corpus import Corpus
+from retriever.search.embedded import EmbeddedSearcher
+
+pytestmark = pytest.mark.slow  # the real models: delta segments answer like a full build
 
 LAW = "专利法(2020-10-17)"
 OLD, NEW = "发明专利权的期限为二十年", "发明专利权的期限为二十五年"

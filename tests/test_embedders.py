@@ -8,6 +8,8 @@ import pytest
 from retriever.analysis.embedders import SentenceTransformerEmbedder, UseEmbedder, make_embedder
 from retriever.errors import ModelUnavailableError
 
+pytestmark = pytest.mark.slow  # the real models
+
 
 @pytest.fixture(scope="module")
 def minilm_dir(tmp_path_factory):

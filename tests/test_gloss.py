@@ -7,14 +7,14 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from conftest import ROOT
-from retriever.english.term_gloss import Glosser
 from retriever.analysis.glossary import Glossary
 from retriever.english.machine_translation import MachineTranslator
-from retriever.errors import MachineTranslationError
 from retriever.english.reference import load_translations
+from retriever.english.term_gloss import Glosser
+from retriever.errors import MachineTranslationError
 
 
 @pytest.fixture(scope="module")

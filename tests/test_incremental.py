@@ -7,15 +7,16 @@ import json
 import shutil
 
 import pytest
+from conftest import CORPUS
 
 from retriever.cli import main
 from retriever.config import BackendConfig, IndexConfig
-from retriever.ingest.corpus import Corpus
 from retriever.errors import UnknownDocumentError
-from retriever.search.milvus import MilvusSearcher
+from retriever.ingest.corpus import Corpus
 from retriever.search.embedded import EmbeddedSearcher
+from retriever.search.milvus import MilvusSearcher
 
-from conftest import CORPUS
+pytestmark = pytest.mark.slow  # the real models and Milvus-lite
 
 LAW = "专利法(2020-10-17)"
 

@@ -7,8 +7,8 @@ import shutil
 
 import numpy as np
 import pytest
-
 from conftest import CORPUS
+
 from retriever.config import IndexConfig
 from retriever.errors import CorruptIndexError, IndexMissingError, StaleIndexError
 from retriever.search.embedded import EmbeddedSearcher

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from retriever.errors import QueryError
 from retriever.analysis.normalize import MAX_QUERY_CHARS, Lang, normalize_query
+from retriever.errors import QueryError
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from conftest import CORPUS, PLAN_ID
+
 from retriever import Corpus, MarkKind
 from retriever.types import LOST_CHAR
 

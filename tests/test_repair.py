@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from conftest import CORPUS
-from retriever.types import LOST_CHAR, MarkKind
+
 from retriever.ingest.repair import EXACT, INFERRED, LOST, LOST_ASCII, SOURCE, repair_line, residues
+from retriever.types import LOST_CHAR, MarkKind
 
 RAW_LINES = (CORPUS / "hubei-sti-14fyp.scraped.txt").read_text(encoding="utf-8").split("\n")
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import PLAN_ID
+
 from retriever.errors import QueryError, UnknownDocumentError
 
 

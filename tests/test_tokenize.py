@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from retriever.analysis.glossary import Glossary
 from retriever.analysis.fields import user_terms
+from retriever.analysis.glossary import Glossary
 from retriever.analysis.tokenize import Tokenizer
 
 

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 
 from conftest import CORPUS, PLAN_ID
+
 from retriever.analysis.glossary import Glossary
 from retriever.english.reference import ILLEGIBLE, check_rendering, load_translations, translatable_items
 

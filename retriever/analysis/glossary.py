@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from retriever.analysis.tokenize import english_words, load_stopwords
 from retriever.config import GLOSSARY_FILE, corpus_dir
 from retriever.errors import CorpusError
-from retriever.analysis.tokenize import english_words, load_stopwords
 
 __all__ = ["Term", "Glossary", "KINDS"]
 

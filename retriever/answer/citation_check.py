@@ -15,11 +15,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from retriever.ingest.corpus import Corpus
-from retriever.errors import QueryError, UnknownAnchorError
-from retriever.types import LOST_CHAR, Clause, Heading, InputKind, MarkKind, Verdict
 from retriever.analysis.normalize import is_traditional, to_characters_simplified, to_simplified
+from retriever.errors import QueryError, UnknownAnchorError
+from retriever.ingest.corpus import Corpus
 from retriever.ingest.text import cn_to_int, int_to_cn
+from retriever.types import LOST_CHAR, Clause, Heading, InputKind, MarkKind, Verdict
 
 __all__ = ["CheckResult", "CitationChecker", "citation"]
 

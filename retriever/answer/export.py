@@ -6,8 +6,8 @@ import csv
 import io
 from collections.abc import Sequence
 
-from retriever.answer.extractive import Answer
 from retriever.answer.citation_check import citation
+from retriever.answer.extractive import Answer
 from retriever.ingest.corpus import Corpus
 from retriever.types import Hit
 

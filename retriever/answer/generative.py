@@ -12,11 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from retriever.answer.citation_check import _fold
-from retriever.ingest.corpus import Corpus
-from retriever.errors import UnknownAnchorError
 from retriever.analysis.chat_model import chat_model_label
-from retriever.errors import ChatModelError
+from retriever.answer.citation_check import _fold
+from retriever.errors import ChatModelError, UnknownAnchorError
+from retriever.ingest.corpus import Corpus
 from retriever.search.protocol import Searcher
 from retriever.types import Hit, SentenceStatus
 

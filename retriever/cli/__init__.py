@@ -22,9 +22,17 @@ from pathlib import Path
 
 from retriever.cli import answer, corpus, english, evaluation, index, search
 from retriever.config import corpus_dir
-from retriever.errors import (BackendUnavailableError, IncompleteLoadError, NotInCorpusError, QueryError,
-                              RetrieverError, SchemaVersionError, SearchIndexError, UnknownAnchorError,
-                              UnknownDocumentError)
+from retriever.errors import (
+    BackendUnavailableError,
+    IncompleteLoadError,
+    NotInCorpusError,
+    QueryError,
+    RetrieverError,
+    SchemaVersionError,
+    SearchIndexError,
+    UnknownAnchorError,
+    UnknownDocumentError,
+)
 from retriever.ingest.corpus import Corpus
 
 __all__ = ["main", "build_parser", "EXIT_CODES", "EXIT_USER_ERROR", "EXIT_CORPUS_ERROR"]

@@ -59,9 +59,7 @@ def _ask(corpus: Corpus, args: argparse.Namespace) -> None:
                 return data
         return answerer.ask(question, doc=doc).to_dict()
 
-    if generator is not None and not args.json and not args.jsonl:
-        args.json = True  # a generated answer is shown with its verification, as JSON
-    batch(args, one, _show_answer)
+    batch(args, one, _show_answer if generator is None else None)  # a generated answer: JSON, with its verification
 
 
 def _show_check(data: dict) -> None:

@@ -43,9 +43,9 @@ def searcher_for(args: argparse.Namespace, corpus: Corpus, rebuild: Rebuild = Re
     return open_searcher(config, backend, rebuild=rebuild, corpus=corpus)
 
 
-def batch(args: argparse.Namespace, one: Callable[[str], dict], show: Callable[[dict], None]) -> None:
+def batch(args: argparse.Namespace, one: Callable[[str], dict], show: Callable[[dict], None] | None) -> None:
     """Run ``one(text)`` for the argument or, with --jsonl, for each stdin line (errors become JSON objects);
-    print JSON, or ``show`` the result for people."""
+    print JSON (with --json, or when there is no ``show``), or ``show`` the result for people."""
     if args.jsonl:
         for line in sys.stdin.read().splitlines():
             try:
@@ -56,7 +56,7 @@ def batch(args: argparse.Namespace, one: Callable[[str], dict], show: Callable[[
     if args.text is None:
         raise QueryError("give the text, or --jsonl to read lines from standard input 请输入内容")
     data = one(args.text)
-    if args.json:
+    if args.json or show is None:
         print_json(data)
     else:
         show(data)

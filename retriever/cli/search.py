@@ -11,7 +11,7 @@ from pathlib import Path
 from retriever.cli.common import add_backend_args, print_json, searcher_for
 from retriever.errors import QueryError, UnknownDocumentError
 from retriever.ingest.corpus import Corpus
-from retriever.types import Leg, Mode, SearchResult
+from retriever.types import EXPLAIN_DENSE, Leg, Mode, SearchResult
 
 __all__ = ["register", "print_hits"]
 
@@ -31,7 +31,7 @@ def print_hits(result: SearchResult) -> None:
         parts = []
         if lexical in why:
             parts.append(f"{lexical} #{why[lexical]['rank'] or '-'} {','.join(why[lexical]['matched_terms'][:6])}")
-        for name, leg in why.get("dense", {}).items():
+        for name, leg in why.get(EXPLAIN_DENSE, {}).items():
             parts.append(f"{name} #{leg['rank'] or '-'} {leg['similarity']:.2f}")
         print(f"{hit['rank']:>3}. {hit['anchor']}  {hit['label_zh']} · {hit['label_en']}")
         print(f"     {text}")

@@ -1,1 +1,1 @@
-"""english"""
+"""Stage 3, English for foreign partners: the reference translation, term glosses, optional machine translation."""

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from retriever.ingest.corpus import Corpus
-from retriever.errors import CorpusError
 from retriever.analysis.glossary import Glossary, Term
-from retriever.types import Document, EnSource, Mark, MarkKind
 from retriever.analysis.tokenize import english_words, load_stopwords
+from retriever.errors import CorpusError
+from retriever.ingest.corpus import Corpus
+from retriever.types import Document, EnSource, Mark, MarkKind
 
 __all__ = ["Rendering", "TranslatableItem", "ReferenceTranslation", "translatable_items", "check_rendering",
            "load_translations", "english_by_anchor", "translation_path", "ILLEGIBLE", "INFERRED_OPEN", "INFERRED_CLOSE"]

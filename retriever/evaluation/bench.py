@@ -57,7 +57,7 @@ def _plan_part(args, lines: list[str]) -> None:
         total = time.perf_counter() - start
         built = searcher.index.manifest["build_seconds"]
         lines.append(f"- Index build from scratch (plan + 3 laws, {len(searcher.index)} clauses): "
-                     f"{built['total']:.1f} s (tokenise {built['tokenise']:.1f} s, BM25 {built['bm25']:.2f} s, "
+                     f"{built['total']:.1f} s (tokenise {built['tokenise']:.1f} s, BM25 {built['lexical_index']:.2f} s, "
                      f"embed {', '.join(f'{k} {v:.1f} s' for k, v in built['embed'].items())}); "
                      f"open including model loading: {total:.1f} s")
         for mode in Mode:
@@ -71,8 +71,8 @@ def _plan_part(args, lines: list[str]) -> None:
 
 
 def _law_clauses(folder: Path) -> list:
-    from retriever.ingest.corpus import parse_document
     from retriever.errors import RetrieverError
+    from retriever.ingest.corpus import parse_document
     from retriever.ingest.law import LAW_FORMAT
     from retriever.types import DocumentMeta
 
@@ -93,11 +93,11 @@ def _scale_part(args, lines: list[str]) -> None:
     import faiss
 
     from retriever.analysis.embedders import E5Embedder, UseEmbedder
-    from retriever.analysis.glossary import Glossary
     from retriever.analysis.fields import dense_text, lexical_text, user_terms
-    from retriever.ingest.corpus import Corpus
+    from retriever.analysis.glossary import Glossary
     from retriever.analysis.normalize import normalize_query
     from retriever.analysis.tokenize import Tokenizer
+    from retriever.ingest.corpus import Corpus
 
     folder = args.laws or SHARED_LAWS
     if not folder.is_dir():

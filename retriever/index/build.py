@@ -150,7 +150,7 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
         build_reason=reason or "build",
         embedded_texts=embedded_summary(rows.embedded),
         build_seconds=rows.seconds | {
-            "bm25": round(bm25_seconds, 3),
+            "lexical_index": round(bm25_seconds, 3),
             "vector_index": round(dense_seconds, 3),
             "total": round(time.perf_counter() - started, 3),
         },

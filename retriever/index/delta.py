@@ -136,7 +136,7 @@ def write_delta(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
             "rows": plan.rows,
             "replaced_rows": plan.replaced_rows,
             "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "seconds": rows.seconds | {"bm25": round(bm25_seconds, 3),
+            "seconds": rows.seconds | {"lexical_index": round(bm25_seconds, 3),
                                        "total": round(time.perf_counter() - started, 3)},
         },
     }

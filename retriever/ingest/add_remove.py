@@ -15,8 +15,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from retriever.ingest.corpus import _read_meta, parse_document
 from retriever.errors import CorpusError, NotInCorpusError
+from retriever.ingest.corpus import _read_meta, parse_document
 from retriever.types import DocumentMeta
 
 __all__ = ["add_document", "remove_document", "find_meta"]

@@ -24,8 +24,8 @@ from retriever.errors import (
     UnknownDocumentError,
 )
 from retriever.ingest.law import LAW_FORMAT, parse_law
-from retriever.types import Clause, Document, DocumentMeta, Heading, MatterItem
 from retriever.ingest.plan import PLAN_FORMAT, parse_plan
+from retriever.types import Clause, Document, DocumentMeta, Heading, MatterItem
 
 __all__ = ["decode_source", "parse_document", "load_document", "Corpus"]
 

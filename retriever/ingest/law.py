@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from retriever.errors import DuplicateAnchorError, StructureError
-from retriever.types import Clause, Document, DocumentMeta, Heading
 from retriever.ingest.text import cn_to_int, int_to_cn, split_sentences
+from retriever.types import Clause, Document, DocumentMeta, Heading
 
 __all__ = ["parse_law", "LAW_FORMAT"]
 

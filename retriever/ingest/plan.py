@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from retriever.errors import DuplicateAnchorError, StructureError
-from retriever.types import LOST_CHAR, Clause, Document, DocumentMeta, Heading, MatterItem, Repair
 from retriever.ingest.repair import LOST, STRUCTURAL, Inference, RepairedText, fill, repair_line
 from retriever.ingest.text import cn_to_int, int_to_cn, lead_phrase, split_sentences
+from retriever.types import LOST_CHAR, Clause, Document, DocumentMeta, Heading, MatterItem, Repair
 
 __all__ = ["parse_plan", "ContentsEntry", "contents_entries", "PLAN_FORMAT"]
 

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from retriever.types import LOST_CHAR, Document, MarkKind
 from retriever.ingest.repair import residues
+from retriever.types import LOST_CHAR, Document, MarkKind
 
 __all__ = ["RepairReport", "repair_report", "format_report"]
 

@@ -17,7 +17,7 @@ from retriever.config import IndexConfig, SearchConfig
 from retriever.ingest.corpus import Corpus
 from retriever.search.filters import Filters
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
-from retriever.types import Backend, Hit, IndexedClause, Leg, Mode, SearchResult
+from retriever.types import EXPLAIN_DENSE, Backend, Hit, IndexedClause, Leg, Mode, SearchResult
 
 __all__ = ["SearcherBase", "Ranked", "LegEvidence", "Parts", "load_parts"]
 
@@ -113,7 +113,7 @@ class SearcherBase(ABC):
             else:
                 dense[leg.explain_key] = {"rank": found.rank, "similarity": round(found.similarity or 0.0, 4)}
         if dense:
-            explain["dense"] = dense
+            explain[EXPLAIN_DENSE] = dense
         if analyzed.glossary:
             explain["glossary"] = analyzed.glossary
         explain.update(ranked.extra)

@@ -50,9 +50,9 @@ class AnalyzedQuery:
         questions, the English lexical leg only with English words."""
         chosen = []
         for leg in available:
-            if leg.lexical and self.mode is Mode.DENSE or not leg.lexical and self.mode is Mode.BM25:
+            if self.mode is (Mode.DENSE if leg.lexical else Mode.BM25):
                 continue
-            if leg.english and (not self.query.lang.english or leg.lexical and not self.tokens_en):
+            if leg.english and (not self.query.lang.english or (leg.lexical and not self.tokens_en)):
                 continue
             chosen.append(leg)
         return chosen

@@ -1,6 +1,6 @@
 """Start the app on a free port and drive Debian's headless Chromium with Selenium (no browser downloads).
 
-Shared by the browser test and ``benchmarks/load_check.py``.
+Shared by the browser tests and the benchmarks that drive the app (``load_check.py``, ``screenshots.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from retriever.config import ROOT
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 
