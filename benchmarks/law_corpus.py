@@ -136,10 +136,10 @@ def stage_embedded(args, corpus: Corpus, figures: dict) -> None:
 def stage_milvus(args, corpus: Corpus, figures: dict) -> None:
     from retriever.analysis.embedders import UseEmbedder
     from retriever.index.embedding_store import EmbeddingStore
-    from retriever.index.milvus_collection import MilvusStore, connect
+    from retriever.index.milvus_collection import MilvusCollection, connect
 
     index_config, backend = _configs(args)
-    store = MilvusStore(connect(backend), backend, index_config, _tokenizer(corpus).warm_up(), {"use": UseEmbedder()})
+    store = MilvusCollection(connect(backend), backend, index_config, _tokenizer(corpus).warm_up(), {"use": UseEmbedder()})
     last = [time.perf_counter()]
 
     def progress(message: str, fraction: float) -> None:
@@ -284,7 +284,7 @@ def stage_reindex_one(args, corpus: Corpus, figures: dict) -> None:
     """One changed law re-indexed in the full collection (Milvus) and in the full embedded index; then restored."""
     from retriever.analysis.embedders import UseEmbedder
     from retriever.index.embedding_store import EmbeddingStore
-    from retriever.index.milvus_collection import MilvusStore, connect
+    from retriever.index.milvus_collection import MilvusCollection, connect
 
     index_config, backend = _configs(args)
     embedders = {"use": UseEmbedder()}
@@ -292,7 +292,7 @@ def stage_reindex_one(args, corpus: Corpus, figures: dict) -> None:
     changed = _changed(corpus, args)
     result: dict = {}
     if "milvus" in args.backends:
-        store = MilvusStore(connect(backend), backend, index_config, tokenizer, embedders)
+        store = MilvusCollection(connect(backend), backend, index_config, tokenizer, embedders)
         started = time.perf_counter()
         store.schema_row()  # opens (loads) the collection: timed apart, as reopening the embedded index is
         result["milvus_open_s"] = round(time.perf_counter() - started, 2)
@@ -343,7 +343,7 @@ def report_section(path: Path) -> str:
         f"{embed.get('texts_embedded', '?'):,} texts ({embed.get('texts_per_s', '?')}/s), shared by both backends; "
         f"a rerun with every shard done: {embed.get('resume_seconds', '?')} s | same shards |",
         f"| tokenize | {steps.get('tokenise', '?')} s (jieba, client side) | inside the insert (Milvus jieba analyzer) |",
-        f"| index / insert | BM25 {steps.get('lexical_index', steps.get('bm25', '?'))} s; vectors from the shards {steps.get('embed', {}).get('use', '?')} s"
+        f"| index / insert | BM25 {steps.get('bm25', '?')} s; vectors from the shards {steps.get('embed', {}).get('use', '?')} s"
         f" + FAISS HNSW {steps.get('vector_index', '?')} s | {milvus.get('seconds', '?')} s for "
         f"{milvus.get('clauses_written', '?')} rows (64 documents a batch) |",
         f"| disk | {embedded.get('disk_mb', '?')} MB (+ {embed.get('disk_mb', '?')} MB shards) | "
@@ -361,7 +361,7 @@ def report_section(path: Path) -> str:
         f"| re-index one changed law (one clause edited) | {one.get('embedded_delta_s', '?')} s: a delta segment of "
         f"{one.get('embedded_delta_rows', '?')} clauses replacing {one.get('embedded_delta_replaced_rows', '?')} base "
         f"clauses, {one.get('embedded_delta_embedded', '?')} text embedded (detect {steps_delta.get('detect', '?')} s,"
-        f" tokenise {steps_delta.get('tokenise', '?')} s, BM25 rows {steps_delta.get('lexical_index', steps_delta.get('bm25', '?'))} s, write "
+        f" tokenise {steps_delta.get('tokenise', '?')} s, BM25 rows {steps_delta.get('bm25', '?')} s, write "
         f"{steps_delta.get('total', '?')} s); then reopening the index {one.get('embedded_reopen_s', '?')} s; back to "
         f"the base (drop the delta, reopen) {one.get('embedded_restored_s', '?')} s | {one.get('milvus_changed_s', '?')} s "
         f"({one.get('milvus_changed_clauses_written', '?')} rows rewritten) once the collection is open (opening it: "

@@ -36,7 +36,7 @@ def main() -> None:
         wanted = "zh" if len(expected) % 2 == 0 else "en"
         if q.lang.startswith("zh") != (wanted == "zh"):
             continue
-        anchors = [s.anchor for s in answerer.ask(q.question, doc=answerer.searcher.corpus.primary.doc_id).sentences]
+        anchors = [s.anchor for s in answerer.ask(q.question, doc=answerer.searcher.corpus.primary_id).sentences]
         if set(anchors) & set(q.gold):
             expected[q.question] = anchors
 

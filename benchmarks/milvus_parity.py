@@ -44,7 +44,7 @@ def answer_agreement(a, b, questions) -> dict[str, float]:
     first, second = Answerer(a), Answerer(b)
     decision = quoted = 0
     for q in questions:
-        doc = q.doc or a.corpus.primary.doc_id
+        doc = q.doc or a.corpus.primary_id
         x, y = first.ask(q.question, doc=doc), second.ask(q.question, doc=doc)
         decision += (x.answered, x.reason) == (y.answered, y.reason)
         quoted += [(s.anchor, s.start) for s in x.sentences] == [(s.anchor, s.start) for s in y.sentences]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Any
 
 from retriever.errors import QueryError
@@ -68,7 +68,14 @@ class Choice(StrEnum):
             return cls(value)
         except ValueError:
             valid = ", ".join(m.value for m in cls)
-            raise QueryError(f"unknown {cls.__name__.lower()} {value!r}: choose one of {valid} 无效取值") from None
+            label = _LABELS.get(cls.__name__, cls.__name__.lower())
+            raise QueryError(f"unknown {label} {value!r}: choose one of {valid} 无效取值") from None
+
+
+_LABELS = {"MilvusLexical": "Milvus lexical mode", "EnSource": "English source", "RefusalReason": "refusal reason",
+           "SentenceStatus": "sentence status", "InputKind": "input kind", "LegKind": "leg kind",
+           "Lang": "language", "MarkKind": "mark kind"}
+"""How an error message names a choice (the class name lower-cased otherwise: mode, backend, rebuild, verdict)."""
 
 
 class Mode(Choice):
@@ -228,6 +235,16 @@ class Leg:
             return "sparse_en" if self.english else "sparse"
         return "dense_" + self.vector_key.replace(":", "_")
 
+    @property
+    def milvus_text_field(self) -> str:
+        """A lexical leg's analysed text field in Milvus (its BM25 function's input): ``lex``, ``lex_en``."""
+        return "lex_en" if self.english else "lex"
+
+    @property
+    def milvus_function(self) -> str:
+        """A lexical leg's BM25 function in the Milvus schema: ``bm25_zh``, ``bm25_en``."""
+        return "bm25_en" if self.english else "bm25_zh"
+
     @classmethod
     def from_vector_key(cls, key: str) -> "Leg":
         """The dense leg of a :attr:`vector_key` (``use``, ``en:use``)."""
@@ -362,7 +379,7 @@ class SearchResult:
 # -- documents -----------------------------------------------------------------------------------------------
 
 
-class MarkKind(str, Enum):
+class MarkKind(Choice):
     """How a span of shown text relates to the source file."""
 
     LOST = "lost"  # the source lost this character; 〓 stands in its place

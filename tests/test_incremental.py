@@ -82,7 +82,7 @@ def test_removing_a_document_twice(workspace, capsys):
         with pytest.raises(UnknownDocumentError):
             engine.search("科技成果", doc="cgzhf-2015")
         assert all(h.doc != "cgzhf-2015" for h in engine.search("促进科技成果转化", k=20).hits)
-    assert "cgzhf-2015" not in _open(ws, "milvus").store.documents()
+    assert "cgzhf-2015" not in _open(ws, "milvus").collection.documents()
     capsys.readouterr()
     assert main(["--corpus", str(ws["corpus"]), "corpus", "remove", "cgzhf-2015", *ws["common"], *ws["milvus"]]) == 2
     err = capsys.readouterr().err

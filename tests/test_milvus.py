@@ -19,7 +19,7 @@ from retriever.errors import (
     UnknownDocumentError,
 )
 from retriever.evaluation.retrieval import load_questions
-from retriever.index.milvus_collection import MILVUS_SCHEMA_VERSION, MilvusStore
+from retriever.index.milvus_collection import MILVUS_SCHEMA_VERSION, MilvusCollection
 from retriever.search.milvus import MilvusSearcher, repeats
 
 
@@ -100,7 +100,7 @@ def test_unreachable_server_is_a_clear_error(corpus):
 
 
 def test_other_schema_version_is_refused(index_dir, searcher, corpus, milvus, milvus_uri):
-    store = milvus.store
+    store = milvus.collection
     row = store.schema_row()
     store._put("schema", dict(row, schema_version=MILVUS_SCHEMA_VERSION + 1))
     try:
@@ -116,7 +116,7 @@ def test_other_schema_version_is_refused(index_dir, searcher, corpus, milvus, mi
 def test_interrupted_bulk_load_is_refused_then_resumed(index_dir, searcher, corpus, milvus, milvus_uri):
     config = IndexConfig(index_dir=index_dir, corpus_dir=CORPUS)
     backend = BackendConfig(backend="milvus", milvus_uri=milvus_uri, collection="interrupted")
-    store = MilvusStore(milvus.store.client, backend, config, milvus.analyzer.tokenizer, searcher.analyzer.embedders)
+    store = MilvusCollection(milvus.collection.client, backend, config, milvus.analyzer.tokenizer, searcher.analyzer.embedders)
 
     class Interrupted(Exception):
         pass
@@ -136,7 +136,7 @@ def test_interrupted_bulk_load_is_refused_then_resumed(index_dir, searcher, corp
 
 
 def test_indexes_with_other_parameters_are_recreated_keeping_the_rows(index_dir, searcher, corpus, milvus, milvus_uri):
-    store, client = milvus.store, milvus.store.client
+    store, client = milvus.collection, milvus.collection.client
     assert store.mismatched_indexes() == []
     assert client.describe_index(store.name, "dense_use")["params"]["M"] == 32  # the parameters reached milvus-lite
     # A collection made before they did: parameters sent as plain keys, which milvus-lite ignores.
@@ -176,7 +176,7 @@ def test_ask_on_milvus_answers_as_the_embedded_backend(milvus, searcher, corpus)
     embedded, other = Answerer(searcher), Answerer(milvus)
     same = 0
     for q in questions:
-        doc = q.doc or corpus.primary.doc_id
+        doc = q.doc or corpus.primary_id
         a, b = embedded.ask(q.question, doc=doc), other.ask(q.question, doc=doc)
         same += (a.answered, a.reason) == (b.answered, b.reason)
         for s in b.sentences:

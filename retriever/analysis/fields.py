@@ -6,7 +6,7 @@ the same tokens, English words and texts by construction:
 - the Chinese BM25 leg: :func:`lexical_text` (the text, and for law articles the article label 第八条);
 - the English BM25 leg: the stemmed words of the reference English;
 - the dense legs: :func:`dense_text` (the heading path for context, then the text) and the reference English;
-- the chapter filter: :func:`chapter_of` the anchor.
+- the chapter filter: the anchor's chapter (:func:`retriever.ingest.corpus.chapter_of`).
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from retriever.analysis.glossary import Glossary
-from retriever.analysis.tokenize import Tokenizer, english_words, load_stopwords
-from retriever.ingest.corpus import Corpus
+from retriever.analysis.tokenize import Tokenizer, english_stopwords, english_words
+from retriever.ingest.corpus import Corpus, chapter_of
 from retriever.types import Clause, Document, IndexedClause
 
-__all__ = ["user_terms", "lexical_text", "dense_text", "chapter_of", "ClauseFields", "clause_fields",
+__all__ = ["user_terms", "lexical_text", "dense_text", "ClauseFields", "clause_fields",
            "LEG_TEXTS"]
 
-_CHAPTER = re.compile(r":(?:pt\d+\.)?ch(\d+)")
 _LEAD_SPLIT = re.compile(r"[及与和、,，]")
 LEG_TEXTS = {"lexical": "text (+ article label for laws)", "dense": "heading path (+ law title) + text",
              "english": "reference translation: English BM25 (stemmed words) and the first embedder's vectors"}
@@ -55,12 +54,6 @@ def dense_text(clause: Clause, title: str) -> str:
     return f"{prefix}\n{clause.text}" if prefix else clause.text
 
 
-def chapter_of(anchor: str) -> int | None:
-    """The chapter number in an anchor (``doc:ch5.s1.p2`` → 5; ``doc:pt1.ch2.a8.p1`` → 2), None without one."""
-    m = _CHAPTER.search(anchor)
-    return int(m.group(1)) if m else None
-
-
 @dataclass(frozen=True)
 class ClauseFields:
     """A clause as the legs see it: BM25 tokens (repeats kept), the reference English and its words."""
@@ -85,7 +78,7 @@ class ClauseFields:
 def clause_fields(documents: Iterable[Document], tokenizer: Tokenizer,
                   english: Mapping[str, str]) -> list[ClauseFields]:
     """The fields of every clause of ``documents``, in order; ``english`` maps anchors to reference English."""
-    stop_en = load_stopwords("stopwords_en.txt")
+    stop_en = english_stopwords()
     out = []
     for doc in documents:
         for c in doc.clauses:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from retriever.analysis.tokenize import english_words, load_stopwords
+from retriever.analysis.tokenize import english_stopwords, english_words
 from retriever.config import GLOSSARY_FILE, corpus_dir
 from retriever.errors import CorpusError
 
@@ -42,7 +42,7 @@ class Glossary:
     def __init__(self, terms: list[Term]) -> None:
         self.terms = tuple(terms)
         self.by_zh = {t.zh: t for t in terms}
-        self._stop = load_stopwords("stopwords_en.txt")
+        self._stop = english_stopwords()
         self._phrases: dict[str, list[tuple[tuple[str, ...], Term]]] = defaultdict(list)
         for term in terms:
             for phrase in term.english:

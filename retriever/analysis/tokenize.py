@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from importlib import resources
 
-__all__ = ["Tokenizer", "load_stopwords", "DOC_NUMBER", "english_words", "english_settings", "stem", "root"]
+__all__ = ["Tokenizer", "load_stopwords", "english_stopwords", "DOC_NUMBER", "english_words", "english_settings", "stem", "root"]
 
 DOC_NUMBER = re.compile(r"(?P<issuer>[\u4e00-\u9fff]{0,3})[〔［\[(（](?P<year>\d{4})[〕］\])）](?P<number>\d+)号")
 """Document numbers such as 鄂政发〔2021〕18号 (any bracket style), kept as one token."""
@@ -23,6 +23,12 @@ _SKIP = re.compile(r"^[\W_〓]+$")
 _ENGLISH_WORD = re.compile(r"[a-z0-9][a-z0-9&']*")  # hyphens split: "innovation-driven" → innovation, driven
 
 
+def english_stopwords() -> frozenset[str]:
+    """English function words, left out of the English lexical leg and of English coverage."""
+    return load_stopwords("stopwords_en.txt")
+
+
+@lru_cache(maxsize=8)
 def load_stopwords(name: str) -> frozenset[str]:
     """A stopword list shipped in ``retriever/data`` (one word per line, ``#`` comments)."""
     text = resources.files("retriever.data").joinpath(name).read_text(encoding="utf-8")

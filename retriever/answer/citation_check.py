@@ -18,6 +18,7 @@ from typing import Any
 from retriever.analysis.normalize import is_traditional, to_characters_simplified, to_simplified
 from retriever.errors import QueryError, UnknownAnchorError
 from retriever.ingest.corpus import Corpus
+from retriever.ingest.law import LAW_FORMAT
 from retriever.ingest.text import cn_to_int, int_to_cn
 from retriever.types import LOST_CHAR, Clause, Heading, InputKind, MarkKind, Verdict
 
@@ -108,9 +109,9 @@ class CitationChecker:
 
     def __init__(self, corpus: Corpus, default_doc: str | None = None) -> None:
         self.corpus = corpus
-        self.default_doc = default_doc or corpus.primary.doc_id
+        self.default_doc = default_doc or corpus.primary_id
         self._law_titles = {d.meta.title.replace("中华人民共和国", ""): d.doc_id
-                            for d in corpus.documents.values() if d.meta.format == "law-md"}
+                            for d in corpus.documents.values() if d.meta.format == LAW_FORMAT}
 
     # -- references -----------------------------------------------------------------------------------
 
@@ -135,6 +136,9 @@ class CitationChecker:
             return None
         g = (m or en).groupdict()
         doc = doc or self.default_doc
+        if not g.get("law") and doc is None:
+            raise QueryError("the reference names no document and none is marked primary: give the document "
+                             "(--doc) 引用未指明文件，请指定文件")
         if g.get("law"):
             doc = next((d for t, d in self._law_titles.items() if g["law"].endswith(t) or t.endswith(g["law"])), None)
             if doc is None:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from retriever.analysis.normalize import to_traditional
-from retriever.analysis.tokenize import english_words, load_stopwords, root
+from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
 from retriever.answer.refusal_rules import Province, asks_for_figure, jurisdiction_of, provinces_named, states_figure
 from retriever.errors import QueryError
 from retriever.search.protocol import Searcher
@@ -130,7 +130,7 @@ class Answerer:
         # English coverage is counted on Snowball roots (spending ~ spend), more forgiving than the search's stems
         self._roots_en = [frozenset(root(t) for t in c.tokens_en) for c in records]
         self._idf_en = idf(Counter(t for roots in self._roots_en for t in roots))
-        self._stop_en = load_stopwords("stopwords_en.txt")
+        self._stop_en = english_stopwords()
         framing = frozenset(w for line in load_stopwords("question_words_en.txt") for w in line.split())
         self._not_topic_en = self._stop_en | framing  # words left out of English coverage
         self._position = {c.anchor: i for i, c in enumerate(records)}

@@ -39,7 +39,7 @@ def _show_answer(data: dict) -> None:
 def _ask(corpus: Corpus, args: argparse.Namespace) -> None:
     searcher = searcher_for(args, corpus)
     answerer = Answerer(searcher)
-    doc = args.doc or corpus.primary.doc_id
+    doc = args.doc or corpus.primary_id
     generator = None
     if args.generate:
         chat = chat_model_from_env()

@@ -16,7 +16,7 @@ from retriever.search.open import open_searcher
 from retriever.search.protocol import Searcher
 from retriever.types import Backend, MilvusLexical, Rebuild
 
-__all__ = ["print_json", "index_config", "backend_config", "searcher_for", "batch", "add_backend_args"]
+__all__ = ["print_json", "index_config", "backend_config", "announce_first_build", "searcher_for", "batch", "add_backend_args"]
 
 
 def print_json(data: Any) -> None:
@@ -35,11 +35,17 @@ def index_config(args: argparse.Namespace) -> IndexConfig:
     return IndexConfig(corpus_dir=args.corpus, **({"index_dir": index} if index else {}))
 
 
-def searcher_for(args: argparse.Namespace, corpus: Corpus, rebuild: Rebuild = Rebuild.MISSING) -> Searcher:
-    """The searcher of the flags' backend; says so on stderr when the embedded index is built on first use."""
-    config, backend = index_config(args), backend_config(args)
-    if backend.backend is Backend.EMBEDDED and not has_manifest(config.index_dir) and rebuild is not Rebuild.NEVER:
+def announce_first_build(config: IndexConfig, rebuild: Rebuild) -> None:
+    """Say on stderr that the embedded index is about to be built (it takes a while)."""
+    if not has_manifest(config.index_dir) and rebuild is not Rebuild.NEVER:
         print(f"building the index in {config.index_dir} (first use) 首次使用，正在建立索引…", file=sys.stderr)
+
+
+def searcher_for(args: argparse.Namespace, corpus: Corpus, rebuild: Rebuild = Rebuild.MISSING) -> Searcher:
+    """The searcher of the flags' backend (announcing a first build of the embedded index)."""
+    config, backend = index_config(args), backend_config(args)
+    if backend.backend is Backend.EMBEDDED:
+        announce_first_build(config, rebuild)
     return open_searcher(config, backend, rebuild=rebuild, corpus=corpus)
 
 

@@ -12,7 +12,7 @@ from retriever.cli.index import update_indexes
 from retriever.errors import QueryError
 from retriever.index.embedding_store import EmbeddingStore
 from retriever.ingest.add_remove import add_document, remove_document
-from retriever.ingest.corpus import Corpus
+from retriever.ingest.corpus import FORMATS, Corpus
 from retriever.ingest.repair_report import format_report, repair_report
 from retriever.types import Clause, Heading, MatterItem
 
@@ -145,7 +145,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--meta", type=Path, help="metadata JSON (doc_id, title, format …); flags override it")
     add.add_argument("--doc-id", dest="doc_id")
     add.add_argument("--title")
-    add.add_argument("--format", choices=["law-md", "scraped-plan"])
+    add.add_argument("--format", choices=FORMATS)
     add.add_argument("--issuer")
     add.add_argument("--issue-date", dest="issue_date")
     add.set_defaults(func=_add)

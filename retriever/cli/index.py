@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from retriever.cli.common import add_backend_args, backend_config, index_config, searcher_for
-from retriever.config import BackendConfig
+from retriever.cli.common import add_backend_args, announce_first_build, backend_config, index_config
 from retriever.errors import QueryError
 from retriever.index.manifest import MANIFEST_FILE, has_manifest
 from retriever.ingest.corpus import Corpus
-from retriever.search.open import open_searcher
+from retriever.search.embedded import EmbeddedSearcher
+from retriever.search.milvus import MilvusSearcher
 from retriever.types import Backend, Rebuild
 
 __all__ = ["register", "update_indexes", "how_updated"]
@@ -36,8 +36,9 @@ def _embedded(corpus: Corpus, args: argparse.Namespace) -> None:
         if any(config.index_dir.iterdir()) and not has_manifest(config.index_dir):
             raise QueryError(f"{config.index_dir} is not an index folder (no {MANIFEST_FILE}): not touching it "
                              "该目录不是索引目录，未作改动")
-    searcher = searcher_for(args, corpus, _REBUILD[args.index_command])
-    manifest = searcher.index.manifest
+    rebuild = _REBUILD[args.index_command]
+    announce_first_build(config, rebuild)
+    manifest = EmbeddedSearcher.open(config, rebuild=rebuild, corpus=corpus).index.manifest
     if args.index_command == "status":
         print(f"index 索引: {config.index_dir}  (up to date 最新)")
         print(f"  clauses: {manifest['clause_count']}   built: {manifest['built_at']}   "
@@ -50,11 +51,11 @@ def _embedded(corpus: Corpus, args: argparse.Namespace) -> None:
 
 def _milvus(corpus: Corpus, args: argparse.Namespace) -> None:
     backend = backend_config(args)
-    searcher = searcher_for(args, corpus, _REBUILD[args.index_command])
-    docs = searcher.store.documents()
+    searcher = MilvusSearcher.open(index_config(args), backend, rebuild=_REBUILD[args.index_command], corpus=corpus)
+    docs = searcher.collection.documents()
     print(f"Milvus collection 集合: {backend.collection} at {backend.milvus_uri}  (up to date 最新)")
     print(f"  documents: {len(docs)}   clauses: {sum(d.get('clauses', 0) for d in docs.values())}   "
-          f"lexical: {backend.lexical}   legs: {', '.join(leg.vector_key for leg in searcher.store.legs)}")
+          f"lexical: {backend.lexical}   legs: {', '.join(leg.vector_key for leg in searcher.collection.legs)}")
     if searcher.last_sync is not None:
         print(f"  sync: {searcher.last_sync}")
 
@@ -67,21 +68,20 @@ def update_indexes(args: argparse.Namespace, changed: str) -> None:
     """After a corpus change: update the embedded index (if built) and, with --backend milvus, the collection."""
     corpus = Corpus.load(args.corpus)
     config, backend = index_config(args), backend_config(args)
-    targets = [BackendConfig(backend=Backend.EMBEDDED)] if has_manifest(config.index_dir) else []
-    targets += [backend] if backend.backend is Backend.MILVUS else []
-    for target in targets:
+    if has_manifest(config.index_dir):
         start = time.perf_counter()
-        searcher = open_searcher(config, target, rebuild=Rebuild.STALE, corpus=corpus)
-        seconds = time.perf_counter() - start
-        if target.backend is Backend.MILVUS:
-            sync = searcher.last_sync
-            detail = (f"{sync.clauses_written} clauses written, {sync.embedded} texts embedded, {sync.reused} reused"
-                      if sync else "already up to date")
-        else:
-            manifest = searcher.index.manifest
-            done = manifest.get("embedded_texts", {})
-            detail = f"{done.get('embedded', 0)} texts embedded, {done.get('reused', 0)} reused; " + how_updated(manifest)
-        print(f"  {target.backend} index updated for {changed} in {seconds:.1f} s ({detail}) 索引已更新")
+        manifest = EmbeddedSearcher.open(config, rebuild=Rebuild.STALE, corpus=corpus).index.manifest
+        done = manifest.get("embedded_texts", {})
+        detail = f"{done.get('embedded', 0)} texts embedded, {done.get('reused', 0)} reused; " + how_updated(manifest)
+        print(f"  {Backend.EMBEDDED} index updated for {changed} in {time.perf_counter() - start:.1f} s ({detail}) "
+              "索引已更新")
+    if backend.backend is Backend.MILVUS:
+        start = time.perf_counter()
+        sync = MilvusSearcher.open(config, backend, rebuild=Rebuild.STALE, corpus=corpus).last_sync
+        detail = (f"{sync.clauses_written} clauses written, {sync.embedded} texts embedded, {sync.reused} reused"
+                  if sync else "already up to date")
+        print(f"  {Backend.MILVUS} index updated for {changed} in {time.perf_counter() - start:.1f} s ({detail}) "
+              "索引已更新")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

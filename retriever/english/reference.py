@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retriever.analysis.glossary import Glossary, Term
-from retriever.analysis.tokenize import english_words, load_stopwords
+from retriever.analysis.tokenize import english_stopwords, english_words
 from retriever.errors import CorpusError
 from retriever.ingest.corpus import Corpus
 from retriever.types import Document, EnSource, Mark, MarkKind
@@ -83,7 +83,7 @@ def check_rendering(item: TranslatableItem, en: str, glossary: Glossary) -> list
         problems.append(f"{item.anchor}: inferred characters in the Chinese but no {INFERRED_OPEN}…{INFERRED_CLOSE}")
     if opened and not inferred:
         problems.append(f"{item.anchor}: {INFERRED_OPEN}…{INFERRED_CLOSE} used but nothing is inferred here")
-    stop = load_stopwords("stopwords_en.txt")
+    stop = english_stopwords()
     words = english_words(en, stop)
     for term in glossary_terms_in(item.zh, glossary):
         if not any(_contains(words, english_words(p, stop)) for p in term.english):

@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 from retriever.answer.citation_check import CitationChecker
-from retriever.answer.extractive import Answerer
+from retriever.answer.extractive import Answerer, threshold_group
 from retriever.evaluation.retrieval import EvalQuestion
 from retriever.search.protocol import Searcher
+from retriever.types import Lang
 
 __all__ = ["answer_metrics"]
 
@@ -30,9 +31,9 @@ def answer_metrics(searcher: Searcher, questions: list[EvalQuestion], citations_
     times: list[float] = []
     for q in questions:
         start = time.perf_counter()
-        answer = answerer.ask(q.question, doc=q.doc or corpus.primary.doc_id)
+        answer = answerer.ask(q.question, doc=q.doc or corpus.primary_id)
         times.append((time.perf_counter() - start) * 1000)
-        group = "zh" if q.lang in ("zh-Hans", "zh-Hant") else "en"
+        group = threshold_group(Lang.from_str(q.lang))
         for s in answer.sentences:
             clause = corpus.clause(s.anchor)
             verbatim.append(clause.text[s.start : s.end] == s.text)

@@ -57,14 +57,14 @@ def _plan_part(args, lines: list[str]) -> None:
         total = time.perf_counter() - start
         built = searcher.index.manifest["build_seconds"]
         lines.append(f"- Index build from scratch (plan + 3 laws, {len(searcher.index)} clauses): "
-                     f"{built['total']:.1f} s (tokenise {built['tokenise']:.1f} s, BM25 {built['lexical_index']:.2f} s, "
+                     f"{built['total']:.1f} s (tokenise {built['tokenise']:.1f} s, BM25 {built['bm25']:.2f} s, "
                      f"embed {', '.join(f'{k} {v:.1f} s' for k, v in built['embed'].items())}); "
                      f"open including model loading: {total:.1f} s")
         for mode in Mode:
             p50, p95 = _time_queries(lambda q: searcher.search(q, k=10, mode=mode), questions, args.queries)
             lines.append(f"- Warm `search` ({mode}, k=10, {args.queries} queries in 4 languages, query embedding "
                          f"included): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
-        plan = searcher.corpus.primary.doc_id
+        plan = searcher.corpus.primary_id
         p50, p95 = _time_queries(lambda q: searcher.search(q, k=10, doc=plan), questions, args.queries)
         lines.append(f"- Warm `search` (hybrid, `--doc {plan}`): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     lines.append(f"- Peak memory (RSS) of this process after the plan part: {_peak_mb():.0f} MB")

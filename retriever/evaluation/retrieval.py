@@ -16,11 +16,11 @@ from pathlib import Path
 from retriever.config import DEFAULT_QUESTIONS
 from retriever.errors import CorpusError
 from retriever.search.protocol import Searcher
-from retriever.types import Mode
+from retriever.types import Lang, Mode
 
 __all__ = ["EvalQuestion", "load_questions", "evaluate", "format_table"]
 
-LANGS = ("zh-Hans", "zh-Hant", "en", "mixed")
+LANGS = tuple(Lang)
 METRICS = ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10")
 
 

@@ -108,8 +108,7 @@ def write_delta(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
     rows = index_rows([corpus.documents[doc] for doc in plan.documents], config, tokenizer, embedders, report)
     report("BM25 rows 计算BM25", 0.8)
     t_bm25 = time.perf_counter()
-    lexical = {leg: _lexical_rows(path, leg, token_lists, base, config) for leg, token_lists in rows.tokens.items()
-               if leg == Leg.bm25() or any(token_lists)}  # the English leg only when a document has English
+    lexical = {leg: _lexical_rows(path, leg, rows.tokens[leg], base, config) for leg in rows.lexical_legs}
     bm25_seconds = time.perf_counter() - t_bm25
     generation = int(_generations(path)[-1].name[6:]) + 1 if _generations(path) else 1
     folder = path / f"delta-{generation:06d}"
@@ -136,7 +135,7 @@ def write_delta(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
             "rows": plan.rows,
             "replaced_rows": plan.replaced_rows,
             "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "seconds": rows.seconds | {"lexical_index": round(bm25_seconds, 3),
+            "seconds": rows.seconds | {"bm25": round(bm25_seconds, 3),
                                        "total": round(time.perf_counter() - started, 3)},
         },
     }

@@ -36,7 +36,7 @@ from retriever.ingest.corpus import Corpus
 from retriever.ingest.dates import meta_date
 from retriever.types import Document, Leg, MilvusLexical
 
-__all__ = ["MILVUS_SCHEMA_VERSION", "MilvusStore", "SyncReport", "connect", "opaque"]
+__all__ = ["MILVUS_SCHEMA_VERSION", "MilvusCollection", "SyncReport", "connect", "opaque"]
 
 MILVUS_SCHEMA_VERSION = 1
 _MAX_TEXT = 65_535
@@ -76,7 +76,7 @@ class SyncReport:
     seconds: dict[str, float]
 
 
-class MilvusStore:
+class MilvusCollection:
     """The clause and manifest collections of one name on one Milvus."""
 
     def __init__(self, client: Any, backend: BackendConfig, index: IndexConfig, tokenizer: Tokenizer,
@@ -129,18 +129,19 @@ class MilvusStore:
         schema.add_field("issuer_en", DataType.VARCHAR, max_length=1024)
         schema.add_field("date", DataType.INT64)
         schema.add_field("has_en", DataType.BOOL)
-        schema.add_field("lex", DataType.VARCHAR, max_length=_MAX_TEXT, enable_analyzer=True,
+        schema.add_field(Leg.bm25().milvus_text_field, DataType.VARCHAR, max_length=_MAX_TEXT, enable_analyzer=True,
                          analyzer_params=self.analyzer())
-        schema.add_field("lex_en", DataType.VARCHAR, max_length=_MAX_TEXT, enable_analyzer=True,
-                         analyzer_params={"tokenizer": "standard"})
+        schema.add_field(Leg.bm25(english=True).milvus_text_field, DataType.VARCHAR, max_length=_MAX_TEXT,
+                         enable_analyzer=True, analyzer_params={"tokenizer": "standard"})
         schema.add_field(Leg.bm25().milvus_field, DataType.SPARSE_FLOAT_VECTOR)
         schema.add_field(Leg.bm25(english=True).milvus_field, DataType.SPARSE_FLOAT_VECTOR)
         for leg in self.legs:
             schema.add_field(leg.milvus_field, DataType.FLOAT_VECTOR, dim=self._dim(leg))
         schema.add_field("record", DataType.JSON)
-        for leg, source in ((Leg.bm25(), "lex"), (Leg.bm25(english=True), "lex_en")):
-            schema.add_function(Function(name=f"fn_{leg.milvus_field}", function_type=FunctionType.BM25,
-                                         input_field_names=[source], output_field_names=[leg.milvus_field]))
+        for leg in (Leg.bm25(), Leg.bm25(english=True)):
+            schema.add_function(Function(name=leg.milvus_function, function_type=FunctionType.BM25,
+                                         input_field_names=[leg.milvus_text_field],
+                                         output_field_names=[leg.milvus_field]))
         self.client.create_collection(self.name, schema=schema, index_params=self._index_params(self.index_plan()))
 
         manifest = self.client.create_schema(auto_id=False, enable_dynamic_field=False)
@@ -271,8 +272,9 @@ class MilvusStore:
                 "anchor": c.anchor, "doc": doc.doc_id, "chapter": -1 if record.chapter is None else record.chapter,
                 "issuer": meta.issuer.lower(), "issuer_en": meta.issuer_en.lower(), "date": meta_date(meta),
                 "has_en": f.text_en is not None,
-                "lex": (opaque(f.tokens) if self.lexical is MilvusLexical.CLIENT else lexical_text(c))[:_MAX_TEXT],
-                "lex_en": opaque(f.tokens_en)[:_MAX_TEXT],
+                Leg.bm25().milvus_text_field:
+                    (opaque(f.tokens) if self.lexical is MilvusLexical.CLIENT else lexical_text(c))[:_MAX_TEXT],
+                Leg.bm25(english=True).milvus_text_field: opaque(f.tokens_en)[:_MAX_TEXT],
                 "record": {key: value for key, value in record.to_dict().items()
                            if key in ("label_zh", "label_en", "heading_path", "text", "text_en", "tokens", "tokens_en")},
             }

@@ -61,6 +61,11 @@ def add_document(corpus_dir: Path, source: Path, meta: dict[str, Any]) -> tuple[
     document = parse_document(data, info, str(source))  # raises on a bad file, before anything is written
     if not document.clauses:
         raise CorpusError(f"{source}: no clauses found for format {info.format!r} 未识别出条款")
+    if info.primary:
+        other = next((m.doc_id for p in folder.rglob("*.meta.json") if p != old_meta_path
+                      and (m := _read_meta(p)).primary), None)
+        if other is not None:
+            raise CorpusError(f"{other} is already the primary document: only one may be 只能有一个主文档")
     target = folder / name
     owner = next((p for p in folder.rglob("*.meta.json") if p != old_meta_path and _read_meta(p).source == name
                   and p.parent == folder), None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
@@ -27,9 +28,18 @@ from retriever.ingest.law import LAW_FORMAT, parse_law
 from retriever.ingest.plan import PLAN_FORMAT, parse_plan
 from retriever.types import Clause, Document, DocumentMeta, Heading, MatterItem
 
-__all__ = ["decode_source", "parse_document", "load_document", "Corpus"]
+__all__ = ["FORMATS", "chapter_of", "decode_source", "parse_document", "load_document", "Corpus"]
 
 _PARSERS = {PLAN_FORMAT: parse_plan, LAW_FORMAT: parse_law}
+FORMATS = tuple(_PARSERS)
+_CHAPTER = re.compile(r":(?:pt\d+\.)?ch(\d+)")
+
+
+def chapter_of(anchor: str) -> int | None:
+    """The chapter number in an anchor (``doc:ch5.s1.p2`` → 5; ``doc:pt1.ch2.a8.p1`` → 2), None without one."""
+    m = _CHAPTER.search(anchor)
+    return int(m.group(1)) if m else None
+
 _META_FIELDS = {f.name for f in fields(DocumentMeta)}
 
 
@@ -128,12 +138,21 @@ class Corpus:
             raise CorpusError(f"several documents are marked primary ({', '.join(primary)}): mark one 只能有一个主文档")
 
     @property
-    def primary(self) -> Document:
-        """The corpus's main document (``"primary": true`` in its metadata; else the first): what ``ask`` answers
+    def primary(self) -> Document | None:
+        """The corpus's main document (``"primary": true`` in its metadata), if one is marked: what ``ask`` answers
         from by default and what a reference without a document name (第五章第一节) points into."""
-        if not self.documents:
-            raise CorpusError("the corpus has no documents 语料库为空")
-        return next((d for d in self.documents.values() if d.meta.primary), next(iter(self.documents.values())))
+        return next((d for d in self.documents.values() if d.meta.primary), None)
+
+    @property
+    def primary_id(self) -> str | None:
+        """The primary document's id, or None (then ``ask`` searches every document)."""
+        return self.primary.doc_id if self.primary is not None else None
+
+    @cached_property
+    def chapters(self) -> dict[str, frozenset[int]]:
+        """Per document, the chapter numbers its clause anchors carry."""
+        return {d: frozenset(n for c in doc.clauses if (n := chapter_of(c.anchor)) is not None)
+                for d, doc in self.documents.items()}
 
     @classmethod
     def load(cls, folder: Path | None = None) -> "Corpus":

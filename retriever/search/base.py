@@ -4,9 +4,9 @@ each hit. A backend only implements :meth:`SearcherBase._rank`."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from retriever.analysis.embedders import Embedder, make_embedder
 from retriever.analysis.fields import user_terms
@@ -14,12 +14,15 @@ from retriever.analysis.glossary import Glossary
 from retriever.analysis.normalize import normalize_query
 from retriever.analysis.tokenize import Tokenizer
 from retriever.config import IndexConfig, SearchConfig
+from retriever.errors import IndexMissingError
 from retriever.ingest.corpus import Corpus
 from retriever.search.filters import Filters
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
-from retriever.types import EXPLAIN_DENSE, Backend, Hit, IndexedClause, Leg, Mode, SearchResult
+from retriever.types import EXPLAIN_DENSE, Backend, Hit, IndexedClause, Leg, Mode, Rebuild, SearchResult
 
-__all__ = ["SearcherBase", "Ranked", "LegEvidence", "Parts", "load_parts"]
+__all__ = ["SearcherBase", "Ranked", "LegEvidence", "Parts", "load_parts", "apply_rebuild"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,25 @@ def load_parts(config: IndexConfig, corpus: Corpus | None = None,
     tokenizer = Tokenizer(user_terms(corpus, glossary))
     embedders = embedders or {name: make_embedder(name) for name in config.embedders}
     return Parts(corpus, glossary, tokenizer, embedders)
+
+
+def apply_rebuild(rebuild: Rebuild, load: Callable[[], T], create: Callable[[], T], update: Callable[[], T],
+                  from_scratch: Callable[[], T], stale: tuple[type[Exception], ...]) -> T:
+    """Open an index under a rebuild policy, for every backend: ``build`` builds from scratch; otherwise load it,
+    create it when missing (unless ``never``) and bring it up to date when one of ``stale`` is raised (only with
+    ``stale``)."""
+    if rebuild is Rebuild.BUILD:
+        return from_scratch()
+    try:
+        return load()
+    except IndexMissingError:
+        if rebuild is Rebuild.NEVER:
+            raise
+        return create()
+    except stale:
+        if rebuild is not Rebuild.STALE:
+            raise
+        return update()
 
 
 class SearcherBase(ABC):

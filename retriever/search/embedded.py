@@ -10,13 +10,13 @@ import numpy as np
 
 from retriever.analysis.embedders import Embedder
 from retriever.config import IndexConfig, SearchConfig
-from retriever.errors import CorruptIndexError, IndexMissingError, QueryError, StaleIndexError
+from retriever.errors import CorruptIndexError, QueryError, StaleIndexError
 from retriever.index.build import Progress, build_index
 from retriever.index.delta import update_index
 from retriever.index.load import Index, load_index
 from retriever.index.manifest import expected_manifest
 from retriever.ingest.corpus import Corpus
-from retriever.search.base import LegEvidence, Ranked, SearcherBase, load_parts
+from retriever.search.base import LegEvidence, Ranked, SearcherBase, apply_rebuild, load_parts
 from retriever.search.filters import Filters
 from retriever.search.fusion import leg_weights, reciprocal_rank_fusion
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
@@ -53,25 +53,16 @@ class EmbeddedSearcher(SearcherBase):
         ``rebuild='never'`` raises :class:`IndexMissingError`, :class:`StaleIndexError` or
         :class:`CorruptIndexError` instead, for the CLI to report.
         """
-        rebuild = Rebuild.from_str(rebuild)
         config = config or IndexConfig()
         parts = load_parts(config, corpus, embedders)
         info = {name: e.describe() for name, e in parts.embedders.items()}
         expected = expected_manifest(parts.corpus, config, parts.tokenizer, info, config.glossary_path)
         args = (parts.corpus, config, parts.tokenizer, parts.embedders, config.glossary_path)
-        if rebuild is Rebuild.BUILD:
-            index = build_index(*args, progress)
-        else:
-            try:
-                index = load_index(config.index_dir, expected)
-            except IndexMissingError:
-                if rebuild is Rebuild.NEVER:
-                    raise
-                index = build_index(*args, progress)
-            except (StaleIndexError, CorruptIndexError):
-                if rebuild is not Rebuild.STALE:
-                    raise
-                index = update_index(*args, expected, progress)
+        index = apply_rebuild(Rebuild.from_str(rebuild), load=lambda: load_index(config.index_dir, expected),
+                              create=lambda: build_index(*args, progress),
+                              update=lambda: update_index(*args, expected, progress),
+                              from_scratch=lambda: build_index(*args, progress),
+                              stale=(StaleIndexError, CorruptIndexError))
         english = index.lexical.get(Leg.bm25(english=True))
         analyzer = QueryAnalyzer(parts.tokenizer.warm_up(), parts.glossary, parts.embedders,
                                  vocab=index.lexical[Leg.bm25()].vocab_dict,

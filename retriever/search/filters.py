@@ -5,22 +5,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from retriever.analysis.fields import chapter_of
 from retriever.errors import QueryError, UnknownDocumentError
 from retriever.ingest.corpus import Corpus
 from retriever.ingest.dates import date_number, meta_date
 from retriever.types import DocumentMeta
 
 __all__ = ["Filters"]
-
-
-@lru_cache(maxsize=4)
-def _chapters(corpus: Corpus) -> dict[str, frozenset[int]]:
-    """Per document, the chapter numbers its clause anchors carry."""
-    return {d: frozenset(n for c in doc.clauses if (n := chapter_of(c.anchor)) is not None)
-            for d, doc in corpus.documents.items()}
 
 
 @dataclass(frozen=True)
@@ -69,7 +60,7 @@ class Filters:
             if not admitted:
                 raise QueryError(f"no document matches {self.describe() or self.doc} 没有符合筛选条件的文档")
         if self.chapter is not None:
-            chapters = _chapters(corpus)
+            chapters = corpus.chapters
             if not any(self.chapter in chapters[d] for d in (admitted or corpus.documents)):
                 where = " of " + self.doc if self.doc else ""
                 raise QueryError(f"no clauses in chapter {self.chapter}{where} 该章节没有条款")

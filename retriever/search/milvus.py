@@ -22,12 +22,12 @@ from retriever.analysis.embedders import Embedder
 from retriever.analysis.fields import clause_fields
 from retriever.config import BackendConfig, IndexConfig, SearchConfig
 from retriever.english.reference import english_by_anchor
-from retriever.errors import IncompleteLoadError, IndexMissingError, StaleIndexError
+from retriever.errors import IncompleteLoadError, StaleIndexError
 from retriever.index.build import Progress
 from retriever.index.embedding_store import EmbeddingStore
-from retriever.index.milvus_collection import MilvusStore, SyncReport, connect, opaque
+from retriever.index.milvus_collection import MilvusCollection, SyncReport, connect, opaque
 from retriever.ingest.corpus import Corpus
-from retriever.search.base import LegEvidence, Ranked, SearcherBase, load_parts
+from retriever.search.base import LegEvidence, Ranked, SearcherBase, apply_rebuild, load_parts
 from retriever.search.filters import Filters
 from retriever.search.fusion import leg_weights
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
@@ -59,10 +59,10 @@ class MilvusSearcher(SearcherBase):
 
     backend = Backend.MILVUS
 
-    def __init__(self, store: MilvusStore, corpus: Corpus, analyzer: QueryAnalyzer,
+    def __init__(self, collection: MilvusCollection, corpus: Corpus, analyzer: QueryAnalyzer,
                  config: SearchConfig | None = None, uri: str = "") -> None:
         super().__init__(corpus, analyzer, config)
-        self.store = store
+        self.collection = collection
         self.uri = uri
         self.last_sync: SyncReport | None = None
 
@@ -73,35 +73,26 @@ class MilvusSearcher(SearcherBase):
              corpus: Corpus | None = None) -> "MilvusSearcher":
         """Connect, check the collection against the corpus and settings; create it when missing, bring it up to
         date (or resume an interrupted load) with ``rebuild='stale'``; ``rebuild='build'`` recreates it."""
-        rebuild = Rebuild.from_str(rebuild)
         config = config or IndexConfig()
         backend = backend or BackendConfig(backend=Backend.MILVUS)
         parts = load_parts(config, corpus, embedders)
-        store = MilvusStore(connect(backend), backend, config, parts.tokenizer, parts.embedders)
+        collection = MilvusCollection(connect(backend), backend, config, parts.tokenizer, parts.embedders)
         analyzer = QueryAnalyzer(parts.tokenizer.warm_up(), parts.glossary, parts.embedders)
-        searcher = cls(store, parts.corpus, analyzer, search_config, backend.milvus_uri)
+        searcher = cls(collection, parts.corpus, analyzer, search_config, backend.milvus_uri)
 
-        def sync() -> SyncReport:
-            return store.sync(parts.corpus, EmbeddingStore(config.store_dir), rebuild=rebuild is Rebuild.BUILD,
-                              progress=progress)
+        def sync(drop_first: bool = False) -> SyncReport:
+            return collection.sync(parts.corpus, EmbeddingStore(config.store_dir), rebuild=drop_first,
+                                   progress=progress)
 
-        if rebuild is Rebuild.BUILD:
-            searcher.last_sync = sync()
-            return searcher
-        try:
-            store.check(parts.corpus)
-        except IndexMissingError:
-            if rebuild is Rebuild.NEVER:
-                raise
-            searcher.last_sync = sync()
-        except (StaleIndexError, IncompleteLoadError):
-            if rebuild is not Rebuild.STALE:
-                raise
-            searcher.last_sync = sync()
+        searcher.last_sync = apply_rebuild(Rebuild.from_str(rebuild), load=lambda: collection.check(parts.corpus),
+                                           create=sync, update=sync, from_scratch=lambda: sync(drop_first=True),
+                                           stale=(StaleIndexError, IncompleteLoadError))
         return searcher
 
     @cached_property
     def _records(self) -> list[IndexedClause]:
+        # Computed from the corpus by the function that wrote the rows (a few seconds for the plan and laws; at the
+        # scale of all laws, tokenising 335k clauses takes minutes, paid once when an Answerer is built).
         documents = list(self.corpus.documents.values())
         fields = clause_fields(documents, self.analyzer.tokenizer, english_by_anchor(documents))
         return [f.record() for f in fields]
@@ -115,7 +106,7 @@ class MilvusSearcher(SearcherBase):
 
         if leg.lexical:
             q = analyzed.query
-            client = self.store.lexical is MilvusLexical.CLIENT or leg.english
+            client = self.collection.lexical is MilvusLexical.CLIENT or leg.english
             data: Any = (opaque(analyzed.terms_of(leg)) if client
                          else " ".join([q.text, *q.variants, *(m["zh"] for m in analyzed.glossary)]))
             params: dict[str, Any] = {"metric_type": "BM25"}
@@ -130,22 +121,22 @@ class MilvusSearcher(SearcherBase):
         from pymilvus import RRFRanker
 
         expr = filters.milvus_expr()
-        legs = [leg for leg in analyzed.legs([*_LEXICAL, *self.store.legs])
+        legs = [leg for leg in analyzed.legs([*_LEXICAL, *self.collection.legs])
                 if not leg.lexical or analyzed.terms_of(leg)]  # Milvus takes no empty lexical request
         weights = leg_weights({leg: True for leg in legs}, self.config.weights)
         copies = repeats(weights)
         if not copies:
             return []
         batch = [self._request(leg, analyzed, expr) for leg, n in copies.items() for _ in range(n)]
-        fields = ["doc", "record"] + [leg.milvus_field for leg in self.store.legs]
-        found = self.store.client.hybrid_search(self.store.name, batch, ranker=RRFRanker(self.config.rrf_k),
+        fields = ["doc", "record"] + [leg.milvus_field for leg in self.collection.legs]
+        found = self.collection.client.hybrid_search(self.collection.name, batch, ranker=RRFRanker(self.config.rrf_k),
                                                 limit=k, output_fields=fields)[0]
         scale = sum(weights[leg] for leg in copies) / sum(copies.values())  # to the embedded backend's scale
         fused = {"rrf_k": self.config.rrf_k, "weights": {leg.name: round(w, 3) for leg, w in weights.items()},
                  "requests": {leg.name: n for leg, n in copies.items()},
                  "ranker": "Milvus RRFRanker; weights as repeated requests"}
-        backend = {"backend": {"name": self.backend.value, "uri": self.uri, "collection": self.store.name,
-                               "lexical": self.store.lexical.value, "not_provided": NOT_PROVIDED}}
+        backend = {"backend": {"name": self.backend.value, "uri": self.uri, "collection": self.collection.name,
+                               "lexical": self.collection.lexical.value, "not_provided": NOT_PROVIDED}}
         ranked = []
         for row in found:
             entity = row["entity"]

@@ -13,7 +13,7 @@ import numpy as np
 from retriever.analysis.embedders import Embedder
 from retriever.analysis.glossary import Glossary
 from retriever.analysis.normalize import normalize_query
-from retriever.analysis.tokenize import Tokenizer, english_words, load_stopwords
+from retriever.analysis.tokenize import Tokenizer, english_stopwords, english_words
 from retriever.types import Lang, Leg, Mode, Query
 
 __all__ = ["AnalyzedQuery", "QueryAnalyzer", "NO_LEXICAL_TERMS"]
@@ -71,7 +71,7 @@ class QueryAnalyzer:
         self._vocab = vocab
         self._vocab_en = vocab_en
         self._english_leg = english_leg
-        self._stop_en = load_stopwords("stopwords_en.txt")
+        self._stop_en = english_stopwords()
 
     @property
     def sentence_encoder(self) -> Embedder:
