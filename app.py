@@ -63,10 +63,11 @@ def page(lang: str) -> str:
 
 
 def document(lang: str) -> Document:
-    """The document picker shared by all pages (the plan by default)."""
-    docs = resources.corpus().documents
+    """The document picker shared by all pages (the primary document, the plan, by default)."""
+    corpus = resources.corpus()
+    docs = corpus.documents
     if st.session_state.get("doc") not in docs:
-        st.session_state["doc"] = next(iter(docs))
+        st.session_state["doc"] = corpus.primary_id or next(iter(docs))
     title = (lambda d: d.meta.title_en or d.meta.title) if lang == "en" else (lambda d: d.meta.title)
     doc_id = st.sidebar.selectbox(t(lang, "document"), list(docs), key="doc", format_func=lambda i: title(docs[i]))
     return docs[doc_id]

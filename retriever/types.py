@@ -497,6 +497,8 @@ class DocumentMeta:
     translation_en: str = ""  # a reference English translation beside the source (JSONL keyed by anchor)
     sha256: str = ""
     primary: bool = False  # the corpus's main document: what `ask` answers from and bare references point into
+    edition: str = ""  # a law's version as cited: 2020年修正
+    edition_en: str = ""  # the same in English: 2020 Amendment
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

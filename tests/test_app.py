@@ -67,6 +67,23 @@ def test_an_english_question_shows_english_renderings() -> None:
     assert "color:#1d4b8f" in text and "fibre" in text.lower()  # the aligned English under the quote
 
 
+def test_in_english_the_english_leads_and_the_verbatim_chinese_follows() -> None:
+    """Even for a Chinese question: the reference English first, labelled, then the plan's own words."""
+    at = run(lang="en")
+    at.chat_input(key="question").set_value("湖北在光纤和激光器方面打算发展哪些产品?").run()
+    answer = next(m.value for m in at.markdown if chip("hb-sti-14fyp:ch5.s1.p1") in m.value)
+    assert "[reference translation]" in answer and "重点发展大尺寸光纤预制棒" in answer
+    assert 0 <= answer.find("color:#1d4b8f") < answer.find("重点发展大尺寸光纤预制棒")
+
+
+def test_a_law_answer_leads_with_its_reference_english() -> None:
+    at = run(lang="en")
+    at.sidebar.selectbox(key="doc").set_value("zlf-2020").run()
+    at.chat_input(key="question").set_value("What is the term of invention, utility model and design patent rights?").run()
+    text = page_text(at)
+    assert chip("zlf-2020:ch5.a42.p1") in text and "twenty years" in text and "[reference translation]" in text
+
+
 def test_a_refusal_lists_the_nearest_clauses() -> None:
     at = run()
     at.chat_input(key="question").set_value("湖北省的养老保险缴费比例是多少?").run()
@@ -199,9 +216,9 @@ def test_english_column_shows_its_source() -> None:
     at = run(page="read")
     at.toggle(key="show_en").set_value(True).run()
     assert any("参考译文" in c.value for c in at.caption)
-    at.sidebar.selectbox(key="doc").set_value("kjjbf-2021").run()
+    at.sidebar.selectbox(key="doc").set_value("kjjbf-2021").run()  # the laws have reference English too
     assert not at.exception
-    assert any("词语释义" in c.value for c in at.caption)
+    assert any("参考译文" in c.value for c in at.caption)
 
 
 # -- Check citation ----------------------------------------------------------------------------------------------

@@ -105,3 +105,17 @@ def test_check_cli_json_and_jsonl():
                            capture_output=True, text=True, timeout=120)
     lines = [json.loads(line) for line in batch.stdout.splitlines()]
     assert lines[0]["verdict"] == "resolved" and "error" in lines[1]
+
+
+def test_law_clauses_are_cited_as_laws_are(checker):
+    """Title with its edition, then article, paragraph (when the article has several) and item."""
+    patent = checker.check("zlf-2020:ch5.a42.p1")
+    assert patent.citation_en == ("Patent Law of the People's Republic of China (2020 Amendment), Article 42(1) "
+                                  "[zlf-2020:ch5.a42.p1]")
+    assert patent.citation_zh == "《中华人民共和国专利法》（2020年修正）第四十二条第一款〔zlf-2020:ch5.a42.p1〕"
+    item = checker.check("zlf-2020:ch2.a24.p1.i1")
+    assert item.citation_en.endswith(", Article 24, item (1) [zlf-2020:ch2.a24.p1.i1]")
+    assert "第二十四条第（一）项〔" in item.citation_zh
+    single = checker.check("kjjbf-2021:ch1.a1.p1")  # an article of one paragraph is cited without it
+    assert single.citation_en.startswith("Law of the People's Republic of China on Progress of Science and Technology "
+                                         "(2021 Revision), Article 1 [")

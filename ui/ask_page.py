@@ -33,14 +33,25 @@ def ask(question: str, doc: str | None, lang: str) -> None:
 
 
 def sentence_html(s, answer: Answer, lang: str) -> str:
-    """One quoted sentence with its marks and anchor chip, then its English or Traditional rendering."""
-    out = f'<div style="margin:0.2em 0">{marked(s.text, marks_from_dicts(s.marks))} {chip(s.anchor, lang)}'
-    out += f' <span style="color:#666;font-size:0.85em">{esc(s.label_zh)} · {esc(s.label_en)}</span></div>'
-    if s.text_hant and answer.lang is Lang.ZH_HANT:
-        out += f'<div style="color:#444;margin-left:1em">{t(lang, "traditional_of")}: {esc(s.text_hant)}</div>'
+    """One quoted sentence with its marks and anchor chip, and its English (labelled by source) or Traditional form.
+
+    In the English interface the English leads and the verbatim Chinese follows; in the Chinese interface the
+    Chinese leads and the English follows for English questions."""
+    quote = f'{marked(s.text, marks_from_dicts(s.marks))} {chip(s.anchor, lang)}'
+    quote += f' <span style="color:#666;font-size:0.85em">{esc(s.label_zh)} · {esc(s.label_en)}</span>'
+    hant = (f'<div style="color:#444;margin-left:1em">{t(lang, "traditional_of")}: {esc(s.text_hant)}</div>'
+            if s.text_hant and answer.lang is Lang.ZH_HANT else "")
+    english = ""
     if s.text_en:
         scope = f' <i>{esc(t(lang, "en_clause_scope"))}</i>' if s.en_scope == "clause" else ""
-        out += f'<div style="color:#1d4b8f;margin-left:1em">{esc(s.text_en)}{scope}</div>'
+        source = f' <span style="color:#666;font-size:0.8em">[{esc(t(lang, "en_source_" + s.en_source))}]</span>'
+        english = f"{esc(s.text_en)}{scope}{source}"
+    if lang == "en" and english:
+        return (f'<div style="color:#1d4b8f;margin:0.3em 0 0 0">{english}</div>'
+                f'<div style="color:#444;margin:0 0 0.3em 1em;font-size:0.92em">{quote}</div>{hant}')
+    out = f'<div style="margin:0.2em 0">{quote}</div>{hant}'
+    if english and answer.lang.english:
+        out += f'<div style="color:#1d4b8f;margin-left:1em">{english}</div>'
     return out
 
 

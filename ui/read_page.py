@@ -158,7 +158,7 @@ def notes_panel(items: Sequence[Heading | Clause], lang: str) -> None:
 
 def chapter_panel(doc: Document, key: str, lang: str, linked: Clause | None) -> None:
     """The chapter heading, then its clauses grouped under their section headings, then the notes."""
-    english = st.toggle(t(lang, "show_en"), key="show_en")
+    english = st.toggle(t(lang, "show_en"), key="show_en", value=lang == "en")  # English first in English
     options = chapter_options(doc)
     head = next((h for h in doc.headings if h.anchor == key), None)
     if head is not None:

@@ -24,6 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ask_help": "用中文、繁體或英文提问。回答只引用规划原文，每句附条款锚点；规划没有写的，会直接说明。",
         "nearest": "最接近的条款", "answered_in": "用时 {ms} 毫秒",
         "traditional_of": "繁体", "en_clause_scope": "（整段英文，未逐句对齐）",
+        "en_source_reference": "参考译文", "en_source_machine": "机器翻译", "en_source_terms": "词语释义",
         "export_md": "导出 Markdown", "export_csv": "导出 CSV", "share": "分享链接",
         "clear": "清空对话",
         "query": "检索词或问题（中文、繁體或英文）", "hits": "显示条数", "no_hits": "没有找到相关条款。",
@@ -64,6 +65,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ask_help": "Ask in English, Chinese or Traditional Chinese. Answers quote only the plan's own sentences, "
                     "each with its clause anchor; when the plan does not say, the answer says so.",
         "nearest": "Nearest clauses", "answered_in": "answered in {ms} ms",
+        "en_source_reference": "reference translation", "en_source_machine": "machine translation",
+        "en_source_terms": "term glosses",
         "traditional_of": "Traditional", "en_clause_scope": "(the whole clause's English; "
         "sentences not aligned)",
         "export_md": "Export Markdown", "export_csv": "Export CSV", "share": "Share link", "clear": "Clear chat",

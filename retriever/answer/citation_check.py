@@ -91,15 +91,39 @@ def int_to_cn_or_digits(number: int, written: str) -> str:
     return written if written in (canonical, canonical.replace("二", "两"), "一" + canonical) else canonical
 
 
+_LAW_LABEL_EN = re.compile(r"Art\. (?P<article>\S+?)\((?P<paragraph>\d+)\)(?: item (?P<item>\d+))?$")
+
+
+def _article_labels(corpus: Corpus, clause: Clause) -> tuple[str, str]:
+    """A law clause's label as laws are cited: 第四十二条第一款 / Article 42(1), items 第（一）项 / item (1); the
+    paragraph only when the article has more than one (第一条 / Article 1)."""
+    parts = clause.label_zh.split()
+    start = next(i for i, p in enumerate(parts) if p.endswith("条") or "条之" in p)
+    m = _LAW_LABEL_EN.search(clause.label_en)
+    article = clause.anchor.rsplit(".p", 1)[0]
+    several = corpus.has_anchor(f"{article}.p2")
+    zh = "".join(parts[start:] if several else [parts[start], *parts[start + 2 :]])
+    en = f"Article {m['article']}" + (f"({m['paragraph']})" if several else "") + (f", item ({m['item']})" if m["item"] else "")
+    return zh, en
+
+
 def citation(corpus: Corpus, anchor: str) -> tuple[str, str]:
-    """Chinese and English citations: document title, number, the clause's label and anchor."""
+    """Chinese and English citations: document title (a law: with its edition; a plan: with its number), the
+    clause's label and anchor. A law clause is cited by article, paragraph and item, as laws usually are:
+    ``Patent Law of the People's Republic of China (2020 Amendment), Article 42(1) [zlf-2020:ch5.a42.p1]``."""
     item = corpus.lookup(anchor)
     meta = corpus.document(anchor.split(":", 1)[0]).meta
     label_zh = getattr(item, "label_zh", "") or ""
     label_en = getattr(item, "label_en", "") or ""
+    title_en = meta.title_en or meta.title
+    if meta.format == LAW_FORMAT:
+        if isinstance(item, Clause) and item.kind in ("article", "item"):
+            label_zh, label_en = _article_labels(corpus, item)
+        edition_zh = f"（{meta.edition}）" if meta.edition else ""
+        edition_en = f" ({meta.edition_en})" if meta.edition_en else ""
+        return f"《{meta.title}》{edition_zh}{label_zh}〔{anchor}〕", f"{title_en}{edition_en}, {label_en} [{anchor}]"
     number_zh = f"（{meta.doc_number}）" if meta.doc_number else ""
     number_en = f" ({meta.doc_number_en or meta.doc_number})" if meta.doc_number else ""
-    title_en = meta.title_en or meta.title
     return (f"《{meta.title}》{number_zh}{label_zh}〔{anchor}〕",
             f"{title_en}{number_en}, {label_en} [{anchor}]")
 

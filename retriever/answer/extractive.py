@@ -24,9 +24,10 @@ import numpy as np
 from retriever.analysis.normalize import to_traditional
 from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
 from retriever.answer.refusal_rules import Province, asks_for_figure, jurisdiction_of, provinces_named, states_figure
+from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
 from retriever.search.protocol import Searcher
-from retriever.types import Clause, Hit, Lang, RefusalReason
+from retriever.types import Clause, EnSource, Hit, Lang, RefusalReason
 
 __all__ = ["AnswerSentence", "Answer", "Answerer", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
 
@@ -39,7 +40,6 @@ DEFAULT_THRESHOLDS = {"zh": 0.40, "en": 0.36}
 (the trade-off table is in the refusal section of eval/report.md)."""
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_EN_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z\"“⟨\[(])")
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,13 @@ class AnswerSentence:
     score: float
     text_en: str | None = None
     en_scope: str | None = None  # "sentence" (aligned) | "clause" (the whole clause's English) | None
+    en_source: EnSource | None = None  # where text_en comes from (the reference translation, when there is one)
     text_hant: str | None = None  # the Traditional form, for Traditional-Chinese questions (OpenCC conversion)
     marks: tuple[dict[str, Any], ...] = ()  # damage inside the sentence, offsets relative to it
 
     def to_dict(self) -> dict[str, Any]:
         data = {"text": self.text, "anchor": self.anchor, "label_zh": self.label_zh, "label_en": self.label_en,
-                "text_en": self.text_en, "en_scope": self.en_scope, "start": self.start, "end": self.end,
+                "text_en": self.text_en, "en_scope": self.en_scope, "en_source": self.en_source, "start": self.start, "end": self.end,
                 "score": round(self.score, 4), "marks": list(self.marks)}
         if self.text_hant is not None:
             data["text_hant"] = self.text_hant
@@ -101,13 +102,6 @@ def threshold_group(lang: Lang) -> str:
     """Which evidence threshold (and English treatment) a question gets: ``en`` for English and mixed, else ``zh``."""
     return "en" if lang.english else "zh"
 
-
-def _english_sentences(text_en: str | None, count: int) -> list[str] | None:
-    """The English split into sentences, when it has as many as the Chinese (so they can be aligned)."""
-    if not text_en:
-        return None
-    parts = [p for p in _EN_SENTENCE.split(text_en.strip()) if p]
-    return parts if len(parts) == count else None
 
 
 class Answerer:
@@ -155,7 +149,7 @@ class Answerer:
         total = sum(self._idf.get(t, 0.0) for t in set(terms)) or 1.0
         for hit in hits:
             clause = self.searcher.corpus.clause(hit.anchor)
-            aligned = _english_sentences(hit.text_en, len(clause.sentences)) if english else None
+            aligned = english_sentences(hit.text_en, len(clause.sentences)) if english else None
             for index, sentence in enumerate(clause.sentences):
                 tokens = set(self.searcher.analyzer.tokenizer.tokens(sentence.text))
                 lexical = sum(self._idf.get(t, 0.0) for t in set(terms) & tokens) / total
@@ -253,14 +247,13 @@ class Answerer:
         )
         text_en = scope = None
         hant = None
-        if threshold_group(lang) == "en":
-            english = _english_sentences(hit.text_en, len(clause.sentences))
-            if english:
-                text_en, scope = english[index], "sentence"
-            elif hit.text_en:
-                text_en, scope = hit.text_en, "clause"
+        english = english_sentences(hit.text_en, len(clause.sentences))  # for every question: an English interface
+        if english:  # leads with it whatever the question's language
+            text_en, scope = english[index], "sentence"
+        elif hit.text_en:
+            text_en, scope = hit.text_en, "clause"
         if lang is Lang.ZH_HANT:
             hant = to_traditional(text)
         return AnswerSentence(text, clause.anchor, clause.label_zh, clause.label_en, sentence.start, sentence.end,
-                              score, text_en, scope, hant, marks)
+                              score, text_en, scope, EnSource.REFERENCE if text_en else None, hant, marks)
 

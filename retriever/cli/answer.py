@@ -13,6 +13,7 @@ from retriever.answer.generative import GenerativeAnswerer
 from retriever.cli.common import add_backend_args, batch, searcher_for
 from retriever.errors import ChatModelError
 from retriever.ingest.corpus import Corpus
+from retriever.types import Lang
 
 __all__ = ["register"]
 
@@ -30,8 +31,8 @@ def _show_answer(data: dict) -> None:
         for m in sentence["marks"]:
             shown = sentence["text"][m["start"] : m["end"]]
             print(f"    {m['kind']} 「{shown}」: {m['note']}")
-        if sentence.get("text_en"):
-            print(f"    EN ({sentence['en_scope']}): {sentence['text_en']}")
+        if sentence.get("text_en") and Lang.from_str(data["lang"]).english:
+            print(f"    EN ({sentence['en_scope']}, {sentence['en_source']}): {sentence['text_en']}")
         if sentence.get("text_hant"):
             print(f"    繁: {sentence['text_hant']}")
 

@@ -9,6 +9,7 @@ Conventions of the English text:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from retriever.ingest.corpus import Corpus
 from retriever.types import Document, EnSource, Mark, MarkKind
 
 __all__ = ["Rendering", "TranslatableItem", "ReferenceTranslation", "translatable_items", "check_rendering",
-           "load_translations", "english_by_anchor", "translation_path", "ILLEGIBLE", "INFERRED_OPEN", "INFERRED_CLOSE"]
+           "load_translations", "english_by_anchor", "english_sentences", "translation_path", "ILLEGIBLE", "INFERRED_OPEN", "INFERRED_CLOSE"]
 
 ILLEGIBLE = "[illegible]"
 INFERRED_OPEN, INFERRED_CLOSE = "⟨", "⟩"
@@ -128,6 +129,17 @@ def translation_path(doc: Document) -> Path | None:
     if not doc.meta.translation_en or not doc.source_path:
         return None
     return Path(doc.source_path).parent / doc.meta.translation_en
+
+
+_EN_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z\"“⟨\[(])")
+
+
+def english_sentences(text_en: str | None, count: int) -> list[str] | None:
+    """A clause's English split into sentences, when it has as many as the Chinese (so they align one to one)."""
+    if not text_en:
+        return None
+    parts = [p for p in _EN_SENTENCE.split(text_en.strip()) if p]
+    return parts if len(parts) == count else None
 
 
 def english_by_anchor(documents: Iterable[Document]) -> dict[str, str]:

@@ -32,8 +32,14 @@ from retriever.analysis.tokenize import Tokenizer
 from retriever.config import IndexConfig
 from retriever.errors import CorruptIndexError, IndexMissingError
 from retriever.index.build import Progress, build_index, embedded_summary, index_rows
-from retriever.index.delta_rows import (DELTA_METHODS, DELTA_POINTER, bm25_statistics, document_frequencies,
-                                        save_rows, score_rows)
+from retriever.index.delta_rows import (
+    DELTA_METHODS,
+    DELTA_POINTER,
+    bm25_statistics,
+    document_frequencies,
+    save_rows,
+    score_rows,
+)
 from retriever.index.load import CLAUSES_FILE, Index, load_index, vectors_file, write_clauses
 from retriever.index.manifest import CORPUS_KEYS, MANIFEST_FILE, read_manifest, write_json
 from retriever.ingest.corpus import Corpus

@@ -29,7 +29,13 @@ from retriever.analysis.fields import ClauseFields, clause_fields, lexical_text
 from retriever.analysis.tokenize import Tokenizer
 from retriever.config import BackendConfig, IndexConfig
 from retriever.english.reference import english_by_anchor
-from retriever.errors import BackendUnavailableError, IncompleteLoadError, IndexMissingError, SchemaVersionError, StaleIndexError
+from retriever.errors import (
+    BackendUnavailableError,
+    IncompleteLoadError,
+    IndexMissingError,
+    SchemaVersionError,
+    StaleIndexError,
+)
 from retriever.index.embedding_store import EmbeddingStore, EmbedStats
 from retriever.index.manifest import document_digest
 from retriever.ingest.corpus import Corpus

@@ -188,6 +188,10 @@ class Corpus:
     def anchors(self) -> list[str]:
         return list(self._anchors)
 
+    def has_anchor(self, anchor: str) -> bool:
+        """Whether a clause, heading or front/back-matter item has this anchor."""
+        return anchor in self._anchors
+
     def clauses(self, doc_id: str | None = None) -> list[Clause]:
         docs = [self.document(doc_id)] if doc_id else list(self.documents.values())
         return [c for d in docs for c in d.clauses]
