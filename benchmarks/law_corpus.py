@@ -63,7 +63,7 @@ def load_laws(folder: Path) -> Corpus:
         rel = str(path.relative_to(folder))
         date = _DATE.search(path.stem)
         meta = DocumentMeta(doc_id="law-" + hashlib.sha1(rel.encode()).hexdigest()[:10],
-                            title=_DATE.sub("", path.stem), format=LAW_FORMAT, source=rel,
+                            title=_DATE.sub("", path.stem), format=LAW_FORMAT, source=path.name,
                             issue_date=date.group(1) if date else "", issuer=path.relative_to(folder).parts[0])
         data = path.read_bytes()
         try:
@@ -90,8 +90,8 @@ def stage_embed(args, corpus: Corpus, figures: dict) -> None:
     def progress(done: int, total: int) -> None:
         if time.perf_counter() - last[0] > 30:
             last[0] = time.perf_counter()
-            rate = stats.embedded / (last[0] - started)
-            print(f"  embed: {done}/{total} documents, {stats.embedded} texts embedded ({rate:.0f}/s)", flush=True)
+            rate = done / (last[0] - started)
+            print(f"  embed: {done}/{total} new texts embedded ({rate:.0f}/s)", flush=True)
 
     store.vectors(Leg.dense("use"), UseEmbedder(), texts, batch=512, progress=progress, stats=stats)
     seconds = time.perf_counter() - started

@@ -74,7 +74,7 @@ def reindex_time(work: Path, embedders, store: Path) -> dict[str, float]:
     source = work / f"{LAW}-edit.md"
     source.write_text(text.replace("二十年", "二十五年", 1), encoding="utf-8")
     meta = json.loads((ROOT / "corpus" / "laws" / f"{LAW}.meta.json").read_text(encoding="utf-8"))
-    add_document(corpus_dir, source, {k: v for k, v in meta.items() if k not in ("sha256", "source")})
+    add_document(corpus_dir, source, {k: v for k, v in meta.items() if k not in ("sha256", "source")}, replace=True)
     times = {}
     for backend in (BackendConfig(backend=Backend.EMBEDDED), milvus):
         start = time.perf_counter()

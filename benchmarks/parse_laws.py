@@ -45,7 +45,7 @@ def main() -> int:
             doc_id="law-" + hashlib.sha1(str(rel).encode()).hexdigest()[:10],
             title=path.stem,
             format=LAW_FORMAT,
-            source=str(rel),
+            source=path.name,
         )
         try:
             doc = parse_document(path.read_bytes(), meta, str(rel))

@@ -25,6 +25,8 @@ __all__ = [
     "NotInCorpusError",
     "ChatModelError",
     "MachineTranslationError",
+    "MetadataError",
+    "IndexWriteError",
 ]
 
 
@@ -146,3 +148,12 @@ class ChatModelError(RetrieverError):
 
 class MachineTranslationError(ChatModelError):
     """Machine translation failed (see :class:`ChatModelError`)."""
+
+
+class MetadataError(QueryError):
+    """Document metadata that cannot be used: a malformed id, a value of the wrong type, a path that is not a plain
+    file name beside the metadata file."""
+
+
+class IndexWriteError(SearchIndexError):
+    """The index cannot be written where it should go (permissions, a full disk)."""

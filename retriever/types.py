@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
-from retriever.errors import QueryError
+from retriever.errors import MetadataError, QueryError
 
 __all__ = [
     "Choice",
@@ -49,6 +49,10 @@ __all__ = [
     "DocumentMeta",
     "Document",
     "LOST_CHAR",
+    "DOC_ID",
+    "RESERVED_DOC_IDS",
+    "check_doc_id",
+    "check_file_name",
 ]
 
 LOST_CHAR = "〓"
@@ -475,9 +479,36 @@ class MatterItem:
     line: int = 0
 
 
+DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+"""A document id: lower-case letters, digits and hyphens, at most 64, starting with a letter or digit (it names files
+and appears in every anchor and URL)."""
+RESERVED_DOC_IDS = frozenset({"all", "none", "index", "corpus", "laws", "eval", "con", "nul", "prn", "aux"})
+"""Ids that name something else: the app's "all documents", the project's folders, devices on some systems."""
+
+
+def check_doc_id(value: object) -> str:
+    """``value`` if it is a usable document id; :class:`MetadataError` saying what a document id is otherwise."""
+    if not isinstance(value, str) or not DOC_ID.fullmatch(value) or value in RESERVED_DOC_IDS:
+        shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "…"
+        reason = "is reserved" if value in RESERVED_DOC_IDS else "is not a document id"
+        raise MetadataError(f"{shown} {reason}: use 1–64 lower-case letters, digits and hyphens, starting with a "
+                            "letter or digit (e.g. zlf-2020) 文档编号只能包含小写字母、数字和连字符")
+    return value
+
+
+def check_file_name(value: str, field_name: str) -> str:
+    """``value`` if it is a plain file name (no folder, no ``..``, not hidden); :class:`MetadataError` otherwise."""
+    if (not value or value in (".", "..") or value.startswith(".") or "/" in value or "\\" in value
+            or "\x00" in value or len(value) > 255):
+        raise MetadataError(f"metadata {field_name} {value[:80]!r} must be a plain file name beside the metadata file "
+                            "(no folders, no ..) 文件名不能包含路径")
+    return value
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
-    """Bibliographic facts about a document, read from its metadata file."""
+    """Bibliographic facts about a document, read from its metadata file; checked when made (the id, the types,
+    the file names), so no document can name a path outside its folder."""
 
     doc_id: str
     title: str
@@ -499,6 +530,18 @@ class DocumentMeta:
     primary: bool = False  # the corpus's main document: what `ask` answers from and bare references point into
     edition: str = ""  # a law's version as cited: 2020年修正
     edition_en: str = ""  # the same in English: 2020 Amendment
+
+    def __post_init__(self) -> None:
+        check_doc_id(self.doc_id)
+        for f in fields(self):
+            value = getattr(self, f.name)
+            wanted = bool if f.type in ("bool", bool) else str
+            if not isinstance(value, wanted):
+                raise MetadataError(f"metadata {f.name} must be {'true or false' if wanted is bool else 'text'}, "
+                                    f"not {type(value).__name__} 元数据类型错误")
+        for name in ("source", "translation_en"):
+            if getattr(self, name):
+                check_file_name(getattr(self, name), name)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

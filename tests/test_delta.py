@@ -49,7 +49,7 @@ def edit_patent_law(ws) -> None:
     changed = ws / f"{LAW}.md"
     changed.write_text(text.replace(OLD, NEW, 1), encoding="utf-8")
     meta = json.loads((CORPUS / "laws" / f"{LAW}.meta.json").read_text(encoding="utf-8"))
-    add_document(ws / "corpus", changed, {k: v for k, v in meta.items() if k != "sha256"})
+    add_document(ws / "corpus", changed, {k: v for k, v in meta.items() if k != "sha256"}, replace=True)
 
 
 def digest(path) -> str:
@@ -98,7 +98,7 @@ def test_a_delta_answers_like_a_full_build(workspace):
 def test_removing_and_restoring_documents(workspace):
     edit_patent_law(workspace)
     EmbeddedSearcher.open(config(workspace, fraction=0.7), rebuild="stale")
-    remove_document(workspace / "corpus", "cgzhf-2015")  # 171 new + 171 + 96 replaced clauses: 62% of the base
+    remove_document(workspace / "corpus", "cgzhf-2015", force=True)  # 171 new + 171 + 96 replaced clauses: 62% of the base
     searcher = EmbeddedSearcher.open(config(workspace, fraction=0.7), rebuild="stale")
     assert searcher.index.manifest["delta"]["replaced"] == ["zlf-2020", "cgzhf-2015"]
     assert all(h.doc != "cgzhf-2015" for h in searcher.search("促进科技成果转化", k=50).hits)

@@ -57,7 +57,7 @@ def test_replacing_one_document_reindexes_only_it(workspace, capsys):
     meta_path.write_text(json.dumps({k: v for k, v in meta.items() if k not in ("sha256", "source")},
                                     ensure_ascii=False), encoding="utf-8")
     capsys.readouterr()
-    assert main(["--corpus", str(ws["corpus"]), "corpus", "add", str(source), "--meta", str(meta_path),
+    assert main(["--corpus", str(ws["corpus"]), "corpus", "add", str(source), "--meta", str(meta_path), "--replace",
                  *ws["common"], *ws["milvus"]]) == 0
     out = capsys.readouterr().out
     assert "replaced zlf-2020" in out and "embedded index updated" in out and "milvus index updated" in out
@@ -76,7 +76,7 @@ def test_replacing_one_document_reindexes_only_it(workspace, capsys):
 
 def test_removing_a_document_twice(workspace, capsys):
     ws = workspace
-    assert main(["--corpus", str(ws["corpus"]), "corpus", "remove", "cgzhf-2015", *ws["common"], *ws["milvus"]]) == 0
+    assert main(["--corpus", str(ws["corpus"]), "corpus", "remove", "cgzhf-2015", "--force", *ws["common"], *ws["milvus"]]) == 0
     for backend in ("embedded", "milvus"):
         engine = _open(ws, backend)
         with pytest.raises(UnknownDocumentError):
@@ -84,7 +84,7 @@ def test_removing_a_document_twice(workspace, capsys):
         assert all(h.doc != "cgzhf-2015" for h in engine.search("促进科技成果转化", k=20).hits)
     assert "cgzhf-2015" not in _open(ws, "milvus").collection.documents()
     capsys.readouterr()
-    assert main(["--corpus", str(ws["corpus"]), "corpus", "remove", "cgzhf-2015", *ws["common"], *ws["milvus"]]) == 2
+    assert main(["--corpus", str(ws["corpus"]), "corpus", "remove", "cgzhf-2015", "--force", *ws["common"], *ws["milvus"]]) == 2
     err = capsys.readouterr().err
     assert "already removed" in err and "已删除" in err and "Traceback" not in err
 

@@ -25,6 +25,7 @@ from retriever.config import corpus_dir
 from retriever.errors import (
     BackendUnavailableError,
     IncompleteLoadError,
+    IndexWriteError,
     NotInCorpusError,
     QueryError,
     RetrieverError,
@@ -63,6 +64,7 @@ EXIT_CODES: tuple[tuple[type[RetrieverError], int, Callable[..., str]], ...] = (
     (BackendUnavailableError, EXIT_USER_ERROR, str),
     (SchemaVersionError, EXIT_USER_ERROR, str),
     (IncompleteLoadError, EXIT_USER_ERROR, str),
+    (IndexWriteError, EXIT_CORPUS_ERROR, str),  # its message names the folder and what to do
     (SearchIndexError, EXIT_CORPUS_ERROR, _index_fix),
     (RetrieverError, EXIT_CORPUS_ERROR, str),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ from retriever.search.open import open_searcher
 from retriever.search.protocol import Searcher
 from retriever.types import Backend, MilvusLexical, Rebuild
 
-__all__ = ["print_json", "index_config", "backend_config", "announce_first_build", "searcher_for", "batch", "add_backend_args"]
+__all__ = ["print_json", "index_config", "backend_config", "announce_first_build", "progress_printer", "searcher_for", "batch", "add_backend_args"]
 
 
 def print_json(data: Any) -> None:
@@ -35,6 +36,19 @@ def index_config(args: argparse.Namespace) -> IndexConfig:
     return IndexConfig(corpus_dir=args.corpus, **({"index_dir": index} if index else {}))
 
 
+def progress_printer(every: float = 2.0) -> Callable[[str, float], None]:
+    """A build's progress on stderr: a line at most every ``every`` seconds, and the last one."""
+    last = [0.0]
+
+    def show(message: str, fraction: float) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every or fraction >= 1.0:
+            last[0] = now
+            print(f"  {fraction:4.0%} {message}", file=sys.stderr, flush=True)
+
+    return show
+
+
 def announce_first_build(config: IndexConfig, rebuild: Rebuild) -> None:
     """Say on stderr that the embedded index is about to be built (it takes a while)."""
     if not has_manifest(config.index_dir) and rebuild is not Rebuild.NEVER:
@@ -46,7 +60,7 @@ def searcher_for(args: argparse.Namespace, corpus: Corpus, rebuild: Rebuild = Re
     config, backend = index_config(args), backend_config(args)
     if backend.backend is Backend.EMBEDDED:
         announce_first_build(config, rebuild)
-    return open_searcher(config, backend, rebuild=rebuild, corpus=corpus)
+    return open_searcher(config, backend, rebuild=rebuild, corpus=corpus, progress=progress_printer())
 
 
 def batch(args: argparse.Namespace, one: Callable[[str], dict], show: Callable[[dict], None] | None) -> None:

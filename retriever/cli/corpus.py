@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from retriever.cli.common import add_backend_args, index_config, print_json
 from retriever.cli.index import update_indexes
 from retriever.errors import QueryError
 from retriever.index.embedding_store import EmbeddingStore
-from retriever.ingest.add_remove import add_document, remove_document
+from retriever.ingest.add_remove import MAX_SOURCE_BYTES, CorpusChange, plan_add, plan_remove
 from retriever.ingest.corpus import FORMATS, Corpus
 from retriever.ingest.repair_report import format_report, repair_report
 from retriever.types import Clause, Heading, MatterItem
@@ -105,29 +106,46 @@ def _show(corpus: Corpus, args: argparse.Namespace) -> None:
         print("\n".join(_marks_text(item.marks)))
 
 
+def _read_meta_file(path: Path) -> dict[str, Any]:
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as err:
+        raise QueryError(f"cannot read the metadata file {path}: {err} 无法读取元数据文件") from None
+    if not isinstance(meta, dict):
+        raise QueryError(f"{path} must hold a JSON object 元数据须为JSON对象")
+    meta.pop("sha256", None)
+    return meta
+
+
+def _apply_and_index(change: CorpusChange, args: argparse.Namespace) -> None:
+    """Apply a corpus change and bring the indexes up to date; if the update fails, the corpus is put back."""
+    change.apply()
+    print(f"{change.how} {change.doc_id}: {', '.join(change.names)} "
+          f"已{ {'added': '添加', 'replaced': '替换', 'removed': '删除'}[change.how] }", flush=True)
+    try:
+        update_indexes(args, change.doc_id)
+    except BaseException:
+        change.undo()
+        print(f"the index update failed: the corpus is as it was before ({change.doc_id} not {change.how}) "
+              "索引更新失败，语料已恢复原状", file=sys.stderr)
+        raise
+    if change.how == "removed":
+        EmbeddingStore(index_config(args).store_dir).remove(change.doc_id)
+
+
 def _add(corpus: Corpus, args: argparse.Namespace) -> None:
-    meta: dict[str, Any] = {}
-    if args.meta:
-        try:
-            meta = json.loads(args.meta.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise QueryError(f"cannot read the metadata file {args.meta}: {err} 无法读取元数据文件") from None
-        if not isinstance(meta, dict):
-            raise QueryError(f"{args.meta} must hold a JSON object 元数据须为JSON对象")
-        meta.pop("sha256", None)
+    meta = _read_meta_file(args.meta) if args.meta else {}
     for key in ("doc_id", "title", "format", "issuer", "issue_date"):
         if getattr(args, key):
             meta[key] = getattr(args, key)
-    doc_id, how = add_document(args.corpus, args.file, meta)
-    print(f"{how} {doc_id} in {args.corpus} 已{'替换' if how == 'replaced' else '添加'}")
-    update_indexes(args, doc_id)
+    if args.max_size <= 0:
+        raise QueryError(f"--max-size must be a positive number of megabytes (got {args.max_size}) 须为正数")
+    change = plan_add(args.corpus, args.file, meta, replace=args.replace, max_bytes=int(args.max_size * 1e6))
+    _apply_and_index(change, args)
 
 
 def _remove(corpus: Corpus, args: argparse.Namespace) -> None:
-    removed = remove_document(args.corpus, args.doc)
-    print(f"removed {args.doc}: {', '.join(p.name for p in removed)} 已删除")
-    update_indexes(args, args.doc)
-    EmbeddingStore(index_config(args).store_dir).remove(args.doc)
+    _apply_and_index(plan_remove(args.corpus, args.doc, force=args.force), args)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -148,9 +166,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--format", choices=FORMATS)
     add.add_argument("--issuer")
     add.add_argument("--issue-date", dest="issue_date")
+    add.add_argument("--replace", action="store_true", help="replace the document of the same id (needed to)")
+    add.add_argument("--max-size", type=float, default=MAX_SOURCE_BYTES / 1e6, metavar="MB",
+                     help=f"the largest source file to take (default {MAX_SOURCE_BYTES / 1e6:g} MB)")
     add.set_defaults(func=_add)
     remove = corpus_sub.add_parser("remove", help="remove one document; the indexes drop only its clauses")
     remove.add_argument("doc", help="document id")
+    remove.add_argument("--force", action="store_true",
+                        help="also when the document has a hand-written reference translation (deleted with it)")
     remove.set_defaults(func=_remove)
     for p in (add, remove):
         p.add_argument("--index", type=Path, help="embedded index folder (default: ./index/hybrid)")

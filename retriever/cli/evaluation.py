@@ -10,7 +10,7 @@ from retriever.config import DEFAULT_CITATIONS, DEFAULT_QUESTIONS
 from retriever.evaluation.answers import answer_metrics
 from retriever.evaluation.calibration import calibration_section
 from retriever.evaluation.report import write_report_section
-from retriever.evaluation.retrieval import evaluate, format_table, load_questions
+from retriever.evaluation.retrieval import breakdown, evaluate, format_table, load_questions
 from retriever.ingest.corpus import Corpus
 from retriever.types import Backend
 
@@ -37,9 +37,12 @@ def _eval(corpus: Corpus, args: argparse.Namespace) -> None:
             write_report_section("refusal-calibration", calibration_section(searcher, questions))
     scope = "the whole corpus" if args.all_docs else "each question's document"
     flags = (" --all-docs" if args.all_docs else "") + (f" --backend {backend}" if suffix else "")
+    groups = breakdown(searcher, questions, scoped=not args.all_docs)
+    print(groups)
     body = (f"## Retrieval ({args.questions.name}, {outcome['answerable']} answerable of "
             f"{outcome['questions']} questions, searching {scope}{', ' + backend + ' backend' if suffix else ''})"
-            f"\n\nCommand: `python -m retriever eval --questions {args.questions.name}{flags}`\n\n{table}\n")
+            f"\n\nCommand: `python -m retriever eval --questions {args.questions.name}{flags}`\n\n{table}\n\n"
+            f"Hybrid mode by group (documents: what the gold clauses belong to):\n\n{groups}")
     write_report_section(f"eval-{args.questions.stem}{'-all' if args.all_docs else ''}{suffix}", body)
 
 

@@ -80,7 +80,7 @@ def _law_clauses(folder: Path) -> list:
     for path in sorted(folder.rglob("*.md")):
         rel = str(path.relative_to(folder))
         meta = DocumentMeta(doc_id="law-" + hashlib.sha1(rel.encode()).hexdigest()[:10], title=path.stem,
-                            format=LAW_FORMAT, source=rel)
+                            format=LAW_FORMAT, source=path.name)
         try:
             clauses.extend(parse_document(path.read_bytes(), meta, rel).clauses)
         except RetrieverError:

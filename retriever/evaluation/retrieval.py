@@ -15,10 +15,12 @@ from pathlib import Path
 
 from retriever.config import DEFAULT_QUESTIONS
 from retriever.errors import CorpusError
+from retriever.ingest.corpus import Corpus
+from retriever.ingest.law import LAW_FORMAT
 from retriever.search.protocol import Searcher
 from retriever.types import Lang, Mode
 
-__all__ = ["EvalQuestion", "load_questions", "evaluate", "format_table"]
+__all__ = ["EvalQuestion", "load_questions", "evaluate", "format_table", "document_kind", "breakdown"]
 
 LANGS = tuple(Lang)
 METRICS = ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10")
@@ -32,10 +34,12 @@ class EvalQuestion:
     gold: tuple[str, ...]
     answerable: bool
     doc: str | None = None  # the document the question is about: its search scope
+    user: str = ""  # the dev set's: researcher | partner | staff
+    kind: str = ""  # the dev set's: fact, figure, list, how, why, who, when, definition, topic, unanswerable
 
 
 def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[EvalQuestion]:
-    """Read a JSONL question set (id, lang, question, gold, answerable)."""
+    """Read a JSONL question set (id, lang, question, gold, answerable; the dev set's user and kind if given)."""
     questions = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -50,7 +54,8 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[EvalQuestion]:
             docs = {a.split(":", 1)[0] for a in gold}
             doc = raw.get("doc") or (docs.pop() if len(docs) == 1 else None)
             questions.append(EvalQuestion(raw["id"], raw["lang"], raw["question"], gold,
-                                          bool(raw.get("answerable", bool(gold))), doc))
+                                          bool(raw.get("answerable", bool(gold))), doc, raw.get("user", ""),
+                                          raw.get("kind", "")))
         except (json.JSONDecodeError, KeyError, TypeError) as err:
             raise CorpusError(f"{path}:{number}: not an evaluation question ({err})") from None
     return questions
@@ -116,3 +121,36 @@ def format_table(outcome: dict) -> str:
                         if "all" in metrics[mode])
     rows.append(f"\nMean length of a top-5 hit, in characters: {lengths}.")
     return "\n".join(rows)
+
+
+def document_kind(question: EvalQuestion, corpus: Corpus) -> str:
+    """What a question needs: ``plan`` (plans only), ``law`` (laws only) or ``plan+law``; ``none`` if unanswerable."""
+    formats = {corpus.document(a.split(":", 1)[0]).meta.format for a in question.gold if a.split(":", 1)[0]
+               in corpus.documents}
+    kinds = sorted({"law" if f == LAW_FORMAT else "plan" for f in formats})
+    return "+".join(reversed(kinds)) if kinds else "none"
+
+
+def breakdown(searcher: Searcher, questions: list[EvalQuestion], scoped: bool = True) -> str:
+    """R@1 and R@5 (hybrid) of the answerable questions by language × document kind, and by user and question kind
+    (where the set has them), as Markdown; the misses at 5 listed with their ids."""
+    rows: list[tuple[EvalQuestion, dict[str, float]]] = []
+    for q in (q for q in questions if q.answerable and q.gold):
+        hits = searcher.search(q.question, k=10, doc=q.doc if scoped else None).hits
+        rows.append((q, _scores([h.anchor for h in hits], set(q.gold))))
+
+    def line(label: str, group: list[dict[str, float]]) -> str:
+        return f"| {label} | {len(group)} | {sum(s['R@1'] for s in group) / len(group):.3f} | " \
+               f"{sum(s['R@5'] for s in group) / len(group):.3f} |"
+
+    out = ["| group | n | R@1 | R@5 |", "|---|---|---|---|"]
+    keys = [("language × documents", lambda q: f"{q.lang} · {document_kind(q, searcher.corpus)}"),
+            ("user", lambda q: q.user), ("question kind", lambda q: q.kind)]
+    for title, key in keys:
+        groups: dict[str, list[dict[str, float]]] = {}
+        for q, scores in rows:
+            if key(q):
+                groups.setdefault(key(q), []).append(scores)
+        out += [line(f"{title}: {name}", groups[name]) for name in sorted(groups)]
+    missed = [f"{q.id}" for q, s in rows if not s["R@5"]]
+    return "\n".join(out) + f"\n\nMissed at 5 ({len(missed)}): {', '.join(missed) or 'none'}.\n"

@@ -32,9 +32,9 @@ from retriever.analysis.fields import clause_fields
 from retriever.analysis.tokenize import Tokenizer
 from retriever.config import IndexConfig
 from retriever.english.reference import english_by_anchor
-from retriever.errors import CorruptIndexError
 from retriever.index.delta_rows import bm25_statistics
 from retriever.index.embedding_store import EmbeddingStore, EmbedStats, texts_by_doc
+from retriever.index.folder import file_digests, recover, swap_in, writing
 from retriever.index.load import CLAUSES_FILE, Index, faiss_file, vectors_file, write_clauses
 from retriever.index.manifest import MANIFEST_FILE, expected_manifest, write_json
 from retriever.ingest.corpus import Corpus
@@ -93,17 +93,23 @@ def index_rows(documents: list[Document], config: IndexConfig, tokenizer: Tokeni
     store = EmbeddingStore(config.store_dir)
     stats = EmbedStats()
     by_doc = texts_by_doc((f.clause.doc_id, f.dense_text) for f in fields)
-    for n, leg in enumerate(Leg.dense_legs(list(embedders))):
+    legs = Leg.dense_legs(list(embedders))
+    for n, leg in enumerate(legs):
         embedder = embedders[leg.embedder]
         t0 = time.perf_counter()
+
+        def progress(done: int, total: int, n: int = n, leg: Leg = leg) -> None:
+            report(f"embedding clauses with {leg.vector_key}: {done}/{total} new texts 计算向量",
+                   0.1 + 0.7 * (n + done / max(total, 1)) / len(legs))
+
         if not leg.english:
-            report(f"embedding clauses with {leg.embedder} 计算向量", 0.1 + 0.7 * n / max(len(embedders), 1))
-            vectors[leg] = _stack(store.vectors(leg, embedder, by_doc, stats=stats), embedder.dim)
+            progress(0, 0)
+            vectors[leg] = _stack(store.vectors(leg, embedder, by_doc, stats=stats, progress=progress), embedder.dim)
         elif any(f.text_en for f in fields):
             rows = [i for i, f in enumerate(fields) if f.text_en]
             matrix = np.zeros((len(fields), embedder.dim), dtype=np.float32)
             english = texts_by_doc((fields[i].clause.doc_id, fields[i].text_en) for i in rows)
-            matrix[rows] = _stack(store.vectors(leg, embedder, english, stats=stats), embedder.dim)
+            matrix[rows] = _stack(store.vectors(leg, embedder, english, stats=stats, progress=progress), embedder.dim)
             vectors[leg] = matrix
         else:
             continue
@@ -161,26 +167,20 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
     )
 
     target = config.index_dir
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    write_clauses(tmp / CLAUSES_FILE, rows.clauses)
-    for leg, engine in lexical.items():
-        engine.save(str(tmp / leg.file), show_progress=False)
-    for leg, matrix in rows.vectors.items():
-        np.save(tmp / vectors_file(leg), matrix, allow_pickle=False)
-        faiss.write_index(dense[leg], str(tmp / faiss_file(leg)))
-    write_json(tmp / MANIFEST_FILE, manifest)  # written last: a folder without it is incomplete
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    try:
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
-    except OSError as err:  # another process swapped its own build in at the same moment
+    with writing(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        recover(target)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
-        if not (target / MANIFEST_FILE).exists():
-            raise CorruptIndexError(f"could not put the new index in place at {target} ({err}): build it again") from None
-    shutil.rmtree(old, ignore_errors=True)
+        tmp.mkdir()
+        write_clauses(tmp / CLAUSES_FILE, rows.clauses)
+        for leg, engine in lexical.items():
+            engine.save(str(tmp / leg.file), show_progress=False)
+        for leg, matrix in rows.vectors.items():
+            np.save(tmp / vectors_file(leg), matrix, allow_pickle=False)
+            faiss.write_index(dense[leg], str(tmp / faiss_file(leg)))
+        manifest["files"] = file_digests(tmp)
+        write_json(tmp / MANIFEST_FILE, manifest)  # written last: a folder without it is incomplete
+        swap_in(tmp, target)
     report("done 完成", 1.0)
     return Index(target, manifest, rows.clauses, lexical, rows.vectors, dense)

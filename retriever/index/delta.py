@@ -40,6 +40,7 @@ from retriever.index.delta_rows import (
     save_rows,
     score_rows,
 )
+from retriever.index.folder import file_digests, writing
 from retriever.index.load import CLAUSES_FILE, Index, load_index, vectors_file, write_clauses
 from retriever.index.manifest import CORPUS_KEYS, MANIFEST_FILE, read_manifest, write_json
 from retriever.ingest.corpus import Corpus
@@ -145,6 +146,7 @@ def write_delta(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
                                        "total": round(time.perf_counter() - started, 3)},
         },
     }
+    manifest["files"] = file_digests(tmp)
     write_json(tmp / MANIFEST_FILE, manifest)
     tmp.rename(folder)
     pointer = path / f".{DELTA_POINTER}.tmp-{os.getpid()}"
@@ -175,7 +177,8 @@ def update_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embe
         (config.index_dir / DELTA_POINTER).unlink(missing_ok=True)
         _prune(config.index_dir)
     else:
-        write_delta(corpus, config, tokenizer, embedders, base, expected, plan, report)
+        with writing(config.index_dir):
+            write_delta(corpus, config, tokenizer, embedders, base, expected, plan, report)
     try:
         return load_index(config.index_dir, expected)
     except CorruptIndexError as err:  # the base's own files are damaged: only a full build mends them

@@ -93,19 +93,33 @@ class EmbeddingStore:
                 ) -> dict[str, np.ndarray]:
         """Vectors for every document's texts (doc → matrix in text order), embedding only unknown texts.
 
-        Documents are embedded in batches of about ``batch`` texts; each finished document's shard is written
-        at once, so an interruption loses at most one batch. ``progress(done_docs, all_docs)`` after each batch.
+        Documents are embedded in batches of about ``batch`` texts (a long document in several), so memory stays
+        bounded; each finished document's shard is written at once, so an interruption loses at most one batch.
+        ``progress(done_texts, all_texts)`` after each batch of texts embedded.
         """
         model = embedder.describe()
         stats = stats if stats is not None else EmbedStats()
         out: dict[str, np.ndarray] = {}
         pending: list[tuple[str, list[str], dict[str, np.ndarray]]] = []
         queued = 0
+        total = sum(len(v) for v in texts.values())
+        done = 0
+
+        def embed(missing: list[str]) -> dict[str, np.ndarray]:
+            nonlocal done
+            fresh: dict[str, np.ndarray] = {}
+            for start in range(0, len(missing), batch):
+                part = missing[start : start + batch]
+                fresh.update(zip((text_hash(t) for t in part), embedder.encode_passages(part)))
+                done += len(part)
+                if progress:
+                    progress(done, total)
+            return fresh
 
         def flush() -> None:
             nonlocal queued
             missing = list(dict.fromkeys(t for doc, hs, known in pending for t, h in zip(texts[doc], hs) if h not in known))
-            fresh = dict(zip((text_hash(t) for t in missing), embedder.encode_passages(missing))) if missing else {}
+            fresh = embed(missing)
             for doc, hashes, known in pending:
                 known.update(fresh)
                 matrix = np.array([known[h] for h in hashes], dtype=np.float32).reshape(len(hashes), embedder.dim)
@@ -115,8 +129,6 @@ class EmbeddingStore:
             stats.embedded += len(missing)
             pending.clear()
             queued = 0
-            if progress:
-                progress(len(out), len(texts))
 
         for doc, doc_texts in texts.items():
             hashes = [text_hash(t) for t in doc_texts]
@@ -126,6 +138,7 @@ class EmbeddingStore:
                 if list(known) != hashes:  # the same texts, reordered or fewer: keep the shard in clause order
                     self._write(leg, doc, model, hashes, out[doc])
                 stats.reused += len(hashes)
+                total -= len(hashes)
                 continue
             stats.reused += sum(1 for h in hashes if h in known)
             pending.append((doc, hashes, known))

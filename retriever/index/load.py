@@ -15,6 +15,7 @@ import numpy as np
 
 from retriever.errors import CorruptIndexError
 from retriever.index.delta_rows import DELTA_POINTER, LiveBM25, LiveDense, load_rows
+from retriever.index.folder import check_files, recover
 from retriever.index.manifest import CORPUS_KEYS, MANIFEST_FILE, check_fresh, read_manifest
 from retriever.types import IndexedClause, Leg
 
@@ -85,10 +86,12 @@ def load_index(path: Path, expected: dict[str, Any]) -> Index:
     import bm25s
     import faiss
 
+    recover(path)
     base_manifest = read_manifest(path)
     delta = _read_delta_manifest(path, base_manifest)
     manifest = effective_manifest(base_manifest, delta[1] if delta else None)
     check_fresh(path, expected, manifest)
+    check_files(path, base_manifest.get("files"), "the index")
     try:
         clauses = read_clauses(path / CLAUSES_FILE)
         lexical = {leg: bm25s.BM25.load(str(path / leg.file), mmap=False, load_corpus=False)
@@ -108,12 +111,31 @@ def load_index(path: Path, expected: dict[str, Any]) -> Index:
             f"the index at {path} is inconsistent: manifest says {count} clauses, its files hold {sorted(sizes)}: "
             "rebuild it"
         )
+    _check_vectors(path, vectors, clauses, base_manifest.get("embedders", {}))
     base = Index(path, manifest, clauses, lexical, vectors, dense)
     return _with_delta(base, *delta) if delta else base
 
 
+def _check_vectors(path: Path, vectors: dict[Leg, np.ndarray], clauses: list[IndexedClause],
+                   embedders: dict[str, Any]) -> None:
+    """Each dense leg's vectors have its model's dimension and unit length (English legs: zero where a clause has no
+    English); :class:`CorruptIndexError` otherwise."""
+    has_en = np.array([c.text_en is not None for c in clauses], dtype=bool)
+    for leg, matrix in vectors.items():
+        dim = embedders.get(leg.embedder, {}).get("dim")
+        if matrix.ndim != 2 or (dim is not None and matrix.shape[1] != dim):
+            raise CorruptIndexError(f"the vectors of {leg.name} at {path} have shape {matrix.shape}, not (n, {dim}): "
+                                    "rebuild it with `python -m retriever index build`")
+        norms = np.linalg.norm(matrix, axis=1)
+        wanted = has_en if leg.english else np.ones(len(matrix), dtype=bool)
+        if len(norms) == len(wanted) and (np.abs(norms[wanted] - 1) > 1e-3).any():
+            raise CorruptIndexError(f"the vectors of {leg.name} at {path} are not unit vectors (zeroed or damaged): "
+                                    "rebuild it with `python -m retriever index build`")
+
+
 def _with_delta(base: Index, folder: Path, manifest: dict[str, Any]) -> Index:
     """The live view: the base without its replaced documents' rows, then the delta's rows."""
+    check_files(folder, manifest.get("files"), "the delta segment")
     try:
         clauses = read_clauses(folder / CLAUSES_FILE)
         rows = {leg: load_rows(folder, leg.file) for leg in (Leg.bm25(), Leg.bm25(english=True))}

@@ -28,7 +28,7 @@ from retriever.types import Document
 __all__ = ["SCHEMA_VERSION", "MANIFEST_FILE", "CORPUS_KEYS", "document_digest", "expected_manifest",
            "read_manifest", "has_manifest", "stale_changes", "check_fresh", "write_json"]
 
-SCHEMA_VERSION = 2  # 2: per-document digests, BM25 statistics and a base id (delta segments)
+SCHEMA_VERSION = 3  # 2: per-document digests, BM25 statistics, a base id (delta segments); 3: a sha256 per file
 MANIFEST_FILE = "manifest.json"
 CORPUS_KEYS = ("corpus", "documents", "translations")  # the manifest entries that depend on the corpus's content
 _NOT_INDEXED = ("primary",)  # metadata that changes nothing indexed: not part of a document's digest
@@ -117,9 +117,14 @@ def read_manifest(path: Path) -> dict[str, Any]:
     if not manifest_path.exists():
         raise CorruptIndexError(f"{path} has no {MANIFEST_FILE} (an interrupted build?): rebuild the index")
     try:
-        return json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise CorruptIndexError(f"{manifest_path} is unreadable ({err}): rebuild the index") from None
+        raise CorruptIndexError(f"{manifest_path} is unreadable ({err}): rebuild the index with "
+                                "`python -m retriever index build`") from None
+    if not isinstance(manifest, dict):
+        raise CorruptIndexError(f"{manifest_path} holds {type(manifest).__name__}, not a manifest: rebuild the index "
+                                "with `python -m retriever index build`")
+    return manifest
 
 
 def write_json(path: Path, data: Any) -> None:

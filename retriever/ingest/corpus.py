@@ -21,6 +21,7 @@ from retriever.errors import (
     CorpusError,
     EmptyDocumentError,
     EncodingError,
+    MetadataError,
     UnknownAnchorError,
     UnknownDocumentError,
 )
@@ -43,16 +44,45 @@ def chapter_of(anchor: str) -> int | None:
 _META_FIELDS = {f.name for f in fields(DocumentMeta)}
 
 
+def _plausible(text: str) -> bool:
+    """Whether decoded text looks like a Chinese document: nearly every character is CJK, CJK or full-width
+    punctuation, or printable ASCII."""
+    common = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+                 or "\uff00" <= ch <= "\uffef" or " " <= ch <= "~" or ch in "\r\n\t\ufeff")
+    return bool(text) and common >= 0.95 * len(text)
+
+
+def _utf16(data: bytes) -> str | None:
+    """The text of UTF-16 bytes (with a byte-order mark, or without one when only UTF-16 reads them as a Chinese
+    text), else None."""
+    bom = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not bom and (b"\x00" not in data[:65536] or len(data) % 2):
+        return None
+    for encoding in (("utf-16",) if bom else ("utf-16-le", "utf-16-be")):
+        try:
+            text = data.decode(encoding).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            continue
+        if bom or _plausible(text[:20000]):
+            return text
+    return None
+
+
 def decode_source(data: bytes, path: str) -> tuple[str, list[str]]:
     """Decode a source file's bytes to text, with warnings; raise a specific error when it is not text."""
     if not data.strip():
         raise EmptyDocumentError(path, "the file is empty")
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        return utf16, ["the file is UTF-16, not UTF-8: decoded as UTF-16 (save it as UTF-8 to silence this)"]
     if b"\x00" in data[:65536]:
         raise BinaryDocumentError(path, "the file contains NUL bytes: it is binary, not a text document")
+    notices = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+        notices.append("the file starts with a UTF-8 byte-order mark: dropped")
     try:
-        return data.decode("utf-8"), []
+        return data.decode("utf-8"), notices
     except UnicodeDecodeError as err:
         if err.start >= len(data) - 3 and err.reason == "unexpected end of data":
             text = data[: err.start].decode("utf-8")
@@ -85,8 +115,10 @@ def parse_document(data: bytes, meta: DocumentMeta, path: str) -> Document:
 
 
 def _read_meta(meta_path: Path) -> DocumentMeta:
+    if meta_path.is_symlink():
+        raise CorpusError(f"{meta_path}: a symbolic link; the corpus holds real files only 不接受符号链接")
     try:
-        raw = json.loads(meta_path.read_text(encoding="utf-8"))
+        raw = json.loads(meta_path.read_text(encoding="utf-8-sig"))  # a byte-order mark is harmless here
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise CorpusError(f"{meta_path}: cannot read metadata: {err}") from None
     if not isinstance(raw, dict):
@@ -97,13 +129,19 @@ def _read_meta(meta_path: Path) -> DocumentMeta:
     for required in ("doc_id", "title", "format", "source"):
         if not raw.get(required):
             raise CorpusError(f"{meta_path}: metadata field {required!r} is required")
-    return DocumentMeta(**raw)
+    try:
+        return DocumentMeta(**raw)
+    except MetadataError as err:
+        raise CorpusError(f"{meta_path}: {err}") from None
 
 
 def load_document(meta_path: Path) -> Document:
     """Read a metadata file, check its source file's hash, and parse the source."""
     meta = _read_meta(meta_path)
     source = meta_path.parent / meta.source
+    if source.is_symlink():
+        raise CorpusError(f"{meta_path}: the source {meta.source!r} is a symbolic link; the corpus holds real files "
+                          "only 不接受符号链接")
     try:
         data = source.read_bytes()
     except OSError as err:

@@ -66,22 +66,22 @@ def load_parts(config: IndexConfig, corpus: Corpus | None = None,
 
 
 def apply_rebuild(rebuild: Rebuild, load: Callable[[], T], create: Callable[[], T], update: Callable[[], T],
-                  from_scratch: Callable[[], T], stale: tuple[type[Exception], ...]) -> T:
+                  from_scratch: Callable[[], T], stale: tuple[type[Exception], ...]) -> tuple[T, str]:
     """Open an index under a rebuild policy, for every backend: ``build`` builds from scratch; otherwise load it,
     create it when missing (unless ``never``) and bring it up to date when one of ``stale`` is raised (only with
-    ``stale``)."""
+    ``stale``). Returns the result and what was done: ``loaded``, ``created``, ``updated`` or ``rebuilt``."""
     if rebuild is Rebuild.BUILD:
-        return from_scratch()
+        return from_scratch(), "rebuilt"
     try:
-        return load()
+        return load(), "loaded"
     except IndexMissingError:
         if rebuild is Rebuild.NEVER:
             raise
-        return create()
+        return create(), "created"
     except stale:
         if rebuild is not Rebuild.STALE:
             raise
-        return update()
+        return update(), "updated"
 
 
 class SearcherBase(ABC):
@@ -93,6 +93,7 @@ class SearcherBase(ABC):
         self.corpus = corpus
         self.analyzer = analyzer
         self.config = config or SearchConfig()
+        self.opened = "loaded"  # what opening did to the index: loaded, created, updated or rebuilt
 
     @abstractmethod
     def _rank(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,

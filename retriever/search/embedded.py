@@ -58,7 +58,7 @@ class EmbeddedSearcher(SearcherBase):
         info = {name: e.describe() for name, e in parts.embedders.items()}
         expected = expected_manifest(parts.corpus, config, parts.tokenizer, info, config.glossary_path)
         args = (parts.corpus, config, parts.tokenizer, parts.embedders, config.glossary_path)
-        index = apply_rebuild(Rebuild.from_str(rebuild), load=lambda: load_index(config.index_dir, expected),
+        index, opened = apply_rebuild(Rebuild.from_str(rebuild), load=lambda: load_index(config.index_dir, expected),
                               create=lambda: build_index(*args, progress),
                               update=lambda: update_index(*args, expected, progress),
                               from_scratch=lambda: build_index(*args, progress),
@@ -68,7 +68,9 @@ class EmbeddedSearcher(SearcherBase):
                                  vocab=index.lexical[Leg.bm25()].vocab_dict,
                                  vocab_en=english.vocab_dict if english is not None else None,
                                  english_leg=english is not None)
-        return cls(index, parts.corpus, analyzer, search_config)
+        searcher = cls(index, parts.corpus, analyzer, search_config)
+        searcher.opened = opened
+        return searcher
 
     def records(self) -> Sequence[IndexedClause]:
         return self.index.clauses

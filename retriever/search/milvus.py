@@ -84,9 +84,9 @@ class MilvusSearcher(SearcherBase):
             return collection.sync(parts.corpus, EmbeddingStore(config.store_dir), rebuild=drop_first,
                                    progress=progress)
 
-        searcher.last_sync = apply_rebuild(Rebuild.from_str(rebuild), load=lambda: collection.check(parts.corpus),
-                                           create=sync, update=sync, from_scratch=lambda: sync(drop_first=True),
-                                           stale=(StaleIndexError, IncompleteLoadError))
+        searcher.last_sync, searcher.opened = apply_rebuild(
+            Rebuild.from_str(rebuild), load=lambda: collection.check(parts.corpus), create=sync, update=sync,
+            from_scratch=lambda: sync(drop_first=True), stale=(StaleIndexError, IncompleteLoadError))
         return searcher
 
     @cached_property
