@@ -30,6 +30,11 @@ __all__ = [
 ]
 
 
+def shown(text: str, limit: int = 120) -> str:
+    """``text`` as a message shows it: cut to ``limit`` characters (a pasted chapter is not echoed whole)."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
 class RetrieverError(Exception):
     """Base class of every error this package raises on purpose."""
 
@@ -77,10 +82,10 @@ class UnknownAnchorError(RetrieverError, KeyError):
     """An anchor that no clause has; carries the nearest valid anchors."""
 
     def __init__(self, anchor: str, suggestions: list[str]) -> None:
-        self.anchor = anchor
+        self.anchor = shown(anchor)
         self.suggestions = suggestions
         hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else ""
-        super().__init__(f"unknown anchor {anchor!r}{hint}")
+        super().__init__(f"unknown anchor {self.anchor!r}{hint}")
 
     def __str__(self) -> str:  # KeyError would quote the message
         return self.args[0]
@@ -90,6 +95,7 @@ class UnknownDocumentError(RetrieverError, KeyError):
     """A document id that the corpus does not have."""
 
     def __init__(self, doc_id: str, known: list[str]) -> None:
+        doc_id = shown(doc_id)
         self.doc_id = doc_id
         self.known = known
         super().__init__(f"unknown document {doc_id!r}; known documents: {', '.join(known)}")

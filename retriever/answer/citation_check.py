@@ -266,7 +266,8 @@ class CitationChecker:
 
     def check(self, text: str, doc: str | None = None) -> CheckResult:
         """Check an anchor, a human reference or a quote."""
-        raw = re.sub(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]", "", text or "").strip()  # broken bytes, controls
+        hidden = _hidden_characters(text or "")
+        raw = "".join(ch for ch in (text or "") if ch not in hidden and not "\ud800" <= ch <= "\udfff").strip()
         if not raw.strip(_QUOTES):
             raise QueryError("nothing to check: paste a quote, an anchor or a reference 请粘贴引文、锚点或出处")
         if len(raw) > MAX_CHECK_CHARS:
@@ -280,7 +281,12 @@ class CitationChecker:
         anchor = self._reference_anchor(raw, doc)
         if anchor is not None:
             return self._resolved(anchor, InputKind.REFERENCE, [f"reference read as {anchor}"])
-        return self._check_quote(raw.strip(_QUOTES), doc)
+        result = self._check_quote(raw.strip(_QUOTES), doc)
+        if hidden:
+            names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'control')} ×{n}" for ch, n in hidden.items())
+            result.notes.append(f"the text holds invisible characters that the source does not: {names}; they were "
+                                "removed before checking 文本含有原文没有的不可见字符，已在核对前去除")
+        return result
 
     def _verdict(self, clause: Clause, start: int, end: int, differs: bool) -> Verdict:
         """altered if real differences; unconfirmed if the match leans on lost or inferred characters; else verbatim."""
@@ -354,6 +360,16 @@ class CitationChecker:
             return {"previous": None, "next": None}
         i = order.index(anchor)
         return {"previous": order[i - 1] if i > 0 else None, "next": order[i + 1] if i + 1 < len(order) else None}
+
+
+def _hidden_characters(text: str) -> dict[str, int]:
+    """Control and format characters (bidirectional overrides, zero-width spaces …) but tab and line breaks, with
+    their counts: invisible in a quote, so never part of what is checked."""
+    found: dict[str, int] = {}
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\t\n\r":
+            found[ch] = found.get(ch, 0) + 1
+    return found
 
 
 def _refine(quote: str, text: str, start: int, end: int, slack: int = 6) -> tuple[int, int]:

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from retriever.config import BackendConfig, IndexConfig
@@ -17,7 +17,7 @@ from retriever.search.open import open_searcher
 from retriever.search.protocol import Searcher
 from retriever.types import Backend, MilvusLexical, Rebuild
 
-__all__ = ["print_json", "index_config", "backend_config", "announce_first_build", "progress_printer", "searcher_for", "batch", "add_backend_args"]
+__all__ = ["print_json", "index_config", "backend_config", "announce_first_build", "progress_printer", "searcher_for", "batch", "stdin_lines", "add_backend_args"]
 
 
 def print_json(data: Any) -> None:
@@ -63,15 +63,44 @@ def searcher_for(args: argparse.Namespace, corpus: Corpus, rebuild: Rebuild = Re
     return open_searcher(config, backend, rebuild=rebuild, corpus=corpus, progress=progress_printer())
 
 
+def stdin_lines() -> Iterator[tuple[int, str | None, str | None]]:
+    """(line number, text, error) for each line of standard input, decoded strictly: UTF-8, or UTF-16 / UTF-8 with
+    a byte-order mark (said once on stderr); a line that is not valid text gets an error naming its number."""
+    data = sys.stdin.buffer.read()
+    encoding = "utf-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, data = "utf-16", data
+        print("notice 提示: standard input is UTF-16: decoded as such", file=sys.stderr)
+    elif data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        print("notice 提示: standard input starts with a UTF-8 byte-order mark: dropped", file=sys.stderr)
+    if encoding == "utf-16":
+        try:
+            lines = data.decode("utf-16").splitlines()
+        except UnicodeDecodeError as err:
+            yield 1, None, f"standard input is not valid UTF-16 ({err.reason}) 输入不是有效的UTF-16"
+            return
+        yield from ((n, line, None) for n, line in enumerate(lines, 1))
+        return
+    for n, raw in enumerate(data.splitlines(), 1):
+        try:
+            yield n, raw.decode("utf-8"), None
+        except UnicodeDecodeError as err:
+            yield n, None, (f"line {n} is not valid UTF-8 (byte {err.start}: {raw[err.start:err.start + 1]!r}); "
+                            "save the input as UTF-8 第{n}行不是有效的UTF-8").replace("{n}", str(n))
+
+
 def batch(args: argparse.Namespace, one: Callable[[str], dict], show: Callable[[dict], None] | None) -> None:
-    """Run ``one(text)`` for the argument or, with --jsonl, for each stdin line (errors become JSON objects);
-    print JSON (with --json, or when there is no ``show``), or ``show`` the result for people."""
+    """Run ``one(text)`` for the argument or, with --jsonl, for each stdin line (errors become JSON objects with
+    the line number); print JSON (with --json, or when there is no ``show``), or ``show`` the result for people."""
     if args.jsonl:
-        for line in sys.stdin.read().splitlines():
+        for number, line, problem in stdin_lines():
             try:
+                if problem is not None:
+                    raise QueryError(problem)
                 print(json.dumps(one(line), ensure_ascii=False), flush=True)
             except (QueryError, UnknownAnchorError, UnknownDocumentError) as err:
-                print(json.dumps({"input": line, "error": str(err)}, ensure_ascii=False), flush=True)
+                print(json.dumps({"input": line, "line": number, "error": str(err)}, ensure_ascii=False), flush=True)
         return
     if args.text is None:
         raise QueryError("give the text, or --jsonl to read lines from standard input 请输入内容")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 
-from retriever.cli.common import add_backend_args, print_json, searcher_for
+from retriever.cli.common import add_backend_args, print_json, searcher_for, stdin_lines
+from retriever.config import SearchConfig
 from retriever.errors import QueryError, UnknownDocumentError
 from retriever.ingest.corpus import Corpus
 from retriever.types import EXPLAIN_DENSE, Leg, Mode, SearchResult
@@ -39,6 +39,9 @@ def print_hits(result: SearchResult) -> None:
 
 
 def _search(corpus: Corpus, args: argparse.Namespace) -> None:
+    SearchConfig().check_k(args.k)  # options that no query can mend: an error at once (exit 2), before loading
+    if args.doc is not None:
+        corpus.document(args.doc)
     searcher = searcher_for(args, corpus)
     options = dict(k=args.k, doc=args.doc, chapter=args.chapter, mode=args.mode, issuer=args.issuer,
                    since=args.since, until=args.until)
@@ -47,11 +50,14 @@ def _search(corpus: Corpus, args: argparse.Namespace) -> None:
         return replace(searcher.search(query, **options), english=args.en)
 
     if args.jsonl:
-        for line in sys.stdin.read().splitlines():
+        for number, line, problem in stdin_lines():
             try:
+                if problem is not None:
+                    raise QueryError(problem)
                 print(json.dumps(run(line).to_dict(), ensure_ascii=False), flush=True)
             except (QueryError, UnknownDocumentError) as err:
-                print(json.dumps({"query": line, "error": str(err), "hits": []}, ensure_ascii=False), flush=True)
+                print(json.dumps({"query": line, "line": number, "error": str(err), "hits": []}, ensure_ascii=False),
+                      flush=True)
         return
     if args.query is None:
         raise QueryError("give a query, or --jsonl to read queries from standard input 请输入查询")

@@ -134,7 +134,8 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
 
     report = progress or (lambda message, fraction: None)
     started = time.perf_counter()
-    rows = index_rows(list(corpus.documents.values()), config, tokenizer, embedders, report)
+    with writing(config.index_dir):  # the embedding store is written while embedding
+        rows = index_rows(list(corpus.documents.values()), config, tokenizer, embedders, report)
     report("BM25 index 建立BM25索引", 0.85)  # after tokenising (0.05) and embedding (0.1–0.8): the bar only moves on
     t_bm25 = time.perf_counter()
     lexical = {}
@@ -181,6 +182,7 @@ def build_index(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embed
             faiss.write_index(dense[leg], str(tmp / faiss_file(leg)))
         manifest["files"] = file_digests(tmp)
         write_json(tmp / MANIFEST_FILE, manifest)  # written last: a folder without it is incomplete
+        report("putting the new index in place 替换索引", 0.95)
         swap_in(tmp, target)
     report("done 完成", 1.0)
     return Index(target, manifest, rows.clauses, lexical, rows.vectors, dense)

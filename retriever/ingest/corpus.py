@@ -254,7 +254,7 @@ class Corpus:
 
     def suggest(self, anchor: str, n: int = 5) -> list[str]:
         """The valid anchors nearest to a mistyped one (same document first)."""
-        anchor = anchor.strip()
+        anchor = anchor.strip()[:200]  # no anchor is longer; comparing a pasted page would take minutes
         doc_id, _, rest = anchor.partition(":")
         pool = [a for a in self._anchors if a.startswith(doc_id + ":")] if doc_id in self.documents else []
         if not pool:
