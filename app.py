@@ -1,7 +1,9 @@
 """The Streamlit app: Ask, Search, Read and Check citation, in Chinese and English.
 
 Run with ``make app`` (or ``streamlit run app.py``). Deep links: ``?clause=ANCHOR`` opens the clause in the reader,
-``?q=QUESTION`` asks a question, ``?page=search|read|check`` and ``?lang=zh|en`` pick the page and the language.
+``?q=QUESTION`` asks a question, ``?page=search|read|check``, ``?doc=ID`` and ``?lang=zh|en`` pick the page, the
+document and the language; a search (``?page=search&q=…&scope=…&chapter=N&k=N``) and a check (``?page=check&text=…``)
+are in the URL too.
 The pages live in ``ui/``; all retrieval lives in ``retriever``; nothing here renders document text unescaped.
 """
 
@@ -66,10 +68,12 @@ def document(lang: str) -> Document:
     """The document picker shared by all pages (the primary document, the plan, by default)."""
     corpus = resources.corpus()
     docs = corpus.documents
-    if st.session_state.get("doc") not in docs:
-        st.session_state["doc"] = corpus.primary_id or next(iter(docs))
+    if st.session_state.get("doc") not in docs:  # ?doc= on the first run, else the primary document
+        asked = st.query_params.get("doc")
+        st.session_state["doc"] = asked if asked in docs else corpus.primary_id or next(iter(docs))
     title = (lambda d: d.meta.title_en or d.meta.title) if lang == "en" else (lambda d: d.meta.title)
-    doc_id = st.sidebar.selectbox(t(lang, "document"), list(docs), key="doc", format_func=lambda i: title(docs[i]))
+    doc_id = st.sidebar.selectbox(t(lang, "document"), list(docs), key="doc", format_func=lambda i: title(docs[i]),
+                                  on_change=_sync, args=("doc",))
     return docs[doc_id]
 
 

@@ -3,6 +3,8 @@ the language switch, exports and bad input."""
 
 from __future__ import annotations
 
+import json
+
 import csv
 import io
 from pathlib import Path
@@ -293,3 +295,53 @@ def test_exports_carry_citations(searcher, corpus: Corpus) -> None:
     assert all(r["citation_en"].startswith("Hubei Province 14th Five-Year Plan") for r in rows)
     hits = searcher.search("人才", k=3).hits
     assert len(list(csv.DictReader(io.StringIO(hits_csv(hits, corpus).lstrip("\ufeff"))))) == 3
+
+
+def test_the_app_rebuilds_a_corrupt_index_and_later_sessions_keep_working(index_dir, tmp_path, monkeypatch) -> None:
+    """The rebuild runs outside the cached loader (with its progress bar), so a second session is not broken."""
+    import shutil
+
+    import streamlit as st
+
+    copy = tmp_path / "hybrid"
+    shutil.copytree(index_dir, copy)
+    shutil.copytree(index_dir.parent / "hybrid-embeddings", tmp_path / "hybrid-embeddings")  # vectors: no re-embedding
+    (copy / "manifest.json").write_text("[]", encoding="utf-8")
+    monkeypatch.setenv("RETRIEVER_INDEX_DIR", str(copy))
+    st.cache_resource.clear()
+    try:
+        for _session in range(2):
+            at = run()
+            at.chat_input(key="question").set_value("湖北在光纤和激光器方面打算发展哪些产品?").run()
+            assert not at.exception and not at.error, [e.value for e in at.exception]
+            assert chip("hb-sti-14fyp:ch5.s1.p1") in page_text(at)
+        assert json.loads((copy / "manifest.json").read_text(encoding="utf-8"))["clause_count"] > 700
+    finally:
+        st.cache_resource.clear()  # the other tests use the session's index
+
+
+# -- URLs that carry the state of Search and Check ---------------------------------------------------------------
+
+def test_a_search_url_opens_the_search_it_describes() -> None:
+    at = run(page="search", q="激光", doc="hb-sti-14fyp", chapter="5", k="3")
+    assert at.text_input(key="search_query").value == "激光"
+    text = page_text(at)
+    assert chip("hb-sti-14fyp:ch5.s1.p1") in text and chip("hb-sti-14fyp:ch9.s1.p2") not in text  # chapter 5 only
+    assert at.query_params["page"] == "search" and at.query_params["k"] == "3"
+
+
+def test_a_check_url_checks_its_text() -> None:
+    at = run(page="check", text="发明专利权的期限为二十年")
+    assert any("与原文一致" in s.value for s in at.success)
+    assert "zlf-2020:ch5.a42.p1" in page_text(at)
+
+
+def test_the_checkers_offset_decides_which_copy_is_outlined() -> None:
+    from retriever.answer.citation_check import CheckResult
+    from retriever.types import InputKind, Verdict
+    from ui.check_page import matched_html
+
+    text = "科技创新引领发展。科技创新引领发展。"
+    second = CheckResult(Verdict.VERBATIM, InputKind.QUOTE, "x:p1", text, "科技创新引领发展", 1.0, start=9, end=17)
+    html = matched_html(second)
+    assert html.index("outline") > html.index("。")  # the second copy, where the checker found it

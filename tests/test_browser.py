@@ -71,3 +71,17 @@ def test_ten_simultaneous_sessions_each_get_their_own_correct_answer(server, sea
     assert all("error" not in r for r in results), [r for r in results if "error" in r]
     for r in results:
         assert [anchor_of(h) for h in r["hrefs"]] == expected[r["question"]], r["question"]
+
+
+def test_text_is_escaped_once_apostrophes_and_markup_read_as_written(server, browser):
+    """English with apostrophes (the Read page shows English by default in English) and a question full of markup
+    characters appear as typed: no entity shows, no element is injected."""
+    url, _ = server
+    browser.get(f"{url}/?clause=hb-sti-14fyp%3Ach1.s1.p2&lang=en")
+    wait_for_text(browser, "The province's national ranking")
+    page = browser.find_element("tag name", "body").text
+    assert "&#" not in page and "&amp;" not in page
+    question = "What's the \"R&D\" <b>intensity</b> target & why?"
+    ask(browser, url, question)
+    asked = browser.find_elements("css selector", "[data-testid='stChatMessage']")[0].text
+    assert question in asked and not browser.find_elements("css selector", "[data-testid='stChatMessage'] b")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import streamlit as st
 
@@ -70,10 +71,10 @@ def answer_view(question: str, answer: Answer, elapsed: float, lang: str, index:
             st.markdown("".join(rows), unsafe_allow_html=True)
         corpus = resources.corpus()
         cols = st.columns([1, 1, 2])
-        cols[0].download_button(t(lang, "export_md"), answer_markdown(answer, corpus), f"answer-{index + 1}.md",
-                                "text/markdown", key=f"md{index}")
-        cols[1].download_button(t(lang, "export_csv"), answer_csv(answer, corpus), f"answer-{index + 1}.csv",
-                                "text/csv", key=f"csv{index}")
+        cols[0].download_button(t(lang, "export_md"), partial(answer_markdown, answer, corpus),  # made when clicked
+                                f"answer-{index + 1}.md", "text/markdown", key=f"md{index}", on_click="ignore")
+        cols[1].download_button(t(lang, "export_csv"), partial(answer_csv, answer, corpus), f"answer-{index + 1}.csv",
+                                "text/csv", key=f"csv{index}", on_click="ignore")
         cols[2].markdown(f'<a href="{esc(link(lang, q=question))}" target="_self">{t(lang, "share")}</a> · '
                          f'{t(lang, "answered_in", ms=f"{elapsed:.0f}")}', unsafe_allow_html=True)
 

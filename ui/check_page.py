@@ -32,8 +32,8 @@ def diff_html(result: CheckResult) -> str:
 def matched_html(result: CheckResult) -> str:
     """The clause text with the matched passage outlined and the differing source characters in green."""
     text, matched = result.clause_text or "", result.matched_text or ""
-    start = text.find(matched) if matched else -1
-    if start < 0:
+    start = result.start if result.start is not None else (text.find(matched) if matched else -1)
+    if start < 0 or not matched:
         return esc(text)
     spans = sorted((d["at"], d["at"] + len(d["source"])) for d in result.diff if d["source"])
     out, pos = [esc(text[:start]), '<span style="outline:2px solid #e0b000">'], start
@@ -91,13 +91,23 @@ def result_view(result: CheckResult, lang: str) -> None:
 
 
 def render(lang: str) -> None:
-    """The paste box and the result."""
+    """The paste box and the result; ``?text=`` (the URL of a check) checks once on a session's first visit."""
+    deep = st.query_params.get("text", "").strip()[:MAX_PASTE]
+    from_url = bool(deep) and st.session_state.get("checked_from_url") != deep
+    if from_url:
+        st.session_state["checked_from_url"] = deep
+        st.session_state["check_text"] = deep
     with st.form("check_form"):
         text = st.text_area(t(lang, "check_prompt"), key="check_text", max_chars=MAX_PASTE, height=120)
-        submitted = st.form_submit_button(t(lang, "check_button"))
+        submitted = st.form_submit_button(t(lang, "check_button")) or from_url
     if not submitted and "check_result" not in st.session_state:
         return
     if submitted:
+        st.query_params["page"] = "check"
+        if len(text.strip()) <= 2000:  # a link can carry a quote; a pasted chapter stays out of the address bar
+            st.query_params["text"] = text.strip()
+        else:
+            st.query_params.pop("text", None)
         try:
             st.session_state["check_result"] = resources.checker().check(text)
         except UnknownAnchorError as err:

@@ -5,7 +5,6 @@ Document text never reaches the page as raw HTML: every character goes through :
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlencode
@@ -26,13 +25,15 @@ TERM_STYLE = "background:#fff0a8;border-radius:2px"
 HIGHLIGHT = "background:#fff6c2;border-left:4px solid #e0b000;padding:0.3em 0.6em"
 CHIP = ("display:inline-block;padding:0 0.5em;margin:0 0.2em;border-radius:0.8em;background:#e8f0fe;"
         "color:#1a56c4;font-size:0.85em;text-decoration:none;white-space:nowrap")
-# Markdown/Streamlit syntax characters that html.escape leaves alone (emphasis, code, math, links, :colors[]).
-_MD_TABLE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}()~$|:!+-#<>"})
+# Every character that HTML or Markdown/Streamlit would read as syntax (tags, entities, emphasis, code, math, links,
+# :colors[]), each to its numeric entity, in one pass: an entity made here is never escaped again (an apostrophe
+# reads ', not &#x27;).
+_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]{}()~$|:!+-#"})
 
 
 def esc(text: str) -> str:
-    """Escape document text for st.markdown(..., unsafe_allow_html=True): HTML first, then Markdown syntax."""
-    return html.escape(text, quote=True).translate(_MD_TABLE)
+    """Escape document text for st.markdown(..., unsafe_allow_html=True): HTML and Markdown syntax, once."""
+    return text.translate(_ESCAPES)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -77,11 +78,42 @@ def filters(doc: Document, lang: str) -> tuple[str | None, int | None, int]:
     return (doc.doc_id if scope == "doc" else None), number, int(k)
 
 
+def from_url(doc: Document) -> None:
+    """On a session's first visit, the search the URL describes: ``?q=`` (query), ``?scope=all``,
+    ``?chapter=N`` (of the document picked by ``?doc=``) and ``?k=N``."""
+    if st.session_state.get("search_from_url"):
+        return
+    st.session_state["search_from_url"] = True
+    params = st.query_params
+    if params.get("q", "").strip():
+        st.session_state["search_query"] = params["q"][:2000]
+    if params.get("scope") in ("doc", "all"):
+        st.session_state["search_scope"] = params["scope"]
+    chapter = params.get("chapter", "")
+    if chapter.isdigit() and f"{doc.doc_id}:ch{int(chapter)}" in chapter_options(doc):
+        st.session_state["search_chapter"] = f"{doc.doc_id}:ch{int(chapter)}"
+    if params.get("k", "").isdigit():
+        st.session_state["search_k"] = min(max(int(params["k"]), 1), 50)
+
+
+def to_url(query: str, doc: Document, chapter: int | None, k: int) -> None:
+    """The address bar follows the search, so it can be shared."""
+    wanted = {"page": "search", "q": query[:500], "doc": doc.doc_id, "scope": st.session_state["search_scope"],
+              "chapter": "" if chapter is None else str(chapter), "k": str(k)}
+    for key, value in wanted.items():
+        if value and st.query_params.get(key) != value:
+            st.query_params[key] = value
+        elif not value:
+            st.query_params.pop(key, None)
+
+
 def render(doc: Document, lang: str) -> None:
     """Query box, filters, hits with reasons, chart and exports."""
+    from_url(doc)
     query = st.text_input(t(lang, "query"), key="search_query", max_chars=2000)
     doc_id, chapter, k = filters(doc, lang)
     english = st.toggle(t(lang, "show_en_hits"), key="search_en", value=lang == "en")
+    to_url(query.strip(), doc, chapter, k)
     if not query.strip():
         return
     try:
@@ -96,9 +128,11 @@ def render(doc: Document, lang: str) -> None:
         return
     corpus = resources.corpus()
     shown = result.hits[:k]
-    cols = st.columns(2)
-    cols[0].download_button(t(lang, "export_md"), hits_markdown(query, shown, corpus), "results.md", "text/markdown")
-    cols[1].download_button(t(lang, "export_csv"), hits_csv(shown, corpus), "results.csv", "text/csv")
+    cols = st.columns(2)  # exports are made when clicked, and a click does not rerun the page
+    cols[0].download_button(t(lang, "export_md"), partial(hits_markdown, query, shown, corpus), "results.md",
+                            "text/markdown", on_click="ignore")
+    cols[1].download_button(t(lang, "export_csv"), partial(hits_csv, shown, corpus), "results.csv", "text/csv",
+                            on_click="ignore")
     chapter_chart(result, lang)
     for hit in shown:
         clause = corpus.clause(hit.anchor)

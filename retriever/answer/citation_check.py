@@ -58,6 +58,8 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     context: dict[str, str | None] = field(default_factory=dict)
     also_found: list[str] = field(default_factory=list)  # other clauses with the same text
+    start: int | None = None  # where matched_text begins in clause_text (it may occur there more than once)
+    end: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -149,7 +151,8 @@ class CitationChecker:
             notes.append(f"a heading with {len(children)} clauses 标题，含{len(children)}条")
         marks = getattr(item, "marks", ())
         notes += self._damage_notes(text, marks, 0, len(text))
-        return CheckResult(Verdict.RESOLVED, kind, anchor, text, text, 1.0, [], zh, en, notes, self._context(anchor))
+        return CheckResult(Verdict.RESOLVED, kind, anchor, text, text, 1.0, [], zh, en, notes, self._context(anchor),
+                           start=0, end=len(text))
 
     def _reference_anchor(self, text: str, doc: str | None = None) -> str | None:
         """An anchor for a human reference, or None when the text is not a reference."""
@@ -302,7 +305,7 @@ class CitationChecker:
         if also:
             notes.append(f"the same text also occurs in {', '.join(also)} 相同文字亦见于其他条款")
         return CheckResult(verdict, InputKind.QUOTE, clause.anchor, clause.text, clause.text[start:end], similarity, diff,
-                           zh, en, notes, self._context(clause.anchor), also)
+                           zh, en, notes, self._context(clause.anchor), also, start, end)
 
     def _check_quote(self, quote_raw: str, doc: str | None) -> CheckResult:
         traditional = is_traditional(quote_raw)
