@@ -22,6 +22,7 @@ from retriever.index.manifest import expected_manifest, read_manifest
 from retriever.ingest.add_remove import add_document, remove_document
 from retriever.ingest.corpus import Corpus
 from retriever.search.embedded import EmbeddedSearcher
+from retriever.types import Leg
 
 pytestmark = pytest.mark.slow  # the real models: delta segments answer like a full build
 
@@ -139,11 +140,15 @@ def test_a_damaged_delta_is_refused_then_replaced(workspace):
 
 
 def test_english_where_the_base_has_none_is_built_in_full(tmp_path):
-    laws = shutil.copytree(CORPUS, tmp_path / "corpus", ignore=shutil.ignore_patterns("hubei-*"))
+    laws = shutil.copytree(CORPUS, tmp_path / "corpus", ignore=shutil.ignore_patterns("hubei-*", "*.en.jsonl"))
+    for meta in (laws / "laws").glob("*.meta.json"):  # laws without their reference English: no English legs yet
+        raw = json.loads(meta.read_text(encoding="utf-8"))
+        raw.pop("translation_en")
+        meta.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     settings = dict(index_dir=tmp_path / "index" / "hybrid", corpus_dir=laws, embedders=("use",),
                     delta_max_fraction=1.0)
     base = EmbeddedSearcher.open(IndexConfig(**settings), rebuild="missing")
-    assert not any(leg.startswith("en:") for leg in base.index.manifest["dense_legs"])
+    assert not any(Leg.from_vector_key(key).english for key in base.index.manifest["dense_legs"])
     for name in ("hubei-sti-14fyp.meta.json", "hubei-sti-14fyp.scraped.txt", "hubei-sti-14fyp.en.jsonl"):
         shutil.copy(CORPUS / name, laws / name)
     corpus = Corpus.load(laws)
@@ -156,7 +161,8 @@ def test_english_where_the_base_has_none_is_built_in_full(tmp_path):
     plan = plan_delta(corpus, same_words, read_manifest(settings["index_dir"]), IndexConfig(**settings))
     assert "English" in plan  # and on its own, English where the base has no English legs
     searcher = EmbeddedSearcher.open(IndexConfig(**settings), rebuild="stale")
-    assert "delta" not in searcher.index.manifest and "en:use" in searcher.index.manifest["dense_legs"]
+    assert "delta" not in searcher.index.manifest
+    assert Leg.dense("use", english=True).vector_key in searcher.index.manifest["dense_legs"]
 
 
 @pytest.mark.parametrize("value", ["lots", "1.5", "-0.1"])

@@ -4,7 +4,6 @@ after the case it guards."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess

@@ -31,7 +31,8 @@ def test_files_are_plain_and_the_manifest_records_what_matters(index_dir, corpus
     assert {"manifest.json", "clauses.jsonl", "bm25", "vectors-use.npy", "vectors-e5.npy",
             "dense-use.faiss", "dense-e5.faiss"} <= names
     manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["schema_version"] == 2
+    assert manifest["schema_version"] == 3
+    assert set(manifest["files"]) >= {"clauses.jsonl", "vectors-use.npy", "dense-e5.faiss"}  # each with its sha256
     assert manifest["clause_count"] == sum(len(d.clauses) for d in corpus.documents.values())
     assert manifest["corpus"]["hb-sti-14fyp"] == corpus.document("hb-sti-14fyp").meta.sha256
     assert manifest["embedders"]["use"]["dim"] == 512 and manifest["embedders"]["e5"]["dim"] == 384

@@ -16,7 +16,8 @@ from . import resources
 from .render import chip, esc, link, marked, marks_from_dicts, md
 from .strings import t
 
-MAX_QUESTION = 2000
+MAX_QUESTION = 2000  # what the chat box takes
+MAX_DEEP_LINK = 100_000  # what a ?q= link is read of at most (browsers cap URLs near 2 MB)
 HISTORY = "ask_history"  # session_state: [(question, Answer, milliseconds)]
 
 
@@ -25,7 +26,7 @@ def ask(question: str, doc: str | None, lang: str) -> None:
     try:
         answerer = resources.answerer(lang)  # loads models and index on the first question of the process
         start = time.perf_counter()
-        answer = answerer.ask(question[:MAX_QUESTION], doc=doc)
+        answer = answerer.ask(question[:MAX_DEEP_LINK], doc=doc)  # the library cuts it, saying how long it was
     except RetrieverError as err:
         st.error(t(lang, "error") + md(str(err)))
         return
