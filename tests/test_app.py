@@ -344,3 +344,8 @@ def test_the_checkers_offset_decides_which_copy_is_outlined() -> None:
     second = CheckResult(Verdict.VERBATIM, InputKind.QUOTE, "x:p1", text, "科技创新引领发展", 1.0, start=9, end=17)
     html = matched_html(second)
     assert html.index("outline") > html.index("。")  # the second copy, where the checker found it
+
+
+def test_a_very_long_question_in_the_url_is_cut_with_its_real_length() -> None:
+    at = run(q="湖北" * 10_000)
+    assert any("20000" in i.value for i in at.info)

@@ -122,14 +122,21 @@ def test_cli_messages_after_a_fault_name_the_fix_and_the_fix_works(built, tmp_pa
     (built.index_dir / MANIFEST_FILE).write_text("[]", encoding="utf-8")
     env = dict(os.environ, RETRIEVER_EMBEDDERS="use", RETRIEVER_EMBED_STORE=str(tmp_path / "store"))
     folder = ["--index", str(built.index_dir)]
-    for command in (["search", "专利"], ["index", "status"]):
+    for command in (["search", "专利"], ["index", "status"], ["index", "update", "--backend", "embedded"]):
         result = subprocess.run([sys.executable, "-m", "retriever", *command, *folder], capture_output=True,
                                 text=True, timeout=300, env=env, cwd=CORPUS.parent)
+        if command[1:2] == ["update"]:  # update mends it itself
+            assert result.returncode == 0 and "built" in result.stdout, result.stderr
+            (built.index_dir / MANIFEST_FILE).write_text("[]", encoding="utf-8")
+            continue
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
         assert "python -m retriever index build" in result.stderr
     fixed = subprocess.run([sys.executable, "-m", "retriever", "index", "build", *folder], capture_output=True,
                            text=True, timeout=600, env=env, cwd=CORPUS.parent)
     assert fixed.returncode == 0, fixed.stderr
+    again = subprocess.run([sys.executable, "-m", "retriever", "index", "update", *folder], capture_output=True,
+                           text=True, timeout=600, env=env, cwd=CORPUS.parent)
+    assert again.returncode == 0 and "up to date" in again.stdout and "nothing to do" in again.stdout
     blocked = tmp_path / "a-file"
     blocked.write_text("x", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "retriever", "index", "build", "--index", str(blocked / "hybrid")],
