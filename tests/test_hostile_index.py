@@ -5,6 +5,7 @@ after the case it guards."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -37,11 +38,18 @@ EmbeddedSearcher.open(fake_config(Path({root!r})), rebuild=Rebuild.BUILD, embedd
 """
 
 
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory, fake_embedders):
+    """One index built with the FAKE embedder; each test damages its own copy."""
+    root = tmp_path_factory.mktemp("pristine")
+    EmbeddedSearcher.open(fake_config(root), embedders=fake_embedders)
+    return root
+
+
 @pytest.fixture()
-def built(tmp_path, fake_embedders):
-    config = fake_config(tmp_path)
-    EmbeddedSearcher.open(config, embedders=fake_embedders)
-    return config
+def built(pristine, tmp_path):
+    shutil.copytree(pristine, tmp_path, dirs_exist_ok=True)
+    return fake_config(tmp_path)
 
 
 def open_never(config, fake_embedders):
@@ -102,8 +110,6 @@ def test_zeroed_or_reshaped_vectors_are_detected(built, fake_embedders):
 
 
 def test_a_missing_english_leg_is_detected(built, fake_embedders):
-    import shutil
-
     shutil.rmtree(built.index_dir / Leg.bm25(english=True).file)
     with pytest.raises(CorruptIndexError, match="missing bm25-en"):
         open_never(built, fake_embedders)

@@ -98,6 +98,19 @@ def root(word: str) -> str:
     return _snowball().stemWord(word)
 
 
+@lru_cache(maxsize=4)
+def _jieba_with(user_terms: tuple[str, ...]):
+    """A jieba tokenizer with these user terms (its dictionary takes about a second to load: once per process)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for term in user_terms:
+        tokenizer.add_word(term)
+    return tokenizer
+
+
 class Tokenizer:
     """jieba in search mode over its own dictionary instance, plus user terms, minus stopwords."""
 
@@ -107,14 +120,7 @@ class Tokenizer:
 
     @cached_property
     def _jieba(self):
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
-        for term in self.user_terms:
-            tokenizer.add_word(term)
-        return tokenizer
+        return _jieba_with(self.user_terms)
 
     def warm_up(self) -> "Tokenizer":
         """Load jieba's dictionary now (about a second) rather than on the first query."""
