@@ -94,7 +94,7 @@ def main() -> None:
         st.markdown(t(lang, "guide_text"))
     try:
         if current == "ask":
-            ask_page.render(doc.doc_id, lang)
+            ask_page.render(doc, lang)
         elif current == "search":
             search_page.render(doc, lang)
         elif current == "read":

@@ -25,7 +25,7 @@ from pathlib import Path
 from retriever.errors import QueryError
 from retriever.types import Backend, MilvusLexical
 
-__all__ = ["ROOT", "corpus_dir", "models_offline", "GLOSSARY_FILE", "EVAL_DIR", "DEFAULT_QUESTIONS", "DEFAULT_CITATIONS",
+__all__ = ["ROOT", "PACKAGE_DATA", "RANKER_PATH", "ANSWER_MODEL_PATH", "corpus_dir", "models_offline", "GLOSSARY_FILE", "EVAL_DIR", "DEFAULT_QUESTIONS", "DEFAULT_CITATIONS",
            "REPORT_PATH", "MACHINE_TRANSLATION_CACHE", "SHARED_LAWS", "IndexConfig", "SearchConfig",
            "BackendConfig", "ChatConfig"]
 
@@ -37,13 +37,19 @@ def _env(name: str, default: str = "") -> str:
 ROOT = Path(_env("RETRIEVER_HOME", str(Path(__file__).resolve().parent.parent)))
 """The project folder: corpus/, index/ and eval/ are found here."""
 
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"  # stopwords, provinces, the fitted models
+RANKER_PATH = PACKAGE_DATA / "ranker.json"
+ANSWER_MODEL_PATH = PACKAGE_DATA / "answer-model.json"
 GLOSSARY_FILE = "glossary.jsonl"  # inside the corpus folder
 EVAL_DIR = ROOT / "eval"
 DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
 DEFAULT_CITATIONS = EVAL_DIR / "citations.jsonl"
 REPORT_PATH = EVAL_DIR / "report.md"
 MACHINE_TRANSLATION_CACHE = ROOT / "index" / "machine-translations.jsonl"
-SHARED_LAWS = ROOT.parent / "shared" / "corpora" / "lawrefbook"  # benchmarks only; never needed at run time
+SHARED = ROOT.parent / "shared"  # beside the project: benchmarks and model fitting only, never needed at run time
+SHARED_LAWS = SHARED / "corpora" / "lawrefbook"
+DEV_QUESTIONS = SHARED / "eval" / "dev-questions.jsonl"
+DEV_CITATIONS = SHARED / "eval" / "dev-citations.jsonl"
 
 
 def models_offline() -> None:

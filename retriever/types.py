@@ -429,7 +429,7 @@ class Heading:
     """A chapter, section, part or other heading of a document."""
 
     anchor: str
-    level: str  # "part" | "chapter" | "section"
+    level: str  # "part" | "chapter" | "section" | "article" (a law article: its clauses' parent, not in headings)
     number: int
     label_zh: str
     label_en: str
@@ -530,11 +530,17 @@ class DocumentMeta:
     primary: bool = False  # the corpus's main document: what `ask` answers from and bare references point into
     edition: str = ""  # a law's version as cited: 2020年修正
     edition_en: str = ""  # the same in English: 2020 Amendment
+    aliases: tuple[str, ...] = ()  # other names people cite it by (科技进步法, Patent Law)
 
     def __post_init__(self) -> None:
         check_doc_id(self.doc_id)
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name == "aliases":
+                if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+                    raise MetadataError("metadata aliases must be a list of names 元数据类型错误")
+                object.__setattr__(self, "aliases", tuple(value))
+                continue
             wanted = bool if f.type in ("bool", bool) else str
             if not isinstance(value, wanted):
                 raise MetadataError(f"metadata {f.name} must be {'true or false' if wanted is bool else 'text'}, "

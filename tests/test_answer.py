@@ -53,6 +53,24 @@ def test_questions_the_plan_does_not_answer_are_refused_with_the_nearest_clauses
     answer = answerer.ask(question)
     assert not answer.answered and answer.sentences == []
     assert answer.message.startswith(message) and answer.nearest
+    corpus = answerer.searcher.corpus
+    assert answer.searched == tuple(corpus.documents) and len(answer.searched) > 1  # every document, each named
+    for doc in corpus.documents.values():
+        assert (doc.meta.title_en if message == REFUSAL_EN else f"《{doc.meta.title}》") in answer.message
+
+
+def test_a_law_question_is_answered_from_the_law_without_naming_a_document(answerer):
+    answer = answerer.ask("专利权的期限是多少年？")
+    assert answer.answered and answer.sentences[0].anchor.startswith("zlf-2020:")
+    assert any("二十年" in s.text for s in answer.sentences)
+
+
+def test_a_narrowed_question_searches_only_its_document_and_says_so(answerer):
+    answer = answerer.ask("专利权的期限是多少年？", doc="hb-sti-14fyp")
+    assert all(h.doc == "hb-sti-14fyp" for h in answer.nearest)
+    if not answer.answered:
+        assert answer.searched == ("hb-sti-14fyp",) and "《湖北省科技创新“十四五”规划》" in answer.message
+        assert "专利法" not in answer.message
 
 
 @pytest.mark.parametrize("bad", ["湖", "？", "Привет мир", ""])

@@ -78,8 +78,8 @@ def test_in_english_the_english_leads_and_the_verbatim_chinese_follows() -> None
 
 
 def test_a_law_answer_leads_with_its_reference_english() -> None:
-    at = run(lang="en")
-    at.sidebar.selectbox(key="doc").set_value("zlf-2020").run()
+    at = run(lang="en")  # every document by default: no need to pick the law
+    assert at.selectbox(key="ask_scope").value == "all"
     at.chat_input(key="question").set_value("What is the term of invention, utility model and design patent rights?").run()
     text = page_text(at)
     assert chip("zlf-2020:ch5.a42.p1") in text and "twenty years" in text and "[reference translation]" in text
@@ -88,8 +88,16 @@ def test_a_law_answer_leads_with_its_reference_english() -> None:
 def test_a_refusal_lists_the_nearest_clauses() -> None:
     at = run()
     at.chat_input(key="question").set_value("湖北省的养老保险缴费比例是多少?").run()
-    assert any("规划中未找到相关规定" in w.value for w in at.warning)
+    assert any("所检索的文件未涉及" in w.value and "《中华人民共和国专利法》" in w.value for w in at.warning)
     assert "最接近的条款" in page_text(at) and "anchor-chip" in page_text(at)
+
+
+def test_the_ask_scope_narrows_answers_to_the_selected_document() -> None:
+    at = run()
+    at.selectbox(key="ask_scope").set_value("doc").run()  # the selected document: the plan
+    at.chat_input(key="question").set_value("专利权的期限是多少年？").run()
+    refusal = [w.value for w in at.warning]  # the plan does not say: the refusal names the plan alone
+    assert refusal and refusal[0].endswith("检索范围：《湖北省科技创新“十四五”规划》。") and "专利法" not in refusal[0]
 
 
 def test_deep_link_q_asks_the_question() -> None:

@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from retriever import RetrieverError
+from retriever import Document, RetrieverError
 from retriever.answer.export import answer_csv, answer_markdown
 from retriever.answer.extractive import Answer
 from retriever.types import Lang
@@ -80,18 +80,29 @@ def answer_view(question: str, answer: Answer, elapsed: float, lang: str, index:
                          f'{t(lang, "answered_in", ms=f"{elapsed:.0f}")}', unsafe_allow_html=True)
 
 
-def render(doc: str | None, lang: str) -> None:
-    """The chat: history, then the input; ``?q=`` asks once per session."""
+def scope(doc: Document, lang: str) -> str | None:
+    """The document filter, as on Search: every document (the default) or the selected one; ``?scope=doc``."""
+    if "ask_scope" not in st.session_state:
+        st.session_state["ask_scope"] = "doc" if st.query_params.get("scope") == "doc" else "all"
+    title = (doc.meta.title_en or doc.meta.title) if lang == "en" else doc.meta.title
+    chosen = st.selectbox(t(lang, "ask_scope"), ["all", "doc"], key="ask_scope",
+                          format_func=lambda k: t(lang, "ask_all") if k == "all" else title)
+    return doc.doc_id if chosen == "doc" else None
+
+
+def render(doc: Document, lang: str) -> None:
+    """The chat: the document filter, history, then the input; ``?q=`` asks once per session."""
     st.caption(t(lang, "ask_help"))
+    searched = scope(doc, lang)
     deep = st.query_params.get("q", "").strip()
     if deep and st.session_state.get("asked_deep_link") != deep:
         st.session_state["asked_deep_link"] = deep
-        ask(deep, doc, lang)
+        ask(deep, searched, lang)
     question = st.chat_input(t(lang, "ask_prompt"), max_chars=MAX_QUESTION, key="question")
     if question and question.strip():
         st.query_params["q"] = question.strip()[:500]
         st.session_state["asked_deep_link"] = question.strip()[:500]
-        ask(question.strip(), doc, lang)
+        ask(question.strip(), searched, lang)
     if not st.session_state.get(HISTORY):
         resources.answerer(lang)  # load models and index now (spinner), so the first answer is a warm one
     history = st.session_state.get(HISTORY, [])

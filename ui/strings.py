@@ -21,7 +21,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "lost": "缺字（原文丢失，以〓代替）", "inferred": "推断修复（合理但非原文）",
         "structural": "结构修复（取自同一文件他处）",
         "ask_prompt": "请提问，例如：湖北在光纤和激光器方面打算发展哪些产品？",
-        "ask_help": "用中文、繁體或英文提问。回答只引用规划原文，每句附条款锚点；规划没有写的，会直接说明。",
+        "ask_help": "用中文、繁體或英文提问。回答只引用文件原文，每句附条款锚点；所检索的文件没有写的，会直接说明。",
+        "ask_scope": "回答依据", "ask_all": "全部文档",
         "nearest": "最接近的条款", "answered_in": "用时 {ms} 毫秒",
         "traditional_of": "繁体", "en_clause_scope": "（整段英文，未逐句对齐）",
         "en_source_reference": "参考译文", "en_source_machine": "机器翻译", "en_source_terms": "词语释义",
@@ -42,7 +43,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "loading": "正在加载模型和索引…", "building": "首次启动：正在建立索引（约半分钟）…",
         "error": "出错了：", "unexpected": "发生意外错误，已记录。请换一种说法再试。",
         "open_clause": "打开条款", "guide": "使用说明",
-        "guide_text": "**问答**：直接提问，得到规划原文句子及其锚点。**检索**：按相关度列出条款，可按文档和章节筛选。"
+        "guide_text": "**问答**：直接提问，得到文件原文句子及其锚点（默认检索全部文档）。**检索**：按相关度列出条款，可按文档和章节筛选。"
                       "**阅读**：按目录逐章阅读，〓为原文缺字，斜体下划线为推断修复。**核对引用**：粘贴一句引文或出处，"
                       "查看是否与原文一致。",
     },
@@ -62,8 +63,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "lost": "lost (missing in the source, shown as 〓)", "inferred": "inferred (plausible, not verbatim)",
         "structural": "structural (restored from elsewhere in the document)",
         "ask_prompt": "Ask a question, e.g. Which optical fibre and laser products will Hubei develop?",
-        "ask_help": "Ask in English, Chinese or Traditional Chinese. Answers quote only the plan's own sentences, "
-                    "each with its clause anchor; when the plan does not say, the answer says so.",
+        "ask_help": "Ask in English, Chinese or Traditional Chinese. Answers quote only the documents' own sentences, "
+                    "each with its clause anchor; when the documents searched do not say, the answer says so.",
+        "ask_scope": "Answer from", "ask_all": "All documents",
         "nearest": "Nearest clauses", "answered_in": "answered in {ms} ms",
         "en_source_reference": "reference translation", "en_source_machine": "machine translation",
         "en_source_terms": "term glosses",
@@ -92,7 +94,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "loading": "Loading models and index…", "building": "First start: building the index (about half a minute)…",
         "error": "Error: ", "unexpected": "Something unexpected went wrong and was logged. Please try rephrasing.",
         "open_clause": "Open clause", "guide": "How to use",
-        "guide_text": "**Ask**: ask a question and get the plan's own sentences with their anchors. **Search**: ranked "
+        "guide_text": "**Ask**: ask a question and get the documents' own sentences with their anchors (all documents "
+                      "by default). **Search**: ranked "
                       "clauses, filtered by document and chapter. **Read**: chapter by chapter; 〓 is a character lost "
                       "in the source, dotted italics an inferred restoration. **Check citation**: paste a quote or "
                       "reference to see whether it matches the plan.",

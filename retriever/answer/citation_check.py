@@ -16,27 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retriever.analysis.normalize import is_traditional, to_characters_simplified, to_simplified
+from retriever.answer.references import ReferenceParser
 from retriever.errors import QueryError, UnknownAnchorError
 from retriever.ingest.corpus import Corpus
 from retriever.ingest.law import LAW_FORMAT
-from retriever.ingest.text import cn_to_int, int_to_cn
 from retriever.types import LOST_CHAR, Clause, Heading, InputKind, MarkKind, Verdict
 
 __all__ = ["CheckResult", "CitationChecker", "citation"]
 
 _ANCHOR = re.compile(r"^[a-z0-9][a-z0-9-]*:[a-z0-9.\-]+$")
-_NUM = r"[0-9一二三四五六七八九十百零〇两]+"
-_ZH_REF = re.compile(
-    rf"^(?:(?P<law>[\u4e00-\u9fff]{{2,20}}法))?(?:(?P<preface>序言)|第(?P<ch>{_NUM})章)?\s*"
-    rf"(?:第(?P<sec>{_NUM})节|(?P<sec2>[一二三四五六七八九十]+)、)?\s*"
-    rf"(?:第(?P<art>{_NUM})条)?\s*(?:第(?P<para>{_NUM})(?:段|款))?\s*(?:第[（(]?(?P<item>{_NUM})[)）]?项)?$"
-)
-_EN_REF = re.compile(
-    r"^(?:(?P<preface>preface)|(?:chapter|ch\.?)\s*(?P<ch>\d+))?[,\s]*(?:(?:section|sec\.?|§)\s*(?P<sec>\d+|[ivx]+))?"
-    r"[,\s]*(?:(?:article|art\.?)\s*(?P<art>\d+))?[,\s]*(?:(?:paragraph|para\.?|¶)\s*(?P<para>\d+)|\((?P<para2>\d+)\))?$",
-    re.I,
-)
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _QUOTES = "\"'“”‘’「」『』《》 \u3000"
 _PUNCT = re.compile(r"[\W_]*")
 MAX_CHECK_CHARS = 20_000
@@ -82,17 +70,6 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", "", _fold_chars(text))
 
 
-def int_to_cn_or_digits(number: int, written: str) -> str:
-    """``number`` written the way ``written`` is (digits or a Chinese numeral), to reject 第二三章 or 第五1章."""
-    if written.isdigit():
-        return written
-    try:
-        canonical = int_to_cn(number)
-    except ValueError:
-        return ""
-    return written if written in (canonical, canonical.replace("二", "两"), "一" + canonical) else canonical
-
-
 _LAW_LABEL_EN = re.compile(r"Art\. (?P<article>\S+?)\((?P<paragraph>\d+)\)(?: item (?P<item>\d+))?$")
 
 
@@ -121,6 +98,8 @@ def citation(corpus: Corpus, anchor: str) -> tuple[str, str]:
     if meta.format == LAW_FORMAT:
         if isinstance(item, Clause) and item.kind in ("article", "item"):
             label_zh, label_en = _article_labels(corpus, item)
+        elif isinstance(item, Heading) and item.level == "article":
+            label_en = item.label_en.replace("Art. ", "Article ")
         edition_zh = f"（{meta.edition}）" if meta.edition else ""
         edition_en = f" ({meta.edition_en})" if meta.edition_en else ""
         return f"《{meta.title}》{edition_zh}{label_zh}〔{anchor}〕", f"{title_en}{edition_en}, {label_en} [{anchor}]"
@@ -136,8 +115,7 @@ class CitationChecker:
     def __init__(self, corpus: Corpus, default_doc: str | None = None) -> None:
         self.corpus = corpus
         self.default_doc = default_doc or corpus.primary_id
-        self._law_titles = {d.meta.title.replace("中华人民共和国", ""): d.doc_id
-                            for d in corpus.documents.values() if d.meta.format == LAW_FORMAT}
+        self._references = ReferenceParser(corpus)
 
     # -- references -----------------------------------------------------------------------------------
 
@@ -148,7 +126,8 @@ class CitationChecker:
         notes = list(notes or [])
         if isinstance(item, Heading):
             children = self.corpus.children(anchor)
-            notes.append(f"a heading with {len(children)} clauses 标题，含{len(children)}条")
+            what = ("an article", "条") if item.level == "article" else ("a heading", "标题")
+            notes.append(f"{what[0]} with {len(children)} clauses {what[1]}，含{len(children)}个条款")
         marks = getattr(item, "marks", ())
         notes += self._damage_notes(text, marks, 0, len(text))
         return CheckResult(Verdict.RESOLVED, kind, anchor, text, text, 1.0, [], zh, en, notes, self._context(anchor),
@@ -156,57 +135,8 @@ class CitationChecker:
 
     def _reference_anchor(self, text: str, doc: str | None = None) -> str | None:
         """An anchor for a human reference, or None when the text is not a reference."""
-        compact = re.sub(r"\s+", "", text)
-        m = _ZH_REF.match(compact) if re.search(r"[章节段条款项序]", compact) else None
-        en = None if m else _EN_REF.match(text.strip()) if re.search(r"(?i)chapter|ch\.|§|¶|article|art\.|preface", text) else None
-        if not m and not en:
-            return None
-        g = (m or en).groupdict()
-        doc = doc or self.default_doc
-        if not g.get("law") and doc is None:
-            raise QueryError("the reference names no document and none is marked primary: give the document "
-                             "(--doc) 引用未指明文件，请指定文件")
-        if g.get("law"):
-            doc = next((d for t, d in self._law_titles.items() if g["law"].endswith(t) or t.endswith(g["law"])), None)
-            if doc is None:
-                raise QueryError(f"no law titled {g['law']} in the corpus 语料库中没有该法律")
-
-        def num(value: str | None) -> int | None:
-            if value is None:
-                return None
-            if value.lower() in _ROMAN:
-                return _ROMAN[value.lower()]
-            try:
-                number = cn_to_int(value)
-            except ValueError:
-                number = None
-            if number is None or int_to_cn_or_digits(number, value) != value:
-                raise QueryError(f"{value!r} is not a well-formed number 「{value}」不是规范的数字") from None
-            return number
-
-        chapter = 0 if g.get("preface") else num(g.get("ch"))
-        section = num(g.get("sec") or g.get("sec2"))
-        paragraph = num(g.get("para") or g.get("para2"))
-        article, item = num(g.get("art")), num(g.get("item"))
-        if article is not None:
-            return self._law_anchor(doc, article, paragraph, item)
-        if chapter is None:
-            return None
-        if chapter == 0 and paragraph is None:  # the preface is one paragraph
-            section, paragraph = 0, 1
-        parts = [f"ch{chapter}"]
-        if section is not None or paragraph is not None:
-            parts.append(f"s{section or 0}")
-        if paragraph is not None:
-            parts.append(f"p{paragraph}")
-        return f"{doc}:" + ".".join(parts)
-
-    def _law_anchor(self, doc: str, article: int, paragraph: int | None, item: int | None) -> str:
-        tail = f".a{article}.p{paragraph or 1}" + (f".i{item}" if item else "")
-        for clause in self.corpus.document(doc).clauses:
-            if clause.anchor.endswith(tail):
-                return clause.anchor
-        return f"{doc}:{tail[1:]}"  # does not exist: lookup raises UnknownAnchorError with the nearest anchors
+        reference = self._references.parse(text)
+        return None if reference is None else self._references.anchor(reference, doc or self.default_doc)
 
     # -- quotes ---------------------------------------------------------------------------------------
 

@@ -31,9 +31,10 @@ from retriever.types import Clause, EnSource, Hit, Lang, RefusalReason
 
 __all__ = ["AnswerSentence", "Answer", "Answerer", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
 
-REFUSAL_ZH = "规划中未找到相关规定"
-REFUSAL_EN = "The plan does not address this"
-_NO_FIGURE = ("规划提到了相关内容，但没有给出所问的数字", "it mentions the topic but gives no figure for it")
+REFUSAL_ZH = "所检索的文件未涉及"
+REFUSAL_EN = "The documents searched do not address this"
+_NO_FIGURE = ("{doc}提到了相关内容，但没有给出所问的数字", "{doc_en} mentions the topic but gives no figure for it")
+_SEARCHED = ("检索范围：{titles}。", "Documents searched: {titles}.")
 _OTHER_PROVINCE = ("本规划只针对{own}，未涉及{other}", "it is {own_en}'s plan and says nothing about {other_en}")
 DEFAULT_THRESHOLDS = {"zh": 0.40, "en": 0.36}
 """Minimum evidence to answer, for Chinese and for English/mixed questions; calibrated on eval/questions.jsonl
@@ -82,6 +83,7 @@ class Answer:
     message: str = ""
     notices: list[str] = field(default_factory=list)
     reason: RefusalReason | str = ""  # why it refused (empty when it answered)
+    searched: tuple[str, ...] = ()  # the documents the answer was sought in
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +96,7 @@ class Answer:
             "evidence": round(self.evidence, 4),
             "threshold": self.threshold,
             "reason": self.reason,
+            "searched": list(self.searched),
             "notices": self.notices,
         }
 
@@ -192,8 +195,10 @@ class Answerer:
         return 0.5 * coverage + 0.5 * max(max(r[6] for r in scored), 0.0)
 
     def ask(self, question: str, doc: str | None = None) -> Answer:
-        """Answer from the plan's own sentences, or refuse and list the nearest clauses."""
+        """Answer from the documents' own sentences (``doc``'s only, when given), or refuse, naming the documents
+        searched, and list the nearest clauses."""
         result = self.searcher.search(question, k=self.clauses, doc=doc)
+        searched = (doc,) if doc else tuple(self.searcher.corpus.documents)
         q = result.query
         if len(re.sub(r"\W", "", q.text)) < 2:
             raise QueryError("the question is too short to answer: ask a whole question 问题过短，请完整提问")
@@ -203,18 +208,21 @@ class Answerer:
         evidence = self.evidence(q, terms, result.hits, scored)
         threshold = self.thresholds[threshold_group(q.lang)]
         if evidence < threshold or not scored:
-            return self._refusal(question, q, result, evidence, threshold, RefusalReason.WEAK_EVIDENCE)
+            return self._refusal(question, q, result, evidence, threshold, RefusalReason.WEAK_EVIDENCE, searched)
         best = max(r[0] for r in scored)
         chosen = sorted((r for r in scored if r[0] >= 0.75 * best), key=lambda r: -r[0])[: self.max_sentences]
         quoted = " ".join(r[4].text for r in chosen)
         if asks_for_figure(q.text) and not states_figure(quoted):
-            return self._refusal(question, q, result, evidence, threshold, RefusalReason.NO_FIGURE)
+            return self._refusal(question, q, result, evidence, threshold, RefusalReason.NO_FIGURE, searched,
+                                 about=chosen[0][2].doc_id)
         if (other := self._other_province(q.text, chosen[0][2].doc_id, quoted)) is not None:
-            return self._refusal(question, q, result, evidence, threshold, RefusalReason.OTHER_PROVINCE, other)
+            return self._refusal(question, q, result, evidence, threshold, RefusalReason.OTHER_PROVINCE, searched,
+                                 other)
         lead_doc = chosen[0][2].doc_id  # document order within the best sentence's document, then by rank
         chosen.sort(key=lambda r: (r[2].order if r[2].doc_id == lead_doc else 10**6 + r[1].rank, r[3]))
         sentences = [self._quote(r[1], r[2], r[3], r[4], r[0], q.lang) for r in chosen]
-        return Answer(question, q.lang, True, sentences, result.hits, evidence, threshold, "", list(result.notices))
+        return Answer(question, q.lang, True, sentences, result.hits, evidence, threshold, "", list(result.notices),
+                      searched=searched)
 
     def _other_province(self, question: str, doc_id: str, quoted: str) -> tuple[Province, Province] | None:
         """(own, other) when a provincial document is asked about another province it does not mention."""
@@ -224,19 +232,31 @@ class Answerer:
         other = [p for p in provinces_named(question) if p != own and not p.named_in(quoted)]
         return (own, other[0]) if other else None
 
-    @staticmethod
-    def _refusal(question: str, q, result, evidence: float, threshold: float, reason: RefusalReason,
-                 provinces: tuple[Province, Province] | None = None) -> Answer:
+    def _titles(self, doc_ids: tuple[str, ...], english: bool) -> list[str]:
+        docs = self.searcher.corpus.documents
+        return [(docs[d].meta.title_en or docs[d].meta.title) if english else f"《{docs[d].meta.title}》"
+                for d in doc_ids]
+
+    def _refusal(self, question: str, q, result, evidence: float, threshold: float, reason: RefusalReason,
+                 searched: tuple[str, ...], provinces: tuple[Province, Province] | None = None,
+                 about: str | None = None) -> Answer:
+        """A refusal that says what was missing, where it can, and which documents were searched."""
         english = threshold_group(q.lang) == "en"
-        message = f"{REFUSAL_EN}." if english else f"{REFUSAL_ZH}。"
-        if reason is RefusalReason.NO_FIGURE:
-            message = f"{REFUSAL_EN}: {_NO_FIGURE[1]}." if english else f"{REFUSAL_ZH}：{_NO_FIGURE[0]}。"
+        detail = ""
+        if reason is RefusalReason.NO_FIGURE and about:
+            detail = (_NO_FIGURE[1].format(doc_en=self._titles((about,), True)[0]) if english
+                      else _NO_FIGURE[0].format(doc=self._titles((about,), False)[0]))
         elif reason is RefusalReason.OTHER_PROVINCE and provinces:
             own, other = provinces
-            message = (f"{REFUSAL_EN}: " + _OTHER_PROVINCE[1].format(own_en=own.en, other_en=other.en) + "."
-                       if english else f"{REFUSAL_ZH}：" + _OTHER_PROVINCE[0].format(own=own.zh, other=other.zh) + "。")
+            detail = (_OTHER_PROVINCE[1].format(own_en=own.en, other_en=other.en) if english
+                      else _OTHER_PROVINCE[0].format(own=own.zh, other=other.zh))
+        titles = self._titles(searched, english)
+        if english:
+            message = f"{REFUSAL_EN}{': ' + detail if detail else ''}. " + _SEARCHED[1].format(titles="; ".join(titles))
+        else:
+            message = f"{REFUSAL_ZH}{'：' + detail if detail else ''}。" + _SEARCHED[0].format(titles="、".join(titles))
         return Answer(question, q.lang, False, [], result.hits, evidence, threshold, message,
-                      list(result.notices), reason)
+                      list(result.notices), reason, searched)
 
     def _quote(self, hit: Hit, clause: Clause, index: int, sentence, score: float, lang: Lang) -> AnswerSentence:
         text = clause.text[sentence.start : sentence.end]  # verbatim, by construction

@@ -8,6 +8,7 @@
 | :mod:`~retriever.cli.answer` | ``ask``, ``check`` |
 | :mod:`~retriever.cli.english` | ``gloss`` |
 | :mod:`~retriever.cli.evaluation` | ``eval``, ``bench`` |
+| :mod:`~retriever.cli.fit` | ``fit`` (the ranking model) |
 
 Errors become one bilingual line on stderr and an exit status from :data:`EXIT_CODES` (2: the user's input;
 1: the corpus or the index); none shows a traceback.
@@ -20,7 +21,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from retriever.cli import answer, corpus, english, evaluation, index, search
+from retriever.cli import answer, corpus, english, evaluation, fit, index, search
 from retriever.config import corpus_dir
 from retriever.errors import (
     BackendUnavailableError,
@@ -75,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus", type=Path, default=corpus_dir(),
                         help="corpus folder (default: $RETRIEVER_CORPUS_DIR or ./corpus)")
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (corpus, search, answer, english, index, evaluation):
+    for group in (corpus, search, answer, english, index, evaluation, fit):
         group.register(sub)
     return parser
 

@@ -40,7 +40,7 @@ def _show_answer(data: dict) -> None:
 def _ask(corpus: Corpus, args: argparse.Namespace) -> None:
     searcher = searcher_for(args, corpus)
     answerer = Answerer(searcher)
-    doc = args.doc or corpus.primary_id
+    doc = args.doc  # None: every document
     generator = None
     if args.generate:
         chat = chat_model_from_env()
@@ -84,7 +84,7 @@ def _check(corpus: Corpus, args: argparse.Namespace) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     ask = sub.add_parser("ask", help="answer with the documents' own sentences and their anchors, or say they do not")
     ask.add_argument("text", nargs="?", metavar="QUESTION")
-    ask.add_argument("--doc", help="document to answer from (default: the corpus's primary document, the plan)")
+    ask.add_argument("--doc", help="only this document (default: every document of the corpus)")
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--jsonl", action="store_true", help="questions from stdin, one JSON answer per line")
     ask.add_argument("--generate", action="store_true",

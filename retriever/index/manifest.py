@@ -19,19 +19,19 @@ import numpy as np
 
 from retriever.analysis.fields import LEG_TEXTS
 from retriever.analysis.tokenize import Tokenizer, english_settings, english_stopwords
-from retriever.config import IndexConfig
+from retriever.config import RANKER_PATH, IndexConfig
 from retriever.english.reference import translation_path
 from retriever.errors import CorruptIndexError, IndexMissingError, StaleIndexError
 from retriever.ingest.corpus import Corpus
 from retriever.types import Document
 
-__all__ = ["SCHEMA_VERSION", "MANIFEST_FILE", "CORPUS_KEYS", "document_digest", "expected_manifest",
+__all__ = ["SCHEMA_VERSION", "MANIFEST_FILE", "CORPUS_KEYS", "document_digest", "expected_manifest", "model_fingerprint",
            "read_manifest", "has_manifest", "stale_changes", "check_fresh", "write_json"]
 
 SCHEMA_VERSION = 3  # 2: per-document digests, BM25 statistics, a base id (delta segments); 3: a sha256 per file
 MANIFEST_FILE = "manifest.json"
 CORPUS_KEYS = ("corpus", "documents", "translations")  # the manifest entries that depend on the corpus's content
-_NOT_INDEXED = ("primary",)  # metadata that changes nothing indexed: not part of a document's digest
+_NOT_INDEXED = ("primary", "aliases", "edition", "edition_en")  # used to cite, not indexed: not in the digest
 
 
 def _sha256_file(path: Path | None) -> str:
@@ -51,6 +51,16 @@ def document_digest(doc: Document) -> str:
         digest.update(f"{c.anchor}\t{c.label_zh}\t{c.label_en}\t{'>'.join(c.heading_path)}\t{c.text}\t{marks}\n"
                       .encode())
     return digest.hexdigest()
+
+
+def model_fingerprint(path: Path = RANKER_PATH) -> dict[str, str]:
+    """The ranking model's hash and the hash of the questions it was fitted on (empty when none is shipped)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {"sha256": hashlib.sha256(raw["booster"].encode()).hexdigest(),
+                "training_sha256": raw["training_sha256"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def expected_manifest(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer, embedder_info: dict[str, Any],
@@ -79,6 +89,7 @@ def expected_manifest(corpus: Corpus, config: IndexConfig, tokenizer: Tokenizer,
             "jieba": version("jieba"),
         },
         "text": LEG_TEXTS,
+        "ranking_model": model_fingerprint(),
     }
 
 

@@ -156,6 +156,27 @@ def load_document(meta_path: Path) -> Document:
     return replace(document, source_path=str(source))
 
 
+_ARTICLE_ANCHOR = re.compile(r"^(?P<article>.+\.a(?P<number>\d+)(?:-\d+)?)\.p\d+(?:\.i\d+)?$")
+
+
+def _articles(doc: Document) -> list[Heading]:
+    """A law's articles as headings of their clauses (``zlf-2020:ch5.a42`` holds ``….p1``, ``….p2`` …), so a reference
+    to a whole article resolves to it; not part of the document's own headings."""
+    groups: dict[str, list[Clause]] = {}
+    for clause in doc.clauses:
+        m = _ARTICLE_ANCHOR.match(clause.anchor)
+        if m and clause.kind in ("article", "item"):
+            groups.setdefault(m["article"], []).append(clause)
+    out = []
+    for anchor, clauses in groups.items():
+        label_zh = next((p for p in clauses[0].label_zh.split() if p.endswith("条") or "条之" in p), "")
+        number = _ARTICLE_ANCHOR.match(clauses[0].anchor)["number"]
+        label_en = "Art. " + anchor.rsplit(".a", 1)[1]
+        out.append(Heading(anchor, "article", int(number), label_zh, label_en, "", "\n".join(c.text for c in clauses),
+                           (), clauses[0].line))
+    return out
+
+
 @dataclass(frozen=True)
 class _Entry:
     kind: str  # "clause" | "heading" | "matter"
@@ -217,6 +238,8 @@ class Corpus:
             for m in doc.front_matter + doc.back_matter:
                 table[m.anchor] = _Entry("matter", m)
             for h in doc.headings:
+                table[h.anchor] = _Entry("heading", h)
+            for h in _articles(doc):
                 table[h.anchor] = _Entry("heading", h)
             for c in doc.clauses:
                 table[c.anchor] = _Entry("clause", c)

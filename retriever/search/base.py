@@ -4,20 +4,26 @@ each hit. A backend only implements :meth:`SearcherBase._rank`."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, TypeVar
+
+import numpy as np
 
 from retriever.analysis.embedders import Embedder, make_embedder
 from retriever.analysis.fields import user_terms
 from retriever.analysis.glossary import Glossary
 from retriever.analysis.normalize import normalize_query
+from retriever.analysis.query_translation import DictionaryTranslator
 from retriever.analysis.tokenize import Tokenizer
 from retriever.config import IndexConfig, SearchConfig
 from retriever.errors import IndexMissingError
 from retriever.ingest.corpus import Corpus
 from retriever.search.filters import Filters
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
+from retriever.search.rerank import RERANK_DEPTH, Reranker, Statistics, candidate_features
 from retriever.types import EXPLAIN_DENSE, Backend, Hit, IndexedClause, Leg, Mode, Rebuild, SearchResult
 
 __all__ = ["SearcherBase", "Ranked", "LegEvidence", "Parts", "load_parts", "apply_rebuild"]
@@ -94,6 +100,7 @@ class SearcherBase(ABC):
         self.analyzer = analyzer
         self.config = config or SearchConfig()
         self.opened = "loaded"  # what opening did to the index: loaded, created, updated or rebuilt
+        self.reranker: Reranker | None = None  # the learned ranking, when a model is loaded
 
     @abstractmethod
     def _rank(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
@@ -103,6 +110,44 @@ class SearcherBase(ABC):
     @abstractmethod
     def records(self) -> Sequence[IndexedClause]:
         """Every indexed clause."""
+
+    @cached_property
+    def statistics(self) -> Statistics:
+        """Document frequencies of the index's Chinese tokens and English words, and its size."""
+        records = self.records()
+        return Statistics(Counter(t for r in records for t in r.tokens),
+                          Counter(t for r in records for t in r.tokens_en), len(records))
+
+    @cached_property
+    def translator(self) -> DictionaryTranslator:
+        """English → Chinese query translation over this index's terms (built on the first English question)."""
+        return DictionaryTranslator(self.statistics.df, self.analyzer.glossary)
+
+    @cached_property
+    def headings(self) -> dict[str, frozenset[str]]:
+        """The tokens of each clause's heading path, and of each document's title (``title:DOC``)."""
+        tokens = self.analyzer.tokenizer.tokens
+        out = {r.anchor: frozenset(tokens(" ".join(r.heading_path))) for r in self.records()}
+        out |= {f"title:{d}": frozenset(tokens(doc.meta.title)) for d, doc in self.corpus.documents.items()}
+        return out
+
+    def candidates(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
+                   depth: int = RERANK_DEPTH) -> tuple[list[Ranked], np.ndarray]:
+        """The fused candidates of a question and their ranking features (what the ranking model is fitted on)."""
+        ranked = self._rank(analyzed, filters, documents, depth)
+        formats = {d: doc.meta.format for d, doc in self.corpus.documents.items()}
+        return ranked, candidate_features(analyzed, ranked, self.statistics, formats, self.headings)
+
+    def _reranked(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
+                  k: int) -> list[Ranked]:
+        """The top ``k``: the fused candidates reordered by the ranking model (fused order without one)."""
+        if self.reranker is None:
+            return self._rank(analyzed, filters, documents, k)
+        ranked, rows = self.candidates(analyzed, filters, documents, max(k, RERANK_DEPTH))
+        scores = self.reranker.scores(rows)
+        order = sorted(range(len(ranked)), key=lambda i: (-scores[i], i))[:k]
+        return [replace(ranked[i], extra=ranked[i].extra | {"rerank": {"score": round(float(scores[i]), 4),
+                                                                      "fused_rank": i + 1}}) for i in order]
 
     def search(self, query: str, k: int = 10, doc: str | None = None, chapter: int | None = None,
                mode: Mode | str = Mode.HYBRID, issuer: str | None = None, since: str | None = None,
@@ -116,9 +161,9 @@ class SearcherBase(ABC):
         query_ = normalize_query(query)
         filters = Filters(doc, chapter, issuer, since, until)
         documents = filters.documents(self.corpus)
-        analyzed = self.analyzer.analyze(query_, mode)
+        analyzed = self.analyzer.analyze(query_, mode, self.translator)
         hits = [self._hit(rank, ranked, analyzed)
-                for rank, ranked in enumerate(self._rank(analyzed, filters, documents, k), 1)]
+                for rank, ranked in enumerate(self._reranked(analyzed, filters, documents, k), 1)]
         return SearchResult(query_, mode, hits, analyzed.terms, analyzed.notices)
 
     def _hit(self, rank: int, ranked: Ranked, analyzed: AnalyzedQuery) -> Hit:
@@ -139,6 +184,8 @@ class SearcherBase(ABC):
             explain[EXPLAIN_DENSE] = dense
         if analyzed.glossary:
             explain["glossary"] = analyzed.glossary
+        if analyzed.translations:
+            explain["translations"] = [s.to_dict() for s in analyzed.translations]
         explain.update(ranked.extra)
         marks = tuple(m.to_dict() for m in self.corpus.clause(record.anchor).marks)
         return Hit(rank, record.anchor, record.doc, record.label_zh, record.label_en, record.heading_path,

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from retriever.analysis.embedders import Embedder
+from retriever.analysis.query_translation import TranslationSet
 from retriever.config import IndexConfig, SearchConfig
 from retriever.errors import CorruptIndexError, QueryError, StaleIndexError
 from retriever.index.build import Progress, build_index
@@ -20,6 +21,8 @@ from retriever.search.base import LegEvidence, Ranked, SearcherBase, apply_rebui
 from retriever.search.filters import Filters
 from retriever.search.fusion import leg_weights, reciprocal_rank_fusion
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
+from retriever.search.rerank import load_reranker
+from retriever.search.synonyms import bm25_idf, synonym_set_scores
 from retriever.types import Backend, IndexedClause, Leg, Rebuild
 
 __all__ = ["EmbeddedSearcher"]
@@ -38,6 +41,7 @@ class EmbeddedSearcher(SearcherBase):
         self._has_en = np.array([c.text_en is not None for c in index.clauses])
         self._docs = np.array([c.doc for c in index.clauses])
         self._chapters = np.array([-1 if c.chapter is None else c.chapter for c in index.clauses])
+        self._idf_of = bm25_idf(index.manifest.get("config", {}).get("bm25_method", "lucene"))
         import faiss
 
         faiss.omp_set_num_threads(1)  # one query thread: with 2 cores, more threads only add scheduler waits
@@ -70,6 +74,7 @@ class EmbeddedSearcher(SearcherBase):
                                  english_leg=english is not None)
         searcher = cls(index, parts.corpus, analyzer, search_config)
         searcher.opened = opened
+        searcher.reranker = load_reranker(list(parts.embedders))
         return searcher
 
     def records(self) -> Sequence[IndexedClause]:
@@ -87,10 +92,14 @@ class EmbeddedSearcher(SearcherBase):
             raise QueryError(f"no clauses match the filters ({filters.describe()}) 没有符合筛选条件的条款")
         return mask
 
-    def _lexical_run(self, leg: Leg, tokens: list[str], mask: np.ndarray | None) -> tuple[list[int], np.ndarray]:
-        if not tokens:
+    def _lexical_run(self, leg: Leg, tokens: list[str], mask: np.ndarray | None,
+                     sets: tuple[TranslationSet, ...] = ()) -> tuple[list[int], np.ndarray]:
+        if not tokens and not sets:
             return [], np.zeros(len(self.index), dtype=np.float32)
-        scores = self.index.lexical[leg].get_scores(tokens)
+        engine = self.index.lexical[leg]
+        scores = engine.get_scores(tokens) if tokens else np.zeros(len(self.index), dtype=np.float32)
+        for synonyms in sets:
+            scores = scores + synonym_set_scores(engine, synonyms.zh, self._idf_of)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         depth = min(self.config.depth, len(scores))
@@ -119,7 +128,9 @@ class EmbeddedSearcher(SearcherBase):
         sims: dict[Leg, dict[int, float]] = {}
         for leg in analyzed.legs(self._legs):
             if leg.lexical:
-                runs[leg], scores[leg] = self._lexical_run(leg, analyzed.terms_of(leg), mask)
+                plain = analyzed.tokens_en if leg.english else analyzed.tokens
+                sets = () if leg.english else analyzed.translations
+                runs[leg], scores[leg] = self._lexical_run(leg, plain, mask, sets)
             else:
                 runs[leg], sims[leg] = self._dense_run(leg, analyzed.vector_for(leg), mask)
         weights = leg_weights({leg: bool(ids) for leg, ids in runs.items()}, self.config.weights)

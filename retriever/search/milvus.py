@@ -31,6 +31,7 @@ from retriever.search.base import LegEvidence, Ranked, SearcherBase, apply_rebui
 from retriever.search.filters import Filters
 from retriever.search.fusion import leg_weights
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
+from retriever.search.rerank import load_reranker
 from retriever.types import Backend, IndexedClause, Leg, MilvusLexical, Rebuild
 
 __all__ = ["MilvusSearcher", "repeats"]
@@ -87,6 +88,7 @@ class MilvusSearcher(SearcherBase):
         searcher.last_sync, searcher.opened = apply_rebuild(
             Rebuild.from_str(rebuild), load=lambda: collection.check(parts.corpus), create=sync, update=sync,
             from_scratch=lambda: sync(drop_first=True), stale=(StaleIndexError, IncompleteLoadError))
+        searcher.reranker = load_reranker(list(parts.embedders))
         return searcher
 
     @cached_property

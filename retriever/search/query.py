@@ -13,6 +13,7 @@ import numpy as np
 from retriever.analysis.embedders import Embedder
 from retriever.analysis.glossary import Glossary
 from retriever.analysis.normalize import normalize_query
+from retriever.analysis.query_translation import DictionaryTranslator, TranslationSet
 from retriever.analysis.tokenize import Tokenizer, english_stopwords, english_words
 from retriever.types import Lang, Leg, Mode, Query
 
@@ -33,14 +34,18 @@ class AnalyzedQuery:
     glossary: list[dict[str, str]]  # English phrases carried to Chinese terms: [{"en", "zh"}]
     vectors: dict[str, np.ndarray] = field(default_factory=dict)  # embedder → query vector (dense modes)
     notices: list[str] = field(default_factory=list)
+    translations: tuple[TranslationSet, ...] = ()  # English words as synonym sets of Chinese terms (Chinese leg)
 
     @property
     def terms(self) -> list[str]:
-        """Every lexical term, for display."""
-        return sorted(set(self.tokens) | set(self.tokens_en))
+        """Every lexical term, for display (translations included)."""
+        return sorted(set(self.tokens) | set(self.tokens_en) | {z for s in self.translations for z in s.zh})
 
     def terms_of(self, leg: Leg) -> list[str]:
-        return self.tokens_en if leg.english else self.tokens
+        """A lexical leg's terms (for the Chinese leg: its plain tokens and every member of its synonym sets)."""
+        if leg.english:
+            return self.tokens_en
+        return self.tokens + [z for s in self.translations for z in s.zh if z not in self.tokens]
 
     def vector_for(self, leg: Leg) -> np.ndarray:
         return self.vectors[leg.embedder]
@@ -54,6 +59,8 @@ class AnalyzedQuery:
                 continue
             if leg.english and (not self.query.lang.english or (leg.lexical and not self.tokens_en)):
                 continue
+            if leg.lexical and not leg.english and not self.tokens and not self.translations and self.tokens_en:
+                continue  # nothing for the Chinese leg, words for the English one
             chosen.append(leg)
         return chosen
 
@@ -103,16 +110,19 @@ class QueryAnalyzer:
             return []
         return self._known(english_words(query.text, self._stop_en), self._vocab_en)
 
-    def analyze(self, query: Query | str, mode: Mode | str = Mode.HYBRID) -> AnalyzedQuery:
+    def analyze(self, query: Query | str, mode: Mode | str = Mode.HYBRID,
+                translator: DictionaryTranslator | None = None) -> AnalyzedQuery:
         """Analyse a question (normalised here if given as text: :class:`~retriever.errors.QueryError` if it cannot
-        be searched)."""
+        be searched); an English or mixed question's words reach the Chinese leg through ``translator`` too."""
         mode = Mode.from_str(mode)
         query = normalize_query(query) if isinstance(query, str) else query
         tokens, matches = self.lexical_terms(query)
         tokens_en = self.english_terms(query)
+        translations = (tuple(translator.translate(query.text))
+                        if translator is not None and query.lang.english and mode is not Mode.DENSE else ())
         notices = list(query.notices)
-        if mode is not Mode.DENSE and not tokens and not tokens_en:
+        if mode is not Mode.DENSE and not tokens and not tokens_en and not translations:
             notices.append(NO_LEXICAL_TERMS)
         vectors = ({name: e.encode_queries([query.text])[0] for name, e in self.embedders.items()}
                    if mode is not Mode.BM25 else {})
-        return AnalyzedQuery(query, mode, tokens, tokens_en, matches, vectors, notices)
+        return AnalyzedQuery(query, mode, tokens, tokens_en, matches, vectors, notices, translations)

@@ -1,0 +1,177 @@
+"""Human references to a place in a document, as staff write them, resolved to anchors.
+
+Chinese: ``专利法第二十四条第一款第（二）项``, ``科技进步法第九十一条``, ``第五章第一节第二段``, ``规划第五章第一节``,
+``《湖北省科技创新“十四五”规划》第五章``, ``第五章 一、第2段``, ``序言``.
+English: ``Article 42 of the Patent Law``, ``Art. 42(1) Patent Law``, ``Patent Law, Article 42``,
+``Chapter 9 Section 1 of the plan``, ``Ch. 5 §1 ¶2``, ``Preface``.
+
+A document is named by its title (with or without 中华人民共和国 / of the People's Republic of China, 科学技术 or 科技),
+by a short title (the end of the title from a word on: 成果转化法 of 促进科技成果转化法) or by an alias in its
+metadata (``aliases``: 科技进步法, Patent Law, the plan); none named, the default document. A reference to a whole
+article or section resolves to it (``zlf-2020:ch5.a42``), to a paragraph or item to that clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from retriever.errors import QueryError
+from retriever.ingest.corpus import Corpus
+from retriever.ingest.text import cn_to_int, int_to_cn
+
+__all__ = ["Reference", "ReferenceParser"]
+
+_NUM = r"[0-9一二三四五六七八九十百零〇两]+"
+_ZH_PLACE = re.compile(
+    rf"^(?:(?P<preface>序言)|第(?P<ch>{_NUM})章)?"
+    rf"(?:第(?P<sec>{_NUM})节|(?P<sec2>[一二三四五六七八九十]+)、)?"
+    rf"(?:第(?P<art>{_NUM})条(?:之(?P<sub>{_NUM}))?)?(?:第(?P<para>{_NUM})(?:段|款))?(?:第[（(]?(?P<item>{_NUM})[)）]?项)?$"
+)
+_EN_PLACE = re.compile(
+    r"^(?:(?P<preface>preface)|(?:chapter|ch\.?)\s*(?P<ch>\d+|[ivxlc]+))?[,\s]*"
+    r"(?:(?:section|sec\.?|§)\s*(?P<sec>\d+|[ivx]+))?[,\s]*(?:(?:article|art\.?)\s*(?P<art>\d+))?[,\s]*"
+    r"(?:(?:paragraph|para\.?|¶)\s*(?P<para>\d+)|\((?P<para2>\d+)\))?[,\s]*"
+    r"(?:(?:item|subparagraph)\s*\(?(?P<item>\d+)\)?|\((?P<item2>\d+)\))?$",
+    re.IGNORECASE,
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
+          "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16}
+_GLUE = re.compile(r"^(?:of|in)\s+(?:the\s+)?|[,\s]+(?:of|in)(?:\s+the)?\s*$|^the\s+", re.IGNORECASE)
+_QUOTES = re.compile(r"[《》〈〉“”\"'「」]")
+_PRC_ZH = "中华人民共和国"
+_PRC_EN = re.compile(r"\s+of the people'?s republic of china", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A parsed reference: the document (None: the default one) and the numbered place in it."""
+
+    doc: str | None
+    preface: bool = False
+    chapter: int | None = None
+    section: int | None = None
+    article: int | None = None
+    sub: int | None = None  # 第X条之Y
+    paragraph: int | None = None
+    item: int | None = None
+
+
+def _number(value: str | None) -> int | None:
+    """A written number (digits, Chinese numerals, Roman numerals), checked to be well-formed."""
+    if value is None:
+        return None
+    if value.lower() in _ROMAN:
+        return _ROMAN[value.lower()]
+    try:
+        number = cn_to_int(value)
+    except ValueError:
+        number = None
+    if number is None or not _well_formed(number, value):
+        raise QueryError(f"{value!r} is not a well-formed number 「{value}」不是规范的数字")
+    return number
+
+
+def _well_formed(number: int, written: str) -> bool:
+    """Whether ``written`` is ``number`` written the usual way (digits, or a Chinese numeral: 第二三章 is not)."""
+    if written.isdigit():
+        return True
+    try:
+        canonical = int_to_cn(number)
+    except ValueError:
+        return False
+    return written in (canonical, canonical.replace("二", "两"), "一" + canonical)
+
+
+class ReferenceParser:
+    """Parses references against the documents of a corpus."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    @cached_property
+    def _names(self) -> list[tuple[str, str]]:
+        """(lower-cased name, doc id), longest first; a name two documents share is left out."""
+        names: dict[str, set[str]] = {}
+        for doc_id, doc in self.corpus.documents.items():
+            meta = doc.meta
+            forms = {meta.title, meta.title.replace(_PRC_ZH, ""), *meta.aliases}
+            forms |= {f.replace("科学技术", "科技") for f in forms}
+            forms |= {form[i:] for form in list(forms) for i in range(len(form))
+                      if form.endswith("法") and len(form) - i >= 3 and re.match(r"[\u4e00-\u9fff]", form[i:])}
+            if meta.title_en:
+                english = _PRC_EN.sub("", meta.title_en)
+                forms |= {meta.title_en, english, "the " + english}
+            for form in forms:
+                name = _QUOTES.sub("", form).strip().lower()
+                if name:
+                    names.setdefault(name, set()).add(doc_id)
+        unique = [(name, ids.pop()) for name, ids in names.items() if len(ids) == 1]
+        return sorted(unique, key=lambda pair: -len(pair[0]))
+
+    def _split_name(self, text: str) -> tuple[str | None, str]:
+        """(doc id, the rest of the text) for the document named in ``text`` (None, text when none is)."""
+        lowered = text.lower()
+        for name, doc_id in self._names:
+            at = lowered.find(name)
+            if at < 0:
+                continue
+            before, after = text[:at], text[at + len(name):]
+            if re.search(r"[A-Za-z]$", before) or re.match(r"^[A-Za-z]", after):
+                continue  # inside a longer English word
+            rest = f"{before} {after}".strip()
+            return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,")
+        return None, text
+
+    def parse(self, text: str) -> Reference | None:
+        """The reference ``text`` makes, or None when it is not a reference (then it is a quote)."""
+        cleaned = _QUOTES.sub("", text).strip()
+        if not re.search(r"[章节段条款项序]|(?i:chapter|ch\.|§|¶|article|art\.|preface|section)", cleaned):
+            return None
+        doc, rest = self._split_name(cleaned)
+        compact = re.sub(r"\s+", "", rest)
+        m = _ZH_PLACE.match(compact) if re.search(r"[章节段条款项序]", compact) else None
+        if m is None:
+            m = _EN_PLACE.match(rest.strip())
+        if m is None or not any(m.groupdict().values()):
+            return None
+        g = m.groupdict()
+        return Reference(doc, bool(g.get("preface")), _number(g.get("ch")), _number(g.get("sec") or g.get("sec2")),
+                         _number(g.get("art")), _number(g.get("sub")), _number(g.get("para") or g.get("para2")),
+                         _number(g.get("item") or g.get("item2")))
+
+    def anchor(self, ref: Reference, default_doc: str | None) -> str:
+        """The anchor a reference points at (which may not exist: the lookup then suggests the nearest)."""
+        doc = ref.doc or default_doc
+        if doc is None:
+            raise QueryError("the reference names no document and none is marked primary: give the document "
+                             "(--doc) 引用未指明文件，请指定文件")
+        if ref.article is not None:
+            return self._article_anchor(doc, ref)
+        chapter, section, paragraph = (0 if ref.preface else ref.chapter), ref.section, ref.paragraph
+        if chapter is None:
+            raise QueryError("a reference needs a chapter or an article 引用须包含章或条")
+        if chapter == 0 and paragraph is None:  # the preface is one paragraph
+            section, paragraph = 0, 1
+        parts = [f"ch{chapter}"]
+        if section is not None or paragraph is not None:
+            parts.append(f"s{section or 0}")
+        if paragraph is not None:
+            parts.append(f"p{paragraph}")
+        return f"{doc}:" + ".".join(parts)
+
+    def _article_anchor(self, doc: str, ref: Reference) -> str:
+        number = f"{ref.article}-{ref.sub}" if ref.sub else str(ref.article)
+        clauses = [c.anchor for c in self.corpus.document(doc).clauses if f".a{number}.p" in c.anchor]
+        article = clauses[0].split(f".a{number}.p")[0] + f".a{number}" if clauses else None
+        if article is None:
+            return f"{doc}:a{number}"  # does not exist: the lookup suggests the nearest anchors
+        if ref.paragraph is None and ref.item is None:
+            return article
+        if ref.item is None:
+            return f"{article}.p{ref.paragraph}"
+        if ref.paragraph is not None:
+            return f"{article}.p{ref.paragraph}.i{ref.item}"
+        return next((a for a in clauses if a.startswith(article + ".p") and a.endswith(f".i{ref.item}")),
+                    f"{article}.p1.i{ref.item}")

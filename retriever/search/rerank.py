@@ -1,0 +1,178 @@
+"""The learned ranking: features of each candidate clause from every leg, and a LambdaMART model over them.
+
+The fused candidates of a question (both backends give the same evidence: the fused score and rank, each leg's
+rank or similarity, the clause's indexed tokens) are described by :data:`FEATURES`; a LambdaMART model fitted with
+grouped cross-validation (``python -m retriever fit``, :mod:`retriever.evaluation.fit`) scores them and the
+candidates are reordered by the score. The model is LightGBM's text format inside a JSON file (no pickle), with the
+hash of the data it was fitted on and the dense legs it was fitted with; the index manifest records both hashes. A
+searcher with other dense legs (a test's fake embedder, ``RETRIEVER_EMBEDDERS=use``) keeps the fused order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from retriever.analysis.question import AnswerType, answer_type, carries
+from retriever.analysis.tokenize import english_stopwords, english_words
+from retriever.config import RANKER_PATH
+from retriever.errors import CorpusError
+from retriever.types import Leg
+
+if TYPE_CHECKING:
+    from retriever.search.base import Ranked
+    from retriever.search.query import AnalyzedQuery
+
+__all__ = ["FEATURES", "Statistics", "candidate_features", "Reranker", "load_reranker", "RERANK_DEPTH",
+           "MODEL_PATH"]
+
+MODEL_PATH = RANKER_PATH
+"""The shipped model (package data), written by ``python -m retriever fit``."""
+
+RERANK_DEPTH = 30
+"""Fused candidates the model reorders: the first 30 hold a gold clause for 0.99 of the own set's questions and 0.97
+of the dev set's (all documents searched, `python -m retriever fit --report`), and 30 keep a query under 10 ms."""
+
+FEATURES = (
+    "fused", "fused_rank", "lex_zh_rank", "lex_en_rank",
+    "sim_use", "sim_e5", "sim_en", "gap_use", "gap_e5", "gap_en",
+    "cov_zh", "cov_zh_rare", "cov_trans", "cov_en", "cov_heading", "cov_title",
+    "numbers", "years_missing", "log_length", "is_law", "asks_law_x_law",
+    "en_x_sim_en", "en_x_cov_en", "en_x_cov_trans", "zh_x_cov_zh",
+    "figure_x_has", "date_x_has", "list_x_has", "name_x_has",
+)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_ASKS_LAW = re.compile(r"法(?:律|规|条)?|条例|\blaws?\b|\bact\b|\barticles?\b", re.IGNORECASE)
+_DENSE = (("use", Leg.dense("use")), ("e5", Leg.dense("e5")), ("en", Leg.dense("use", english=True)))
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """What the features need of the whole index: document frequencies (Chinese tokens, English roots) and size."""
+
+    df: Mapping[str, int]
+    df_en: Mapping[str, int]
+    n: int
+
+    def idf(self, term: str, english: bool = False) -> float:
+        df = (self.df_en if english else self.df).get(term, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+
+def _coverage(terms: Sequence[str], found: set[str] | frozenset[str], stats: Statistics, english: bool = False) -> float:
+    weights = {t: stats.idf(t, english) for t in set(terms)}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in found) / total if total else 0.0
+
+
+def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], stats: Statistics,
+                       formats: Mapping[str, str], headings: Mapping[str, frozenset[str]]) -> np.ndarray:
+    """One row of :data:`FEATURES` per candidate, in candidate order. ``headings``: the tokens of each clause's
+    heading path (by anchor) and of each document's title (by ``title:DOC``)."""
+    query = analyzed.query
+    english = query.lang.english
+    words_en = english_words(query.text, english_stopwords()) if english else []  # light stems, as indexed
+    tokens = analyzed.tokens
+    rare = [t for t in tokens if stats.idf(t) >= math.log(1 + stats.n / 20)]  # in at most ~5% of the clauses
+    numbers = set(_NUMBER.findall(query.text))
+    years = set(_YEAR.findall(query.text))
+    asks_law = bool(_ASKS_LAW.search(query.original))
+    kind = answer_type(query.text)
+    sims = {key: np.array([c.evidence[leg].similarity or 0.0 if leg in c.evidence else 0.0 for c in candidates])
+            for key, leg in _DENSE}
+    gaps = {key: values - (values.max() if len(values) else 0.0) for key, values in sims.items()}
+    rows = []
+    for i, c in enumerate(candidates):
+        record = c.record
+        lex = {leg.english: c.evidence[leg].rank for leg in c.evidence if leg.lexical}
+        sets = analyzed.translations
+        cov_trans = sum(1 for s in sets if set(s.zh) & record.tokens) / len(sets) if sets else 0.0
+        cov_en = _coverage(words_en, record.tokens_en, stats, english=True) if words_en else 0.0
+        cov_zh = _coverage(tokens, record.tokens, stats)
+        is_law = formats.get(record.doc) == "law-md"
+        in_text = set(_NUMBER.findall(record.text))
+        rows.append([
+            c.score * 60, 1.0 / (i + 1),
+            1.0 / lex[False] if lex.get(False) else 0.0, 1.0 / lex[True] if lex.get(True) else 0.0,
+            sims["use"][i], sims["e5"][i], sims["en"][i], gaps["use"][i], gaps["e5"][i], gaps["en"][i],
+            cov_zh, _coverage(rare, record.tokens, stats) if rare else 0.0, cov_trans, cov_en,
+            _coverage(tokens, headings.get(record.anchor, frozenset()), stats),
+            _coverage(tokens, headings.get("title:" + record.doc, frozenset()), stats),
+            len(numbers & in_text) / len(numbers) if numbers else 0.0,
+            float(bool(years - in_text)) if years else 0.0,
+            math.log(1 + len(record.text)) / 7, float(is_law), float(asks_law and is_law),
+            float(english) * sims["en"][i], float(english) * cov_en, float(english) * cov_trans,
+            float(not english) * cov_zh,
+            *(float(kind is wanted and carries(wanted, record.text))
+              for wanted in (AnswerType.FIGURE, AnswerType.DATE, AnswerType.LIST, AnswerType.NAME)),
+        ])
+    return np.asarray(rows, dtype=np.float64).reshape(len(candidates), len(FEATURES))
+
+
+@dataclass(frozen=True)
+class Reranker:
+    """A fitted LambdaMART model (LightGBM's own text format inside JSON: no pickle) over :data:`FEATURES`."""
+
+    booster_text: str
+    training_sha256: str  # of the questions it was fitted on
+    info: dict
+
+    @cached_property
+    def _booster(self):
+        import lightgbm
+
+        return lightgbm.Booster(model_str=self.booster_text)
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        """Higher is likelier to answer; comparable within one question."""
+        return np.asarray(self._booster.predict(rows), dtype=np.float64) if len(rows) else np.zeros(0)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.booster_text.encode()).hexdigest()
+
+    def describe(self) -> dict:
+        """What the index manifest records of the model."""
+        return {"sha256": self.sha256, "training_sha256": self.training_sha256, "features": list(FEATURES)}
+
+    def to_dict(self) -> dict:
+        return {"kind": "lambdamart", "features": list(FEATURES), "training_sha256": self.training_sha256,
+                "info": self.info, "booster": self.booster_text}
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "Reranker":
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+            model = cls(raw["booster"], raw["training_sha256"], raw.get("info", {}))
+            features = tuple(raw["features"])
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise CorpusError(f"the ranking model {path} is unreadable ({err}): fit it again with "
+                              "`python -m retriever fit`") from None
+        if features != FEATURES:
+            raise CorpusError(f"the ranking model {path} was fitted on other features: fit it again with "
+                              "`python -m retriever fit`")
+        return model
+
+
+def load_reranker(embedders: Sequence[str], path: Path = MODEL_PATH) -> Reranker | None:
+    """The shipped ranking model, or None (the fused order is used then) when there is none or it was fitted with
+    other dense legs than ``embedders``: its features would mean something else."""
+    if not Path(path).exists():
+        return None
+    model = Reranker.load(path)
+    return model if sorted(model.info.get("embedders", [])) == sorted(embedders) else None
