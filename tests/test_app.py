@@ -51,13 +51,13 @@ def chip(anchor: str) -> str:
 def test_ask_is_the_first_page_and_answers_with_anchor_chips(corpus: Corpus) -> None:
     at = run()
     assert at.sidebar.radio(key="page").value == "ask"
-    at.chat_input(key="question").set_value("湖北在光纤和激光器方面打算发展哪些产品?").run()
+    at.chat_input(key="question").set_value("湖北光通信及激光产业重点发展哪些产品?").run()
     assert not at.exception and not at.error
     text = page_text(at)
     assert chip("hb-sti-14fyp:ch5.s1.p1") in text
     assert 'href="?clause=hb&#45;sti&#45;14fyp%3Ach5.s1.p1&#38;lang=zh"' in text  # the chip opens the clause
     assert "重点发展大尺寸光纤预制棒" in text  # the plan's own words
-    assert at.query_params["q"] == "湖北在光纤和激光器方面打算发展哪些产品?"  # the URL can be shared
+    assert at.query_params["q"] == "湖北光通信及激光产业重点发展哪些产品?"  # the URL can be shared
 
 
 def test_an_english_question_shows_english_renderings() -> None:
@@ -71,7 +71,7 @@ def test_an_english_question_shows_english_renderings() -> None:
 def test_in_english_the_english_leads_and_the_verbatim_chinese_follows() -> None:
     """Even for a Chinese question: the reference English first, labelled, then the plan's own words."""
     at = run(lang="en")
-    at.chat_input(key="question").set_value("湖北在光纤和激光器方面打算发展哪些产品?").run()
+    at.chat_input(key="question").set_value("湖北光通信及激光产业重点发展哪些产品?").run()
     answer = next(m.value for m in at.markdown if chip("hb-sti-14fyp:ch5.s1.p1") in m.value)
     assert "[reference translation]" in answer and "重点发展大尺寸光纤预制棒" in answer
     assert 0 <= answer.find("color:#1d4b8f") < answer.find("重点发展大尺寸光纤预制棒")
@@ -319,7 +319,7 @@ def test_the_app_rebuilds_a_corrupt_index_and_later_sessions_keep_working(index_
     try:
         for _session in range(2):
             at = run()
-            at.chat_input(key="question").set_value("湖北在光纤和激光器方面打算发展哪些产品?").run()
+            at.chat_input(key="question").set_value("湖北光通信及激光产业重点发展哪些产品?").run()
             assert not at.exception and not at.error, [e.value for e in at.exception]
             assert chip("hb-sti-14fyp:ch5.s1.p1") in page_text(at)
         assert json.loads((copy / "manifest.json").read_text(encoding="utf-8"))["clause_count"] > 700

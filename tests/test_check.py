@@ -64,9 +64,35 @@ def test_exact_text_is_found_everywhere_and_short_quotes_are_refused(checker):
     ("专利法第二十四条第一款第（二）项", "zlf-2020:ch2.a24.p1.i2"),
     ("序言", "hb-sti-14fyp:ch0.s0.p1"),
     ("Chapter 0", "hb-sti-14fyp:ch0.s0.p1"),
+    # documents by full name, short name, English name and alias; whole articles and sections resolve to themselves
+    ("科技进步法第九十一条", "kjjbf-2021:ch9.a91"),
+    ("《中华人民共和国科学技术进步法》第九十一条", "kjjbf-2021:ch9.a91"),
+    ("成果转化法第四十五条第一款第（一）项", "cgzhf-2015:ch4.a45.p1.i1"),
+    ("规划第五章第一节", "hb-sti-14fyp:ch5.s1"),
+    ("《湖北省科技创新“十四五”规划》第五章", "hb-sti-14fyp:ch5"),
+    ("Article 42 of the Patent Law", "zlf-2020:ch5.a42"),
+    ("Art. 42(1) Patent Law", "zlf-2020:ch5.a42.p1"),
+    ("Patent Law, Article 42", "zlf-2020:ch5.a42"),
+    ("Chapter V of the Patent Law", "zlf-2020:ch5"),
+    ("Chapter 9 Section 1 of the plan", "hb-sti-14fyp:ch9.s1"),
 ])
 def test_more_references(checker, reference, anchor):
-    assert checker.check(reference).anchor == anchor
+    result = checker.check(reference)
+    assert result.verdict == "resolved" and result.anchor == anchor
+
+
+def test_a_whole_article_resolves_with_its_clauses_and_is_cited_as_the_article(checker, corpus):
+    result = checker.check("专利法第四十二条")
+    assert result.anchor == "zlf-2020:ch5.a42" and "二十年" in result.clause_text
+    assert corpus.children("zlf-2020:ch5.a42")[0] == "zlf-2020:ch5.a42.p1"
+    assert result.citation_en.endswith("Article 42 [zlf-2020:ch5.a42]")
+    assert "第四十二条" in result.citation_zh
+
+
+def test_an_article_a_law_does_not_have_is_an_unknown_anchor_with_suggestions(checker):
+    with pytest.raises(UnknownAnchorError) as err:
+        checker.check("专利法第九十九条")  # the Patent Law has 82 articles
+    assert err.value.suggestions and all(s.startswith("zlf-2020:") for s in err.value.suggestions)
 
 
 def test_references_follow_the_requested_document(checker):

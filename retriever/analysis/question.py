@@ -30,7 +30,7 @@ class AnswerType(Choice):
 
 
 _ASKS_FIGURE = re.compile(
-    r"多少|几[个项家所名位年成倍条种]|多大|多高|多长|多久|税率|费率|利率|比例是|比重是|金额|"
+    r"多少|(?<!哪)几[个项家所名位年成倍条种]|多大|多高|多长|多久|税率|费率|利率|比例是|比重是|金额|"
     r"\bhow (much|many|long|large|big|high)\b|\bwhat (share|percentage|proportion|rate|amount|number|level)\b|"
     r"\bin yuan\b|\bcost\b|\bbudget\b|\bprice\b",
     re.IGNORECASE,
@@ -46,6 +46,7 @@ _ASKS_NAME = re.compile(r"叫什么|名称|名字|全称|哪个(实验室|中心
 _FIGURE = re.compile(
     r"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?"  # a number that is not a year such as 2025年
     r"|[一二两三四五六七八九十百千万亿]+(?:个|家|项|名|人|所|座|亿|万|倍|成|条|批|类|大|年|%|％)"
+    r"|百分之[零一二两三四五六七八九十百]+"  # 百分之五十: a share written out
 )
 _DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}日)?)?|[一二三四五六七八九〇零]{4}年|"
                    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from retriever.answer.citation_check import CitationChecker
-from retriever.errors import QueryError
+from retriever.errors import QueryError, UnknownAnchorError
 from retriever.answer.extractive import Answerer, threshold_group
 from retriever.evaluation.retrieval import EvalQuestion
 from retriever.search.protocol import Searcher
@@ -37,6 +37,8 @@ def answer_metrics(searcher: Searcher, questions: list[EvalQuestion], citations_
     cited: dict[str, list[bool]] = {}
     verbatim: list[bool] = []
     times: list[float] = []
+    failures: dict[str, list[str]] = {"unanswered or uncited": [], "answered although unanswerable": [],
+                                      "citation checks wrong": []}
     for q in questions:
         start = time.perf_counter()
         answer = answerer.ask(q.question)
@@ -49,18 +51,24 @@ def answer_metrics(searcher: Searcher, questions: list[EvalQuestion], citations_
         if q.answerable:
             ok = answer.answered and any(s.anchor in q.gold for s in answer.sentences)
             groups.setdefault(f"answerable-{group}", []).append(ok)
+            if not ok:
+                failures["unanswered or uncited"].append(q.id)
         else:
             groups.setdefault("unanswerable", []).append(not answer.answered)
+            if answer.answered:
+                failures["answered although unanswerable"].append(q.id)
     checker = CitationChecker(corpus)
     cases = [json.loads(line) for line in citations_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     correct = []
     for case in cases:
         try:
             result = checker.check(case["input"])
-        except QueryError:  # a reference the checker cannot read counts as a wrong verdict, not a crash
-            correct.append(False)
-            continue
-        correct.append(result.verdict == case["verdict"] and _same_place(result.anchor, case.get("anchor")))
+            right = result.verdict == case["verdict"] and _same_place(result.anchor, case.get("anchor"))
+        except (QueryError, UnknownAnchorError):  # a reference the checker cannot place: a wrong verdict, no crash
+            right = False
+        correct.append(right)
+        if not right:
+            failures["citation checks wrong"].append(str(case.get("id", case["input"])))
     lines = [
         "## Answers and citation checks (`python -m retriever eval`)", "",
         "| measure | value |", "|---|---|",
@@ -74,4 +82,5 @@ def answer_metrics(searcher: Searcher, questions: list[EvalQuestion], citations_
         "| `ask` latency, warm, p50 / p95 | " + (f"{statistics.median(times):.0f} ms / "
                                                f"{sorted(times)[int(0.95 * len(times))]:.0f} ms |" if times else "- |"),
     ]
+    lines += ["", *(f"{name.capitalize()} ({len(ids)}): {', '.join(ids) or 'none'}." for name, ids in failures.items())]
     return "\n".join(lines) + "\n"

@@ -27,7 +27,7 @@ from retriever.search.filters import Filters
 from retriever.search.rerank import RERANK_DEPTH, Reranker
 from retriever.types import Mode
 
-__all__ = ["Example", "collect", "groups_of", "GRID", "cross_validate", "fit_model", "recall", "training_hash"]
+__all__ = ["Example", "collect", "groups_of", "GRID", "FOLDS", "CrossValidation", "cross_validate", "fit_model", "recall", "training_hash"]
 
 GRID = ({"n_estimators": 100, "num_leaves": 4}, {"n_estimators": 200, "num_leaves": 4},
         {"n_estimators": 200, "num_leaves": 7}, {"n_estimators": 400, "num_leaves": 4})
@@ -86,6 +86,7 @@ def _train(examples: list[Example], params: dict) -> object:
 
     usable = [e for e in examples if len(e.anchors)]
     model = lightgbm.LGBMRanker(objective="lambdarank", learning_rate=0.05, min_child_samples=20, subsample=0.8,
+                                deterministic=True, force_col_wise=True, n_jobs=1,  # the same model every fit
                                 subsample_freq=1, colsample_bytree=0.8, random_state=0, verbose=-1, **params)
     return model.fit(np.vstack([e.rows for e in usable]), np.concatenate([e.labels for e in usable]),
                      group=[len(e.anchors) for e in usable])
@@ -118,21 +119,34 @@ def _choose(examples: list[Example], groups: np.ndarray) -> dict:
     return max(GRID, key=quality)
 
 
-def cross_validate(examples: list[Example]) -> tuple[list[np.ndarray], list[dict]]:
+@dataclass(frozen=True)
+class CrossValidation:
+    """Out-of-fold scores per example, the outer fold of each example, each fold's model and hyperparameters."""
+
+    scores: list[np.ndarray]
+    folds: np.ndarray
+    models: list[Reranker]
+    chosen: list[dict]
+
+
+def cross_validate(examples: list[Example]) -> CrossValidation:
     """Out-of-fold scores, each fold's hyperparameters chosen by an inner grouped cross-validation."""
     from sklearn.model_selection import GroupKFold
 
     groups = groups_of(examples)
     scores: list[np.ndarray] = [np.zeros(0)] * len(examples)
-    chosen = []
-    for train, test in GroupKFold(FOLDS).split(np.zeros(len(examples)), groups=groups):
+    folds = np.zeros(len(examples), dtype=int)
+    chosen, models = [], []
+    for fold, (train, test) in enumerate(GroupKFold(FOLDS).split(np.zeros(len(examples)), groups=groups)):
         part = [examples[i] for i in train]
         params = _choose(part, groups[train])
         chosen.append(params)
         model = _train(part, params)
+        models.append(Reranker(model.booster_.model_to_string(), "", {"fold": fold, "params": params}))
         for i in test:
+            folds[i] = fold
             scores[i] = model.predict(examples[i].rows) if len(examples[i].anchors) else np.zeros(0)
-    return scores, chosen
+    return CrossValidation(scores, folds, models, chosen)
 
 
 def training_hash(paths: list[Path]) -> str:

@@ -109,8 +109,9 @@ class MilvusSearcher(SearcherBase):
         if leg.lexical:
             q = analyzed.query
             client = self.collection.lexical is MilvusLexical.CLIENT or leg.english
+            translations = [z for t in analyzed.translations for z in t.zh]  # as a bag: Milvus has no synonym sets
             data: Any = (opaque(analyzed.terms_of(leg)) if client
-                         else " ".join([q.text, *q.variants, *(m["zh"] for m in analyzed.glossary)]))
+                         else " ".join([q.text, *q.variants, *(m["zh"] for m in analyzed.glossary), *translations]))
             params: dict[str, Any] = {"metric_type": "BM25"}
         else:
             data = analyzed.vector_for(leg).tolist()
@@ -118,6 +119,14 @@ class MilvusSearcher(SearcherBase):
             params = {"metric_type": "IP", "params": {"ef": max(self.config.depth, 128)}}
         return AnnSearchRequest(data=[data], anns_field=leg.milvus_field, param=params, limit=self.config.depth,
                                 expr=expr)
+
+    def _lexical_ranks(self, leg: Leg, analyzed: AnalyzedQuery, expr: str) -> dict[str, int]:
+        """A lexical leg's own ranking (anchor → rank), which the ranking model reads: one more BM25 request."""
+        request = self._request(leg, analyzed, expr)
+        found = self.collection.client.search(self.collection.name, data=request.data, anns_field=leg.milvus_field,
+                                              search_params=request.param, limit=self.config.depth,
+                                              filter=request.expr or "", output_fields=[])[0]
+        return {row.get("anchor") or row.get("id"): rank for rank, row in enumerate(found, 1)}
 
     def _rank(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None, k: int) -> list[Ranked]:
         from pymilvus import RRFRanker
@@ -139,12 +148,13 @@ class MilvusSearcher(SearcherBase):
                  "ranker": "Milvus RRFRanker; weights as repeated requests"}
         backend = {"backend": {"name": self.backend.value, "uri": self.uri, "collection": self.collection.name,
                                "lexical": self.collection.lexical.value, "not_provided": NOT_PROVIDED}}
+        ranks = {leg: self._lexical_ranks(leg, analyzed, expr) for leg in legs if leg.lexical and self.reranker}
         ranked = []
         for row in found:
             entity = row["entity"]
             anchor = row.get("anchor") or row.get("id")
             record = IndexedClause.from_dict(dict(entity["record"], anchor=anchor, doc=entity["doc"], chapter=None))
-            evidence = {leg: LegEvidence(None) if leg.lexical else LegEvidence(
+            evidence = {leg: LegEvidence(ranks.get(leg, {}).get(anchor)) if leg.lexical else LegEvidence(
                 None, similarity=float(np.asarray(entity[leg.milvus_field], dtype=np.float32) @ analyzed.vector_for(leg)))
                 for leg in legs}
             raw = float(row["distance"])

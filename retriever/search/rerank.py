@@ -26,6 +26,7 @@ from retriever.analysis.question import AnswerType, answer_type, carries
 from retriever.analysis.tokenize import english_stopwords, english_words
 from retriever.config import RANKER_PATH
 from retriever.errors import CorpusError
+from retriever.index.manifest import write_json
 from retriever.types import Leg
 
 if TYPE_CHECKING:
@@ -150,9 +151,7 @@ class Reranker:
                 "info": self.info, "booster": self.booster_text}
 
     def save(self, path: Path) -> None:
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(path)
+        write_json(path, self.to_dict())
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "Reranker":

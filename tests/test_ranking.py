@@ -1,0 +1,126 @@
+"""Query translation, synonym-set BM25, the question's answer type, the ranking and answer models, and `fit`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retriever.analysis.query_translation import MAX_CANDIDATES
+from retriever.analysis.question import AnswerType, answer_type, carries, states_figure
+from retriever.answer.decision import SIGNALS, AnswerModel, load_answer_model, threshold_for_precision
+from retriever.errors import CorpusError
+from retriever.search.rerank import Reranker, load_reranker
+from retriever.search.synonyms import bm25_idf, synonym_set_scores
+from retriever.types import Leg
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_LEGS = ["use", "e5"]
+
+
+def test_english_words_become_small_synonym_sets_of_index_terms(fake_searcher):
+    translator = fake_searcher.translator
+    assert translator.candidates("patent").zh == ("专利",)
+    fund = translator.candidates("fund")
+    assert 1 < len(fund.zh) <= MAX_CANDIDATES and abs(sum(fund.weights) - 1) < 1e-9
+    assert all(zh in fake_searcher.statistics.df for zh in fund.zh)  # only renderings the index uses
+    assert translator.candidates("xylophone") is None
+    words = [s.en for s in translator.translate("How long does protection last for an invention patent?")]
+    assert "protection" in words and "how" not in words and "does" not in words
+
+
+def test_a_synonym_set_counts_as_one_term(fake_searcher):
+    engine = fake_searcher.index.lexical[Leg.bm25()]
+    members = ["资金", "经费"]
+    alone = [np.asarray(engine.get_scores([m])) for m in members]
+    together = synonym_set_scores(engine, members, bm25_idf(engine.method))
+    assert np.array_equal(together > 0, (alone[0] > 0) | (alone[1] > 0))  # found wherever any rendering is
+    both = (alone[0] > 0) & (alone[1] > 0)
+    assert both.any() and (together[both] < (alone[0] + alone[1])[both]).all()  # never two terms' worth
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("发明专利权的期限是多少年？", AnswerType.FIGURE),
+    ("How many national laboratories will be built?", AnswerType.FIGURE),
+    ("这部法律从哪一年开始施行？", AnswerType.DATE),
+    ("走廊串联了哪几个城市？", AnswerType.LIST),
+    ("Which sectors will the province support?", AnswerType.LIST),
+    ("该实验室的名称是什么？", AnswerType.NAME),
+    ("如何促进成果转化？", AnswerType.OTHER),
+])
+def test_the_kind_of_answer_a_question_wants(question, kind):
+    assert answer_type(question) is kind
+
+
+def test_whether_a_text_carries_a_figure_or_a_list():
+    assert states_figure("提取不低于百分之五十的比例") and states_figure("期限为二十年") and states_figure("达到8%")
+    assert not states_figure("到2025年，建成科技强省")  # a bare year is not the figure asked for
+    assert carries(AnswerType.LIST, "重点发展光纤、激光器、光模块等产品。")
+    assert carries(AnswerType.OTHER, "任何文本")
+
+
+def test_the_threshold_is_the_lowest_that_keeps_the_precision():
+    probabilities = np.array([0.9, 0.8, 0.7, 0.6, 0.5])
+    correct = np.array([1, 1, 0, 1, 0])
+    assert threshold_for_precision(probabilities, correct, 0.75) == 0.6  # 3 of 4 answers right
+    assert threshold_for_precision(probabilities, correct, 0.9) == 0.8
+    assert threshold_for_precision(probabilities, np.zeros(5, dtype=int), 0.5) == 0.9  # none reaches it
+
+
+def test_the_answer_model_is_json_and_refuses_damage(tmp_path):
+    model = AnswerModel(tuple(float(i) for i in range(len(SIGNALS))), -1.0, (0.0,) * len(SIGNALS),
+                        (1.0,) * len(SIGNALS), 0.5, "abc", {"embedders": BUNDLED_LEGS})
+    path = tmp_path / "answer-model.json"
+    model.save(path)
+    again = AnswerModel.load(path)
+    signals = dict.fromkeys(SIGNALS, 0.1)
+    assert again == model and again.probability(signals) == pytest.approx(model.probability(signals))
+    assert load_answer_model(BUNDLED_LEGS, path) == model and load_answer_model(["fake"], path) is None
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(raw | {"signals": ["coverage"]}), encoding="utf-8")
+    with pytest.raises(CorpusError, match="fit it again"):
+        AnswerModel.load(path)
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CorpusError, match="unusable"):
+        AnswerModel.load(path)
+
+
+def test_the_shipped_models_belong_to_the_bundled_legs(tmp_path):
+    ranker = load_reranker(BUNDLED_LEGS)
+    decision = load_answer_model(BUNDLED_LEGS)
+    assert ranker is not None and decision is not None and 0 < decision.threshold < 1
+    assert decision.training_sha256 == ranker.training_sha256  # fitted together, on the same questions
+    assert load_reranker(["use"]) is None and load_answer_model(["use"]) is None
+    broken = tmp_path / "ranker.json"
+    broken.write_text("[]", encoding="utf-8")
+    with pytest.raises(CorpusError, match="unreadable"):
+        Reranker.load(broken)
+
+
+def test_a_searcher_with_other_legs_keeps_the_fused_order(fake_searcher):
+    assert fake_searcher.reranker is None
+    hits = fake_searcher.search("湖北如何发展光通信产业", k=5).hits
+    assert all("rerank" not in h.explain for h in hits)
+
+
+def test_hits_carry_the_ranking_models_score_in_order(searcher):
+    hits = searcher.search("How long does an invention patent last?", k=5).hits
+    scores = [h.explain["rerank"]["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert hits[0].anchor == "zlf-2020:ch5.a42.p1"  # a law found from English, every document searched
+
+
+def test_fit_reports_out_of_fold_figures_without_touching_the_shipped_models(index_dir):
+    shipped = (ROOT / "retriever" / "data" / "ranker.json").read_bytes()
+    result = subprocess.run([sys.executable, "-m", "retriever", "fit", "--questions", "eval/questions.jsonl",
+                             "--no-save", "--no-report", "--index", str(index_dir)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| questions | all |")]
+    assert rows and len(rows[0].split("|")) == 11  # fused, out-of-fold and in-sample R@1 and R@5
+    assert "| questions | out-of-fold |" in result.stdout and "Answer or refuse" in result.stdout
+    assert (ROOT / "retriever" / "data" / "ranker.json").read_bytes() == shipped
