@@ -27,12 +27,12 @@ def _eval(corpus: Corpus, args: argparse.Namespace) -> None:
         print_json(outcome)
     backend = backend_config(args).backend
     suffix = "" if backend is Backend.EMBEDDED else f"-{backend}"
-    answers = answer_metrics(searcher, questions, args.citations)
+    answers = _fitted_on_note(searcher, args.questions) + answer_metrics(searcher, questions, args.citations)
     print(answers)
     if args.no_report:
         return
+    write_report_section(f"answers-{args.questions.stem}{suffix}", answers)  # every document, as `ask` answers
     if not args.all_docs:
-        write_report_section(f"answers-{args.questions.stem}{suffix}", answers)
         if args.questions.stem == "questions" and backend is Backend.EMBEDDED:
             write_report_section("refusal-calibration", calibration_section(searcher, questions))
     scope = "the whole corpus" if args.all_docs else "each question's document"
@@ -41,9 +41,19 @@ def _eval(corpus: Corpus, args: argparse.Namespace) -> None:
     print(groups)
     body = (f"## Retrieval ({args.questions.name}, {outcome['answerable']} answerable of "
             f"{outcome['questions']} questions, searching {scope}{', ' + backend + ' backend' if suffix else ''})"
-            f"\n\nCommand: `python -m retriever eval --questions {args.questions.name}{flags}`\n\n{table}\n\n"
+            f"\n\nCommand: `python -m retriever eval --questions {args.questions.name}{flags}`\n\n"
+            f"{_fitted_on_note(searcher, args.questions)}{table}\n\n"
             f"Hybrid mode by group (documents: what the gold clauses belong to):\n\n{groups}")
     write_report_section(f"eval-{args.questions.stem}{'-all' if args.all_docs else ''}{suffix}", body)
+
+
+def _fitted_on_note(searcher, questions: Path) -> str:
+    """A warning line when the shipped ranking model was fitted on these questions: the figures are in-sample."""
+    model = getattr(searcher, "reranker", None)
+    if model is None or questions.name not in model.info.get("files", []):
+        return ""
+    return (f"**In-sample**: the shipped ranking and answer models were fitted on {questions.name}; the honest "
+            "figures are the out-of-fold ones of `python -m retriever fit` (§ ranking-model, § answer-model).\n\n")
 
 
 def _bench(corpus: Corpus, args: argparse.Namespace) -> None:
