@@ -60,6 +60,12 @@ def test_exact_text_is_found_everywhere_and_short_quotes_are_refused(checker):
         checker.check("AB")
 
 
+def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker):
+    # 动物和植物品种 is an item of 专利法 Art. 25; the rest of this sentence is written nowhere in the corpus
+    result = checker.check("动物和植物品种的培育方法，经省级农业主管部门审定后可以申请地方品种权保护。")
+    assert result.verdict == "not_found" and any("zlf-2020:ch2.a25.p1.i4" in n for n in result.notes)
+
+
 @pytest.mark.parametrize(("reference", "anchor"), [
     ("专利法第二十四条第一款第（二）项", "zlf-2020:ch2.a24.p1.i2"),
     ("序言", "hb-sti-14fyp:ch0.s0.p1"),
