@@ -527,7 +527,7 @@ class DocumentMeta:
     notes: str = ""
     translation_en: str = ""  # a reference English translation beside the source (JSONL keyed by anchor)
     sha256: str = ""
-    primary: bool = False  # the corpus's main document: what `ask` answers from and bare references point into
+    primary: bool = False  # the corpus's main document: where bare references (第五章第一节) point
     edition: str = ""  # a law's version as cited: 2020年修正
     edition_en: str = ""  # the same in English: 2020 Amendment
     aliases: tuple[str, ...] = ()  # other names people cite it by (科技进步法, Patent Law)

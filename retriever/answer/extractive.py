@@ -19,22 +19,21 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
 
 from retriever.analysis.normalize import to_traditional
 from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
-from retriever.analysis.question import AnswerType, answer_type, carries, states_list
+from retriever.analysis.question import AnswerType, answer_type, asks_for_figure, carries, states_figure, states_list
 from retriever.answer.decision import AnswerModel, load_answer_model
-from retriever.answer.refusal_rules import Province, asks_for_figure, jurisdiction_of, provinces_named, states_figure
+from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
 from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
 from retriever.search.protocol import Searcher
 from retriever.types import Clause, EnSource, Hit, Lang, RefusalReason, SearchResult
 
-__all__ = ["AnswerSentence", "Answer", "Draft", "Answerer", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
+__all__ = ["AnswerSentence", "Answer", "Draft", "Answerer", "hand_evidence", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
 
 REFUSAL_ZH = "所检索的文件未涉及"
 REFUSAL_EN = "The documents searched do not address this"
@@ -137,6 +136,12 @@ class Draft:
         return [r[2].anchor for r in self.chosen]
 
 
+def hand_evidence(signals: dict[str, float]) -> float:
+    """The evidence rule without a fitted model: half the question's coverage by a top clause, half the best
+    sentence's similarity (compared with :data:`DEFAULT_THRESHOLDS`)."""
+    return 0.5 * signals["coverage"] + 0.5 * max(signals["similarity"], 0.0)
+
+
 def threshold_group(lang: Lang) -> str:
     """Which evidence threshold (and English treatment) a question gets: ``en`` for English and mixed, else ``zh``."""
     return "en" if lang.english else "zh"
@@ -147,13 +152,11 @@ class Answerer:
     """Builds extractive answers from the hits of any :class:`~retriever.search.protocol.Searcher` backend."""
 
     def __init__(self, searcher: Searcher, thresholds: dict[str, float] | None = None, clauses: int = 5,
-                 max_sentences: int = 4, model: AnswerModel | None | str = "shipped") -> None:
+                 max_sentences: int = 4, fitted: bool = True) -> None:
         self.searcher = searcher
-        # the fitted decision, used with the ranking it was fitted on; explicit thresholds bypass it
-        if model == "shipped":
-            model = (load_answer_model(list(searcher.analyzer.embedders))
-                     if thresholds is None and getattr(searcher, "reranker", None) is not None else None)
-        self.model: AnswerModel | None = model
+        # the shipped decision, used with the ranking it was fitted on; explicit thresholds or fitted=False bypass it
+        use_model = fitted and thresholds is None and searcher.reranker is not None
+        self.model: AnswerModel | None = load_answer_model(list(searcher.analyzer.embedders)) if use_model else None
         self.thresholds = dict(DEFAULT_THRESHOLDS, **(thresholds or {}))
         self.clauses = clauses
         self.max_sentences = max_sentences
@@ -164,7 +167,7 @@ class Answerer:
             return {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in counts.items()}
 
         self._tokens = [c.tokens for c in records]
-        self._idf = idf(Counter(t for tokens in self._tokens for t in tokens))
+        self._idf = {t: searcher.statistics.idf(t) for t in searcher.statistics.df}  # the searcher's counts
         # English coverage is counted on Snowball roots (spending ~ spend), more forgiving than the search's stems
         self._roots_en = [frozenset(root(t) for t in c.tokens_en) for c in records]
         self._idf_en = idf(Counter(t for roots in self._roots_en for t in roots))
@@ -234,12 +237,6 @@ class Answerer:
             return max(self._coverage(self._roots_en[i], english, self._idf_en, 8.0) for i in top)
         return max(self._coverage(self._tokens[i], set(terms), self._idf, 0.0) for i in top)
 
-    def evidence(self, query, terms: list[str], hits: list[Hit], scored) -> float:
-        """Half coverage of the question by a top clause, half the best sentence similarity."""
-        if not scored:
-            return 0.0
-        return 0.5 * self.coverage(query, terms, hits) + 0.5 * max(max(r[6] for r in scored), 0.0)
-
     def unknown_share(self, query) -> float:
         """Share of the question's topic words that no clause uses (a company, a place, a thing never named)."""
         if query.lang is Lang.EN:
@@ -277,10 +274,10 @@ class Answerer:
                                                if c.anchor.startswith(section + "."))
         return self._sections[section]
 
-    def signals(self, query, terms: list[str], hits: list[Hit], scored, quoted: str) -> dict[str, float]:
+    def signals(self, query, terms: list[str], hits: list[Hit], scored, quoted: str,
+                kind: AnswerType) -> dict[str, float]:
         """What the decision model reads of an answer (:data:`~retriever.answer.decision.SIGNALS`)."""
         rerank = [h.explain.get("rerank", {}).get("score", 0.0) for h in hits[:2]]
-        kind = answer_type(query.text)
         years = set(_YEAR.findall(query.text))
         return {
             "rerank_top": rerank[0] if rerank else 0.0,
@@ -303,15 +300,13 @@ class Answerer:
         terms, _ = self.searcher.analyzer.lexical_terms(q)
         numbers = set(_NUMBER.findall(q.text))
         scored = self._sentence_features(terms, numbers, result.hits, q.text, english=q.lang is Lang.EN)
-        chosen = self._choose(scored, result.hits, answer_type(q.text)) if scored else []
-        quoted = " ".join(r[4].text for r in chosen)
+        kind = answer_type(q.text)
+        chosen = self._choose(scored, result.hits, kind) if scored else []
+        signals = self.signals(q, terms, result.hits, scored, " ".join(r[4].text for r in chosen), kind)
         if self.model is not None:
-            evidence, threshold = None, self.model.threshold
+            evidence, threshold = self.model.probability(signals), self.model.threshold
         else:
-            evidence, threshold = self.evidence(q, terms, result.hits, scored), self.thresholds[threshold_group(q.lang)]
-        signals = self.signals(q, terms, result.hits, scored, quoted)
-        if evidence is None:
-            evidence = self.model.probability(signals)
+            evidence, threshold = hand_evidence(signals), self.thresholds[threshold_group(q.lang)]
         searched = (doc,) if doc else tuple(self.searcher.corpus.documents)
         return Draft(question, result, chosen, signals, evidence, threshold, searched)
 
@@ -319,25 +314,28 @@ class Answerer:
         """Answer from the documents' own sentences (``doc``'s only, when given), or refuse, naming the documents
         searched and what was missing, and list the nearest clauses."""
         d = self.draft(question, doc)
-        q, chosen, quoted = d.result.query, d.chosen, d.quoted
-        refuse = partial(self._refusal, d)
+        q, chosen = d.result.query, d.chosen
         if d.evidence < d.threshold or not chosen:
-            return refuse(RefusalReason.WEAK_EVIDENCE, missing=self._missing(q, quoted))
-        if asks_for_figure(q.text) and not states_figure(quoted):
-            return refuse(RefusalReason.NO_FIGURE, about=chosen[0][2].doc_id)
-        if (other := self._other_province(q.text, chosen[0][2].doc_id, quoted)) is not None:
-            return refuse(RefusalReason.OTHER_PROVINCE, provinces=other)
+            return self._refusal(d, RefusalReason.WEAK_EVIDENCE, missing=self._missing(q, d.quoted))
+        if (rule := self.rule_refusal(d)) is not None:
+            return self._refusal(d, *rule)
         lead_doc = chosen[0][2].doc_id  # document order within the best sentence's document, then by rank
         chosen = sorted(chosen, key=lambda r: (r[2].order if r[2].doc_id == lead_doc else 10**6 + r[1].rank, r[3]))
         sentences = [self._quote(r[1], r[2], r[3], r[4], r[0], q.lang) for r in chosen]
         return Answer(question, q.lang, True, sentences, d.result.hits, d.evidence, d.threshold, "",
                       list(d.result.notices), searched=d.searched, signals=d.signals)
 
-    def refused_by_rule(self, d: Draft) -> bool:
-        """Whether a draft would be refused whatever the evidence (a figure not given, another province)."""
-        q = d.result.query
-        return bool(d.chosen) and ((asks_for_figure(q.text) and not states_figure(d.quoted))
-                                   or self._other_province(q.text, d.chosen[0][2].doc_id, d.quoted) is not None)
+    def rule_refusal(self, d: Draft) -> tuple[RefusalReason, dict[str, Any]] | None:
+        """Why a draft is refused whatever the evidence, with what the message needs (a figure asked for and not
+        quoted: the document; another province: both provinces), or None."""
+        if not d.chosen:
+            return None
+        q, doc_id = d.result.query, d.chosen[0][2].doc_id
+        if asks_for_figure(q.text) and not states_figure(d.quoted):
+            return RefusalReason.NO_FIGURE, {"about": doc_id}
+        if (other := self._other_province(q.text, doc_id, d.quoted)) is not None:
+            return RefusalReason.OTHER_PROVINCE, {"provinces": other}
+        return None
 
     def _missing(self, query, quoted: str) -> list[str]:
         """The question's rarest topic words that the best clause does not use (what the documents do not say)."""
@@ -362,10 +360,11 @@ class Answerer:
         return [(docs[d].meta.title_en or docs[d].meta.title) if english else f"《{docs[d].meta.title}》"
                 for d in doc_ids]
 
-    def _refusal(self, d: Draft, reason: RefusalReason, provinces: tuple[Province, Province] | None = None,
-                 about: str | None = None, missing: list[str] | None = None) -> Answer:
+    def _refusal(self, d: Draft, reason: RefusalReason, details: dict[str, Any] | None = None,
+                 missing: list[str] | None = None) -> Answer:
         """A refusal that says what was missing, where it can, and which documents were searched."""
         q, searched = d.result.query, d.searched
+        about, provinces = (details or {}).get("about"), (details or {}).get("provinces")
         english = threshold_group(q.lang) == "en"
         detail = ""
         if missing:

@@ -7,12 +7,12 @@ import argparse
 import time
 from pathlib import Path
 
-from retriever.cli.common import index_config
-from retriever.config import ANSWER_MODEL_PATH, DEFAULT_QUESTIONS, DEV_QUESTIONS, RANKER_PATH
 import numpy as np
 
 from retriever.answer.decision import SIGNALS, TARGET_PRECISION
-from retriever.answer.extractive import DEFAULT_THRESHOLDS
+from retriever.answer.extractive import DEFAULT_THRESHOLDS, hand_evidence
+from retriever.cli.common import index_config
+from retriever.config import ANSWER_MODEL_PATH, DEFAULT_QUESTIONS, DEV_QUESTIONS, RANKER_PATH
 from retriever.evaluation.answer_fit import answer_table, decide_out_of_fold, draft_cases, fit_answer_model
 from retriever.evaluation.fit import (FOLDS, collect, cross_validate, describe, fit_model, fused_order, load_sets,
                                       recall, table)
@@ -115,8 +115,8 @@ def _fit_decision(searcher: EmbeddedSearcher, sets: dict, examples: list, cv, ra
                                  "files": [p.name for p in paths]})
     by_rule = np.array([c.by_rule for c in cases])
     inside = np.array([decision.probability(c.signals) >= decision.threshold for c in cases]) & ~by_rule
-    hand = np.array([0.5 * c.signals["coverage"] + 0.5 * max(c.signals["similarity"], 0.0)
-                     >= DEFAULT_THRESHOLDS["en" if c.english else "zh"] for c in cases]) & ~by_rule
+    hand = np.array([hand_evidence(c.signals) >= DEFAULT_THRESHOLDS["en" if c.english else "zh"]
+                     for c in cases]) & ~by_rule
     body = [f"## Answer or refuse (`python -m retriever fit`, {len(cases)} questions, answerable and not)", "",
             "Each question drafted with a ranking model that never saw it (the out-of-fold models above); a logistic "
             f"regression over {', '.join(SIGNALS)} predicts whether the draft cites a gold clause. Out-of-fold: "

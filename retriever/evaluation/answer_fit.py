@@ -18,6 +18,7 @@ import numpy as np
 
 from retriever.answer.decision import SIGNALS, AnswerModel, threshold_for_precision
 from retriever.answer.extractive import Answerer, threshold_group
+from retriever.evaluation.answers import share
 from retriever.evaluation.fit import FOLDS, CrossValidation, Example, groups_of
 from retriever.evaluation.retrieval import EvalQuestion
 from retriever.search.base import SearcherBase
@@ -55,7 +56,7 @@ def draft_cases(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]], exa
     answerers = []
     for model in cv.models:
         searcher.reranker = model
-        answerers.append(Answerer(searcher, model=None))
+        answerers.append(Answerer(searcher, fitted=False))
     cases, spare = [], int(groups.max(initial=0)) + 1
     try:
         for source, questions in sets.items():
@@ -66,7 +67,8 @@ def draft_cases(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]], exa
                 searcher.reranker = cv.models[fold]
                 answerer = answerers[fold]
                 draft = answerer.draft(q.question)
-                cases.append(Case(q, source, group, draft.signals, draft.anchors, answerer.refused_by_rule(draft)))
+                cases.append(Case(q, source, group, draft.signals, draft.anchors,
+                                  answerer.rule_refusal(draft) is not None))
     finally:
         searcher.reranker = saved
     return cases
@@ -128,10 +130,6 @@ def fit_answer_model(cases: list[Case], probabilities: np.ndarray, training_sha2
                        threshold, training_sha256, info)
 
 
-def _share(values: list[bool]) -> str:
-    return f"{sum(values) / len(values):.3f} ({sum(values)}/{len(values)})" if values else "-"
-
-
 def answer_table(cases: list[Case], decisions: dict[str, np.ndarray]) -> str:
     """Markdown: per question set, answered citing a gold clause (Chinese, English/mixed), unanswerables refused,
     precision of the answers given (they cite a gold clause) and of the quoted clauses; one row per decision."""
@@ -146,6 +144,6 @@ def answer_table(cases: list[Case], decisions: dict[str, np.ndarray]) -> str:
             refused = [not answer[i] for i in idx if not cases[i].question.answerable]
             given = [cases[i].correct for i in idx if answer[i]]
             quoted = [a in cases[i].question.gold for i in idx if answer[i] for a in cases[i].cited]
-            lines.append(f"| {source} | {name} | {_share(zh)} | {_share(en)} | {_share(refused)} | {_share(given)} | "
-                         f"{_share(quoted)} |")
+            lines.append(f"| {source} | {name} | {share(zh)} | {share(en)} | {share(refused)} | {share(given)} | "
+                         f"{share(quoted)} |")
     return "\n".join(lines)

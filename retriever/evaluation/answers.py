@@ -15,7 +15,7 @@ from retriever.evaluation.retrieval import EvalQuestion
 from retriever.search.protocol import Searcher
 from retriever.types import Lang
 
-__all__ = ["answer_metrics"]
+__all__ = ["answer_metrics", "share"]
 
 
 def _same_place(found: str | None, expected: str | None) -> bool:
@@ -23,7 +23,7 @@ def _same_place(found: str | None, expected: str | None) -> bool:
     return expected is None or found == expected or (found is not None and expected.startswith(found + "."))
 
 
-def _share(values: list[bool]) -> str:
+def share(values: list[bool]) -> str:
     return f"{sum(values) / len(values):.3f} ({sum(values)}/{len(values)})" if values else "-"
 
 
@@ -72,13 +72,13 @@ def answer_metrics(searcher: Searcher, questions: list[EvalQuestion], citations_
     lines = [
         "## Answers and citation checks (`python -m retriever eval`)", "",
         "| measure | value |", "|---|---|",
-        f"| answerable Chinese questions answered with a gold clause cited | {_share(groups.get('answerable-zh', []))} |",
-        f"| answerable English/mixed questions answered with a gold clause cited | {_share(groups.get('answerable-en', []))} |",
-        f"| unanswerable questions refused | {_share(groups.get('unanswerable', []))} |",
-        f"| answer citation precision (cited clause is a gold clause), Chinese | {_share(cited.get('zh', []))} |",
-        f"| answer citation precision, English/mixed | {_share(cited.get('en', []))} |",
-        f"| quoted sentences that are verbatim clause text | {_share(verbatim)} |",
-        f"| citation-check verdicts correct ({citations_path.name}) | {_share(correct)} |",
+        f"| answerable Chinese questions answered with a gold clause cited | {share(groups.get('answerable-zh', []))} |",
+        f"| answerable English/mixed questions answered with a gold clause cited | {share(groups.get('answerable-en', []))} |",
+        f"| unanswerable questions refused | {share(groups.get('unanswerable', []))} |",
+        f"| answer citation precision (cited clause is a gold clause), Chinese | {share(cited.get('zh', []))} |",
+        f"| answer citation precision, English/mixed | {share(cited.get('en', []))} |",
+        f"| quoted sentences that are verbatim clause text | {share(verbatim)} |",
+        f"| citation-check verdicts correct ({citations_path.name}) | {share(correct)} |",
         "| `ask` latency, warm, p50 / p95 | " + (f"{statistics.median(times):.0f} ms / "
                                                f"{sorted(times)[int(0.95 * len(times))]:.0f} ms |" if times else "- |"),
     ]

@@ -135,8 +135,12 @@ class SearcherBase(ABC):
                    depth: int = RERANK_DEPTH) -> tuple[list[Ranked], np.ndarray]:
         """The fused candidates of a question and their ranking features (what the ranking model is fitted on)."""
         ranked = self._rank(analyzed, filters, documents, depth)
-        formats = {d: doc.meta.format for d, doc in self.corpus.documents.items()}
-        return ranked, candidate_features(analyzed, ranked, self.statistics, formats, self.headings)
+        return ranked, candidate_features(analyzed, ranked, self.statistics, self._formats, self.headings)
+
+    @cached_property
+    def _formats(self) -> dict[str, str]:
+        """Each document's format (law or plan), a ranking feature."""
+        return {d: doc.meta.format for d, doc in self.corpus.documents.items()}
 
     def _reranked(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
                   k: int) -> list[Ranked]:

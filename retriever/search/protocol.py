@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 from retriever.config import SearchConfig
 from retriever.ingest.corpus import Corpus
 from retriever.search.query import QueryAnalyzer
+from retriever.search.rerank import Reranker, Statistics
 from retriever.types import Backend, IndexedClause, Mode, SearchResult
 
 __all__ = ["Searcher"]
@@ -26,6 +27,8 @@ class Searcher(Protocol):
     corpus: Corpus  # clause lookup: anchors, texts, damage marks, document metadata
     analyzer: QueryAnalyzer  # query analysis: tokenizer, glossary, embedders (``sentence_encoder``)
     config: SearchConfig
+    reranker: Reranker | None  # the ranking model in use (None: the fused order)
+    statistics: Statistics  # document frequencies of the indexed terms, and the index's size
 
     def search(self, query: str, k: int = 10, doc: str | None = None, chapter: int | None = None,
                mode: Mode | str = Mode.HYBRID, issuer: str | None = None, since: str | None = None,
