@@ -40,8 +40,9 @@ MODEL_PATH = RANKER_PATH
 """The shipped model (package data), written by ``python -m retriever fit``."""
 
 RERANK_DEPTH = 30
-"""Fused candidates the model reorders: the first 30 hold a gold clause for 0.99 of the own set's questions and 0.97
-of the dev set's (all documents searched, `python -m retriever fit --report`), and 30 keep a query under 10 ms."""
+"""Fused candidates the model reorders: the first 30 hold a gold clause for 1.000 of the own set's answerable questions
+and 0.986 of the dev set's (every document searched, `retriever.evaluation.fit.collect`), and reordering them adds
+about 6 ms to a search (37 → 43 ms per dev question, embedded backend, this 2-core machine)."""
 
 FEATURES = (
     "fused", "fused_rank", "lex_zh_rank", "lex_en_rank",
