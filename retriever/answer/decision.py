@@ -79,7 +79,7 @@ class AnswerModel:
         write_json(path, self.to_dict())
 
     @classmethod
-    def load(cls, path: Path = ANSWER_MODEL_PATH) -> "AnswerModel":
+    def load(cls, path: Path = ANSWER_MODEL_PATH) -> AnswerModel:
         try:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
             if tuple(raw["signals"]) != SIGNALS:

@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from retriever.analysis.normalize import to_traditional
-from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
 from retriever.analysis.question import AnswerType, answer_type, asks_for_figure, carries, states_figure, states_list
+from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
 from retriever.answer.decision import AnswerModel, load_answer_model
 from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
 from retriever.english.reference import english_sentences

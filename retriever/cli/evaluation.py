@@ -32,9 +32,8 @@ def _eval(corpus: Corpus, args: argparse.Namespace) -> None:
     if args.no_report:
         return
     write_report_section(f"answers-{args.questions.stem}{suffix}", answers)  # every document, as `ask` answers
-    if not args.all_docs:
-        if args.questions.stem == "questions" and backend is Backend.EMBEDDED:
-            write_report_section("refusal-calibration", calibration_section(searcher, questions))
+    if not args.all_docs and args.questions.stem == "questions" and backend is Backend.EMBEDDED:
+        write_report_section("refusal-calibration", calibration_section(searcher, questions))
     scope = "the whole corpus" if args.all_docs else "each question's document"
     flags = (" --all-docs" if args.all_docs else "") + (f" --backend {backend}" if suffix else "")
     groups = breakdown(searcher, questions, scoped=not args.all_docs)

@@ -14,8 +14,17 @@ from retriever.answer.extractive import DEFAULT_THRESHOLDS, hand_evidence
 from retriever.cli.common import index_config
 from retriever.config import ANSWER_MODEL_PATH, DEFAULT_QUESTIONS, DEV_QUESTIONS, RANKER_PATH
 from retriever.evaluation.answer_fit import answer_table, decide_out_of_fold, draft_cases, fit_answer_model
-from retriever.evaluation.fit import (FOLDS, collect, cross_validate, describe, fit_model, fused_order, load_sets,
-                                      recall, table)
+from retriever.evaluation.fit import (
+    FOLDS,
+    collect,
+    cross_validate,
+    describe,
+    fit_model,
+    fused_order,
+    load_sets,
+    recall,
+    table,
+)
 from retriever.evaluation.report import write_report_section
 from retriever.ingest.corpus import Corpus
 from retriever.search.embedded import EmbeddedSearcher

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from retriever.answer.citation_check import CitationChecker
-from retriever.errors import QueryError, UnknownAnchorError
 from retriever.answer.extractive import Answerer, threshold_group
+from retriever.errors import QueryError, UnknownAnchorError
 from retriever.evaluation.retrieval import EvalQuestion
 from retriever.search.protocol import Searcher
 from retriever.types import Lang

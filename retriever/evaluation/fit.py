@@ -171,7 +171,7 @@ def load_sets(paths: list[Path]) -> dict[str, list[EvalQuestion]]:
 
 def describe(examples: list[Example]) -> dict:
     """Counts for the model's info."""
-    return {"questions": len(examples), "groups": int(len(set(groups_of(examples).tolist()))),
+    return {"questions": len(examples), "groups": len(set(groups_of(examples).tolist())),
             "candidates": int(sum(len(e.anchors) for e in examples)),
             "sets": sorted({e.source for e in examples})}
 

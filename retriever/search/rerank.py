@@ -155,7 +155,7 @@ class Reranker:
         write_json(path, self.to_dict())
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> "Reranker":
+    def load(cls, path: Path = MODEL_PATH) -> Reranker:
         try:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
             model = cls(raw["booster"], raw["training_sha256"], raw.get("info", {}))
