@@ -9,6 +9,7 @@ dataclasses) override them. Nothing else in the package reads ``os.environ`` or 
 | ``RETRIEVER_CORPUS_DIR`` | the corpus folder | ``HOME/corpus`` |
 | ``RETRIEVER_INDEX_DIR`` | the embedded index folder | ``HOME/index/hybrid`` |
 | ``RETRIEVER_EMBED_STORE`` | the embedding store | beside the index: ``hybrid-embeddings`` |
+| ``RETRIEVER_RANKER`` / ``RETRIEVER_ANSWER_MODEL`` | the fitted ranking and answer models (a held-out evaluation fits its own) | the shipped ones in ``retriever/data`` |
 | ``RETRIEVER_EMBEDDERS`` | dense legs, comma-separated (``use``, ``e5``, ``minilm``, ``st:/path``) | ``use,e5`` |
 | ``RETRIEVER_DELTA_MAX_FRACTION`` | largest change written as a delta segment | 0.1 |
 | ``RETRIEVER_BACKEND`` | ``embedded`` or ``milvus`` | embedded |
@@ -38,8 +39,8 @@ ROOT = Path(_env("RETRIEVER_HOME", str(Path(__file__).resolve().parent.parent)))
 """The project folder: corpus/, index/ and eval/ are found here."""
 
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"  # stopwords, provinces, the fitted models
-RANKER_PATH = PACKAGE_DATA / "ranker.json"
-ANSWER_MODEL_PATH = PACKAGE_DATA / "answer-model.json"
+RANKER_PATH = Path(_env("RETRIEVER_RANKER", str(PACKAGE_DATA / "ranker.json")))
+ANSWER_MODEL_PATH = Path(_env("RETRIEVER_ANSWER_MODEL", str(PACKAGE_DATA / "answer-model.json")))
 GLOSSARY_FILE = "glossary.jsonl"  # inside the corpus folder
 EVAL_DIR = ROOT / "eval"
 DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
@@ -49,6 +50,8 @@ MACHINE_TRANSLATION_CACHE = ROOT / "index" / "machine-translations.jsonl"
 SHARED = ROOT.parent / "shared"  # beside the project: benchmarks and model fitting only, never needed at run time
 SHARED_LAWS = SHARED / "corpora" / "lawrefbook"
 DEV_QUESTIONS = SHARED / "eval" / "dev-questions.jsonl"
+TRAIN_QUESTIONS = EVAL_DIR / "train-questions.jsonl"
+"""Training questions written for the models by readers of the clause texts who saw no code, no eval/ and no dev set."""
 DEV_CITATIONS = SHARED / "eval" / "dev-citations.jsonl"
 
 

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from retriever.analysis.query_translation import MAX_CANDIDATES
-from retriever.analysis.question import AnswerType, answer_type, carries, states_figure
+from retriever.analysis.question import AnswerType, answer_type, carries, figure_asked, states_figure
+from retriever.answer.refusal_rules import provinces_named
 from retriever.answer.decision import SIGNALS, AnswerModel, load_answer_model, threshold_for_precision
 from retriever.errors import CorpusError
 from retriever.search.rerank import Reranker, load_reranker
@@ -59,6 +60,37 @@ def test_the_kind_of_answer_a_question_wants(question, kind):
 def test_whether_a_text_carries_a_figure_or_a_list():
     assert states_figure("提取不低于百分之五十的比例") and states_figure("期限为二十年") and states_figure("达到8%")
     assert not states_figure("到2025年，建成科技强省")  # a bare year is not the figure asked for
+    assert not states_figure("每年遴选一批企业，建设一流学科")  # a lone 一 is an article
+    assert not states_figure("开展5G应用和CO2利用示范") and not states_figure("依照本法第3条")  # names, ordinals
+
+
+@pytest.mark.parametrize(("question", "kind", "answered_by", "not_answered_by"), [
+    ("发明专利权的期限是多少年？", "duration", "期限为二十年", "研发经费1005.3亿元"),
+    ("How long does the protection last?", "duration", "自申请日起十年内", "到2025年达到8%"),
+    ("每个实验室的年度经费是多少？", "money", "每年支持5000万元", "建设5个实验室"),
+    ("How much funding does each centre get?", "money", "资助200万元", "新建10个中心"),
+    ("研发投入强度目标是多少？", "share", "力争达到2.5%", "新增研发人员3万人"),
+    ("这部法规定了几类情形？", "count", "下列三类情形", "期限为二十年"),
+    ("全省要建几个创新型县市？", "count", "达到5家", "投入5000万元"),
+    ("How many academicians are there?", "any", "院士80人", "建设一批平台"),
+])
+def test_a_figure_question_is_answered_only_in_its_unit(question, kind, answered_by, not_answered_by):
+    asked = figure_asked(question)
+    assert asked is not None and asked.kind == kind
+    assert states_figure(answered_by, asked) and not states_figure(not_answered_by, asked)
+
+
+def test_these_years_is_not_how_many_years():
+    assert figure_asked("这几年规划的任务完成得怎么样？") is None
+    assert figure_asked("这类政策实施几年了？").kind == "duration"
+
+
+def test_another_province_counts_as_named_in_evidence_by_its_abbreviation_only_in_a_run():
+    named = {p.short for p in provinces_named("加强与北京、上海的合作")}
+    assert named == {"北京", "上海"}
+    hunan = next(p for p in provinces_named("湖南") if p.short == "湖南")
+    assert hunan.mentioned_in("打开鄂湘赣合作新局面") and not hunan.named_in("打开鄂湘赣合作新局面")
+    assert not provinces_named("迈上新台阶")  # abbreviations are never read in a question
     assert carries(AnswerType.LIST, "重点发展光纤、激光器、光模块等产品。")
     assert carries(AnswerType.OTHER, "任何文本")
 

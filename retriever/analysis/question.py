@@ -12,10 +12,11 @@ no quoted sentence carries the asked type (the figure of "how many" is not in a 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from retriever.types import Choice
 
-__all__ = ["AnswerType", "answer_type", "asks_for_figure", "states_figure", "states_date", "states_list",
+__all__ = ["AnswerType", "FigureAsked", "answer_type", "asks_for_figure", "figure_asked", "states_figure", "states_date", "states_list",
            "states_name", "carries"]
 
 
@@ -29,8 +30,9 @@ class AnswerType(Choice):
     OTHER = "other"
 
 
+_CLASSIFIERS = "家个项所名位条种座批人件类支处次届款台篇"  # counted things: 几家, 多少项
 _ASKS_FIGURE = re.compile(
-    r"多少|(?<!哪)几[个项家所名位年成倍条种]|多大|多高|多长|多久|税率|费率|利率|比例是|比重是|金额|"
+    rf"多少|(?<![哪这那近前头])几[{_CLASSIFIERS}年成倍]|多大|多高|多长|多久|税率|费率|利率|比例是|比重是|金额|"
     r"\bhow (much|many|long|large|big|high)\b|\bwhat (share|percentage|proportion|rate|amount|number|level)\b|"
     r"\bin yuan\b|\bcost\b|\bbudget\b|\bprice\b",
     re.IGNORECASE,
@@ -43,9 +45,12 @@ _ASKS_NAME = re.compile(r"叫什么|名称|名字|全称|哪个(实验室|中心
                         r"\bwhat is (it|the \w+) (called|named)\b|\bname of\b|\bwhich (laboratory|lab|centre|center|"
                         r"platform|agency|department|company|institution|body)\b", re.IGNORECASE)
 
+_CN_NUMERAL = r"(?:[二两三四五六七八九十百千万亿〇零][一二两三四五六七八九十百千万亿〇零]*|一[十百千万亿][一二两三四五六七八九十百千万亿〇零]*)"
+# a lone 一 is an article (一批 a batch, 一个 a, 一流 first-class), a figure only before a unit of time
 _FIGURE = re.compile(
-    r"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?"  # a number that is not a year such as 2025年
-    r"|[一二两三四五六七八九十百千万亿]+(?:个|家|项|名|人|所|座|亿|万|倍|成|条|批|类|大|年|%|％)"
+    r"(?<![\d.A-Za-z第])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?(?![A-Za-z\d])"  # not a year, an ordinal, 5G or CO2
+    rf"|(?<!第){_CN_NUMERAL}(?:个|家|项|名|人|所|座|亿|万|倍|成|条|批|类|大|年|%|％)"
+    r"|一(?:年|个月|倍)"
     r"|百分之[零一二两三四五六七八九十百]+"  # 百分之五十: a share written out
 )
 _DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}日)?)?|[一二三四五六七八九〇零]{4}年|"
@@ -53,6 +58,55 @@ _DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}日)?)?|[一二三�
                    r"\b|\b(?:19|20)\d\d\b")
 _LIST = re.compile(r"、.*、|；.*；|;.*;|（[一二三]）|等[^，。]{0,4}[。，；]")
 _NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,20}(实验室|中心|平台|研究院|公司|集团|大学|学院|基地|园区|示范区)")
+
+
+# --- the unit a figure question wants ----------------------------------------------------------------------------
+# "How many years" is answered by 二十年, not by 1005.3亿元: a figure question names the unit it wants, and a sentence
+# that states a number in another unit does not answer it. General grammar of the two languages, tested on the
+# team's own questions (tests/test_ranking.py).
+_NUMBER_OF = rf"(?:(?<![\d.A-Za-z第])\d+(?:\.\d+)?|(?<!第){_CN_NUMERAL}|(?<![第\u4e00-\u9fff])一|几|数)(?:余|多)?"
+_YEAR_AS_DATE = r"(?!(?:19|20)\d\d年)"
+_MEASURES: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
+    # (kind, how a question asks for it, how a text states it); the first whose question pattern matches wins
+    ("share",
+     re.compile(r"税率|费率|利率|比例|比重|占比|百分比|百分之几|强度|增长率|增速|[多少几]成|\bwhat (share|percentage|"
+                r"proportion|rate|ratio|percent)\b|\bhow much of\b|\bintensity\b|\bper ?cent\b|\bgrowth rate\b",
+                re.IGNORECASE),
+     re.compile(r"[%％]|百分之|百分点|[一二两三四五六七八九十]成|倍|\bper ?cent\b")),
+    ("duration",
+     re.compile(r"多久|多长时间|多少年|(?<![哪这那近前头])几年|(?:多少|几)个?月|(?:多少|几)(?:天|日|周)|期限|有效期|\bhow long\b|"
+                r"\bhow many (years|months|days|weeks)\b|\bwhat (term|period|duration)\b", re.IGNORECASE),
+     re.compile(rf"{_YEAR_AS_DATE}{_NUMBER_OF}(?:个)?(?:年|月|日|天|周)")),
+    ("money",
+     re.compile(r"多少钱|(?:多少|几)(?:亿|万)?元|资金|经费|金额|预算|补贴|补助|资助|奖金|投资额|拨款|"
+                r"\bhow much (money|funding|funds?|budget|subsid\w*|investment|grants?|financing|capital)\b|"
+                r"\bbudget\b|\bcost\b|\bprice\b|\bsubsid\w*\b|\bin yuan\b|\bfunding\b", re.IGNORECASE),
+     re.compile(rf"{_NUMBER_OF}(?:万|亿|千)?(?:余|多)?元|[%％]|百分之|\byuan\b|\bRMB\b", re.IGNORECASE)),
+)
+_CLASSIFIER_ASKED = re.compile(rf"(?:多少|几)([{_CLASSIFIERS}])")
+_PEOPLE = "人名位"
+
+
+@dataclass(frozen=True)
+class FigureAsked:
+    """The unit a figure question wants: ``share``, ``duration``, ``money``, ``count`` (of a classifier) or ``any``."""
+
+    kind: str
+    stated: re.Pattern | None = None  # how a text states a figure in that unit; None: any figure will do
+
+
+def figure_asked(question: str) -> FigureAsked | None:
+    """The unit of the figure a (normalised, Simplified) question asks for, or None when it asks for no figure."""
+    if not asks_for_figure(question):
+        return None
+    for kind, asked, stated in _MEASURES:
+        if asked.search(question):
+            return FigureAsked(kind, stated)
+    if (m := _CLASSIFIER_ASKED.search(question)) is not None:
+        asked = m.group(1)  # 个 is the general classifier: 几个 is answered by 5家 and 5家 by 5个
+        units = _PEOPLE if asked in _PEOPLE else _CLASSIFIERS if asked == "个" else asked + "个"
+        return FigureAsked("count", re.compile(rf"{_YEAR_AS_DATE}{_NUMBER_OF}(?:万|亿)?(?:余|多)?[{units}]"))
+    return FigureAsked("any")
 
 
 def asks_for_figure(question: str) -> bool:
@@ -73,8 +127,11 @@ def answer_type(question: str) -> AnswerType:
     return AnswerType.OTHER
 
 
-def states_figure(text: str) -> bool:
-    """Whether a text states a figure (a number that is not a bare year, or a counted Chinese numeral)."""
+def states_figure(text: str, asked: FigureAsked | None = None) -> bool:
+    """Whether a text states a figure (a number that is not a bare year, or a counted Chinese numeral), in the
+    asked unit when one is given."""
+    if asked is not None and asked.stated is not None:
+        return asked.stated.search(text) is not None
     return _FIGURE.search(text) is not None
 
 
@@ -93,7 +150,10 @@ def states_name(text: str) -> bool:
     return _NAME.search(text) is not None
 
 
-def carries(kind: AnswerType, text: str) -> bool:
-    """Whether ``text`` carries an answer of the asked kind (always, when the kind is OTHER)."""
-    return {AnswerType.FIGURE: states_figure, AnswerType.DATE: states_date, AnswerType.LIST: states_list,
+def carries(kind: AnswerType, text: str, figure: FigureAsked | None = None) -> bool:
+    """Whether ``text`` carries an answer of the asked kind (always, when the kind is OTHER); a figure in the
+    ``figure`` question's unit, when given."""
+    if kind is AnswerType.FIGURE:
+        return states_figure(text, figure)
+    return {AnswerType.DATE: states_date, AnswerType.LIST: states_list,
             AnswerType.NAME: states_name}.get(kind, lambda _: True)(text)

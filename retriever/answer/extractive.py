@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from retriever.analysis.normalize import to_traditional
-from retriever.analysis.question import AnswerType, answer_type, asks_for_figure, carries, states_figure, states_list
+from retriever.analysis.question import AnswerType, answer_type, carries, figure_asked, states_figure, states_list
 from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
 from retriever.answer.decision import AnswerModel, load_answer_model
 from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
@@ -37,7 +37,9 @@ __all__ = ["AnswerSentence", "Answer", "Draft", "Answerer", "hand_evidence", "RE
 
 REFUSAL_ZH = "所检索的文件未涉及"
 REFUSAL_EN = "The documents searched do not address this"
-_NO_FIGURE = ("{doc}提到了相关内容，但没有给出所问的数字", "{doc_en} mentions the topic but gives no figure for it")
+_NO_FIGURE = ("{doc}提到了相关内容，但没有给出所问的{unit}", "{doc_en} mentions the topic but gives no {unit_en} for it")
+_UNIT_NAMES = {"money": ("金额", "amount"), "share": ("比例或比率", "share or rate"), "duration": ("期限或时长", "period"),
+               "count": ("数量", "number"), "any": ("数字", "figure")}
 _SEARCHED = ("检索范围：{titles}。", "Documents searched: {titles}.")
 _MISSING = ("最接近的条款未提及{words}", "the nearest clause does not mention {words}")
 _FRAMING_ZH = re.compile(r"什么|哪些|哪个|哪里|如何|怎么|怎样|多少|是否|有没有|为什么|规划|湖北|湖北省|文件|规定|要求|提出")
@@ -284,7 +286,7 @@ class Answerer:
             "rerank_margin": rerank[0] - rerank[1] if len(rerank) > 1 else 0.0,
             "coverage": self.coverage(query, terms, hits),
             "similarity": max((r[6] for r in scored), default=0.0),
-            "type_missing": float(kind is not AnswerType.OTHER and not carries(kind, quoted)),
+            "type_missing": float(kind is not AnswerType.OTHER and not carries(kind, quoted, figure_asked(query.text))),
             "years_missing": float(bool(years - set(_YEAR.findall(quoted + self._section_text(hits[0].anchor))))
                                    if hits else bool(years)),
             "unknown_share": self.unknown_share(query),
@@ -331,8 +333,8 @@ class Answerer:
         if not d.chosen:
             return None
         q, doc_id = d.result.query, d.chosen[0][2].doc_id
-        if asks_for_figure(q.text) and not states_figure(d.quoted):
-            return RefusalReason.NO_FIGURE, {"about": doc_id}
+        if (figure := figure_asked(q.text)) is not None and not states_figure(d.quoted, figure):
+            return RefusalReason.NO_FIGURE, {"about": doc_id, "unit": figure.kind}
         if (other := self._other_province(q.text, doc_id, d.quoted)) is not None:
             return RefusalReason.OTHER_PROVINCE, {"provinces": other}
         return None
@@ -350,9 +352,9 @@ class Answerer:
     def _other_province(self, question: str, doc_id: str, quoted: str) -> tuple[Province, Province] | None:
         """(own, other) when a provincial document is asked about another province it does not mention."""
         own = jurisdiction_of(self.searcher.corpus.documents[doc_id].meta.issuer)
-        if own is None or own.named_in(question):
+        if own is None:  # a national law speaks for every province
             return None
-        other = [p for p in provinces_named(question) if p != own and not p.named_in(quoted)]
+        other = [p for p in provinces_named(question) if p != own and not p.mentioned_in(quoted)]
         return (own, other[0]) if other else None
 
     def _titles(self, doc_ids: tuple[str, ...], english: bool) -> list[str]:
@@ -371,8 +373,9 @@ class Answerer:
             detail = (_MISSING[1].format(words=", ".join(f"“{w}”" for w in missing)) if english
                       else _MISSING[0].format(words="、".join(f"“{w}”" for w in missing)))
         if reason is RefusalReason.NO_FIGURE and about:
-            detail = (_NO_FIGURE[1].format(doc_en=self._titles((about,), True)[0]) if english
-                      else _NO_FIGURE[0].format(doc=self._titles((about,), False)[0]))
+            unit_zh, unit_en = _UNIT_NAMES[(details or {}).get("unit", "any")]
+            detail = (_NO_FIGURE[1].format(doc_en=self._titles((about,), True)[0], unit_en=unit_en) if english
+                      else _NO_FIGURE[0].format(doc=self._titles((about,), False)[0], unit=unit_zh))
         elif reason is RefusalReason.OTHER_PROVINCE and provinces:
             own, other = provinces
             detail = (_OTHER_PROVINCE[1].format(own_en=own.en, other_en=other.en) if english

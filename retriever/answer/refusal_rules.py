@@ -22,9 +22,21 @@ class Province:
     zh: str
     short: str
     en: str
+    abbreviation: str  # 鄂, 湘, 赣 …
 
     def named_in(self, text: str) -> bool:
+        """Whether a text names the province: its short name or its English name."""
         return self.short in text or re.search(rf"\b{re.escape(self.en)}\b", text, re.IGNORECASE) is not None
+
+    def mentioned_in(self, text: str) -> bool:
+        """Named, or its one-character abbreviation inside a run of them (鄂湘赣合作). Lenient on purpose: read in
+        the evidence, where a false match (新台阶) only keeps an answer, never in a question, where it would refuse."""
+        return self.named_in(text) or any(self.abbreviation in run for run in _abbreviation_runs(text))
+
+
+def _abbreviation_runs(text: str) -> list[str]:
+    letters = "".join(p.abbreviation for p in _provinces())
+    return re.findall(rf"[{letters}]{{2,}}", text)
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ import numpy as np
 from retriever.answer.decision import SIGNALS, TARGET_PRECISION
 from retriever.answer.extractive import DEFAULT_THRESHOLDS, hand_evidence
 from retriever.cli.common import index_config
-from retriever.config import ANSWER_MODEL_PATH, DEFAULT_QUESTIONS, DEV_QUESTIONS, RANKER_PATH
+from retriever.config import ANSWER_MODEL_PATH, DEFAULT_QUESTIONS, DEV_QUESTIONS, RANKER_PATH, TRAIN_QUESTIONS
 from retriever.evaluation.answer_fit import answer_table, decide_out_of_fold, draft_cases, fit_answer_model
 from retriever.evaluation.fit import (
     FOLDS,
@@ -142,8 +142,9 @@ def _fit_decision(searcher: EmbeddedSearcher, sets: dict, examples: list, cv, ra
 def register(sub: argparse._SubParsersAction) -> None:
     fit = sub.add_parser("fit", help="fit the ranking and answer models (grouped cross-validation); "
                                            "figures into eval/report.md")
-    fit.add_argument("--questions", type=Path, nargs="+", default=[DEFAULT_QUESTIONS, DEV_QUESTIONS],
-                     help="question sets to fit on (default: eval/questions.jsonl and ../shared/eval/dev-questions.jsonl)")
+    fit.add_argument("--questions", type=Path, nargs="+", default=[DEFAULT_QUESTIONS, TRAIN_QUESTIONS, DEV_QUESTIONS],
+                     help="question sets to fit on (default: eval/questions.jsonl, eval/train-questions.jsonl and "
+                          "../shared/eval/dev-questions.jsonl)")
     fit.add_argument("--model", type=Path, default=RANKER_PATH, help="where to save it (default: the shipped model)")
     fit.add_argument("--answer-model", type=Path, default=ANSWER_MODEL_PATH,
                      help="where to save the answer-or-refuse model (default: the shipped one)")
