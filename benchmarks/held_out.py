@@ -48,6 +48,7 @@ def main() -> None:
         started = time.perf_counter()
         run(["fit", "--questions", *map(str, args.train), "--no-report"], env)
         fitted = time.perf_counter() - started
+        run(["index", "update"], env)  # the index records the ranking model it was built with
         output = run(["eval", "--questions", str(args.held_out), "--all-docs", "--no-report"], env)
     retrieval = [line for line in output.splitlines() if re.match(r"\| (\S+) \| hybrid \|", line)]
     start = output.index("| measure | value |")

@@ -15,7 +15,7 @@ from retriever.analysis.question import AnswerType, answer_type, carries, figure
 from retriever.answer.refusal_rules import provinces_named
 from retriever.answer.decision import SIGNALS, AnswerModel, load_answer_model, threshold_for_precision
 from retriever.errors import CorpusError
-from retriever.search.rerank import Reranker, load_reranker
+from retriever.search.rerank import Reranker, load_reranker, sentence_tokens
 from retriever.search.synonyms import bm25_idf, synonym_set_scores
 from retriever.types import Leg
 
@@ -131,6 +131,24 @@ def test_the_shipped_models_belong_to_the_bundled_legs(tmp_path):
     broken.write_text("[]", encoding="utf-8")
     with pytest.raises(CorpusError, match="unreadable"):
         Reranker.load(broken)
+
+
+def test_a_model_fitted_on_other_features_is_not_used(tmp_path):
+    old = json.loads((ROOT / "retriever" / "data" / "ranker.json").read_text(encoding="utf-8"))
+    old["features"] = old["features"][:-2]  # as written before the sentence features
+    path = tmp_path / "ranker.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    assert load_reranker(BUNDLED_LEGS, path) is None  # the fused order, until `fit` replaces it
+    with pytest.raises(CorpusError, match="other features"):
+        Reranker.load(path)
+
+
+def test_a_clause_is_read_sentence_by_sentence_for_the_ranking(fake_searcher):
+    record = next(r for r in fake_searcher.records() if r.text_en and r.text.count("。") >= 2)
+    parts = sentence_tokens(record, fake_searcher.analyzer.tokenizer.tokens)
+    assert len(parts.zh) >= 2 and len(parts.en) >= 2
+    assert frozenset().union(*parts.zh) <= record.tokens | frozenset(fake_searcher.analyzer.tokenizer.tokens(record.text))
+    assert all(part < frozenset().union(*parts.zh) for part in parts.zh)  # each sentence holds only some words
 
 
 def test_a_searcher_with_other_legs_keeps_the_fused_order(fake_searcher):

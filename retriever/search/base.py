@@ -23,7 +23,7 @@ from retriever.errors import IndexMissingError
 from retriever.ingest.corpus import Corpus
 from retriever.search.filters import Filters
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
-from retriever.search.rerank import RERANK_DEPTH, Reranker, Statistics, candidate_features
+from retriever.search.rerank import RERANK_DEPTH, Reranker, SentenceTokens, Statistics, candidate_features, sentence_tokens
 from retriever.types import EXPLAIN_DENSE, Backend, Hit, IndexedClause, Leg, Mode, Rebuild, SearchResult
 
 __all__ = ["SearcherBase", "Ranked", "LegEvidence", "Parts", "load_parts", "apply_rebuild"]
@@ -135,7 +135,18 @@ class SearcherBase(ABC):
                    depth: int = RERANK_DEPTH) -> tuple[list[Ranked], np.ndarray]:
         """The fused candidates of a question and their ranking features (what the ranking model is fitted on)."""
         ranked = self._rank(analyzed, filters, documents, depth)
-        return ranked, candidate_features(analyzed, ranked, self.statistics, self._formats, self.headings)
+        return ranked, candidate_features(analyzed, ranked, self.statistics, self._formats, self.headings,
+                                          self._sentence_tokens)
+
+    @cached_property
+    def _sentences(self) -> dict[str, SentenceTokens]:
+        return {}
+
+    def _sentence_tokens(self, record: IndexedClause) -> SentenceTokens:
+        """A clause's tokens sentence by sentence, tokenised on first use and kept."""
+        if record.anchor not in self._sentences:
+            self._sentences[record.anchor] = sentence_tokens(record, self.analyzer.tokenizer.tokens)
+        return self._sentences[record.anchor]
 
     @cached_property
     def _formats(self) -> dict[str, str]:

@@ -14,7 +14,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,13 +27,13 @@ from retriever.analysis.tokenize import english_stopwords, english_words
 from retriever.config import RANKER_PATH
 from retriever.errors import CorpusError
 from retriever.index.manifest import write_json
-from retriever.types import Leg
+from retriever.types import IndexedClause, Leg
 
 if TYPE_CHECKING:
     from retriever.search.base import Ranked
     from retriever.search.query import AnalyzedQuery
 
-__all__ = ["FEATURES", "Statistics", "candidate_features", "Reranker", "load_reranker", "RERANK_DEPTH",
+__all__ = ["FEATURES", "Statistics", "SentenceTokens", "sentence_tokens", "candidate_features", "Reranker", "load_reranker", "RERANK_DEPTH",
            "MODEL_PATH"]
 
 MODEL_PATH = RANKER_PATH
@@ -51,11 +51,33 @@ FEATURES = (
     "numbers", "years_missing", "log_length", "is_law", "asks_law_x_law",
     "en_x_sim_en", "en_x_cov_en", "en_x_cov_trans", "zh_x_cov_zh",
     "figure_x_has", "date_x_has", "list_x_has", "name_x_has",
+    "cov_zh_sentence", "cov_en_sentence",
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _ASKS_LAW = re.compile(r"法(?:律|规|条)?|条例|\blaws?\b|\bact\b|\barticles?\b", re.IGNORECASE)
 _DENSE = (("use", Leg.dense("use")), ("e5", Leg.dense("e5")), ("en", Leg.dense("use", english=True)))
+
+
+@dataclass(frozen=True)
+class SentenceTokens:
+    """A clause's Chinese tokens and its reference English's words, sentence by sentence."""
+
+    zh: tuple[frozenset[str], ...]
+    en: tuple[frozenset[str], ...]
+
+
+_SENTENCE_ZH = re.compile(r"(?<=[。；;！？!?])")
+_SENTENCE_EN = re.compile(r"(?<=[.;!?])\s+")
+
+
+def sentence_tokens(record: IndexedClause, tokens: Callable[[str], Sequence[str]]) -> SentenceTokens:
+    """The tokens of each sentence of a clause (``tokens``: the index's Chinese tokenizer) and the light-stemmed
+    words of each sentence of its English."""
+    zh = tuple(frozenset(tokens(part)) for part in _SENTENCE_ZH.split(record.text) if part.strip())
+    en = tuple(frozenset(english_words(part, english_stopwords()))
+               for part in _SENTENCE_EN.split(record.text_en or "") if part.strip())
+    return SentenceTokens(zh, en)
 
 
 @dataclass(frozen=True)
@@ -78,9 +100,11 @@ def _coverage(terms: Sequence[str], found: set[str] | frozenset[str], stats: Sta
 
 
 def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], stats: Statistics,
-                       formats: Mapping[str, str], headings: Mapping[str, frozenset[str]]) -> np.ndarray:
+                       formats: Mapping[str, str], headings: Mapping[str, frozenset[str]],
+                       sentences: Callable[[IndexedClause], SentenceTokens]) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate, in candidate order. ``headings``: the tokens of each clause's
-    heading path (by anchor) and of each document's title (by ``title:DOC``)."""
+    heading path (by anchor) and of each document's title (by ``title:DOC``); ``sentences``: a clause's tokens
+    sentence by sentence (a long paragraph covers a question's words across sentences that do not answer it)."""
     query = analyzed.query
     english = query.lang.english
     words_en = english_words(query.text, english_stopwords()) if english else []  # light stems, as indexed
@@ -118,6 +142,9 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
             float(not english) * cov_zh,
             *(float(kind is wanted and carries(wanted, record.text, figure))
               for wanted in (AnswerType.FIGURE, AnswerType.DATE, AnswerType.LIST, AnswerType.NAME)),
+            max((_coverage(tokens, part, stats) for part in sentences(record).zh), default=0.0),
+            max((_coverage(words_en, part, stats, english=True) for part in sentences(record).en), default=0.0)
+            if words_en else 0.0,
         ])
     return np.asarray(rows, dtype=np.float64).reshape(len(candidates), len(FEATURES))
 
@@ -171,9 +198,16 @@ class Reranker:
 
 
 def load_reranker(embedders: Sequence[str], path: Path = MODEL_PATH) -> Reranker | None:
-    """The shipped ranking model, or None (the fused order is used then) when there is none or it was fitted with
-    other dense legs than ``embedders``: its features would mean something else."""
+    """The shipped ranking model, or None (the fused order is used then) when there is none, or it was fitted on
+    other features (an older version: `python -m retriever fit` replaces it) or with other dense legs than
+    ``embedders``: its features would mean something else."""
     if not Path(path).exists():
+        return None
+    try:
+        features = tuple(json.loads(Path(path).read_text(encoding="utf-8")).get("features", ()))
+    except (OSError, ValueError, AttributeError):
+        features = ()
+    if features and features != FEATURES:
         return None
     model = Reranker.load(path)
     return model if sorted(model.info.get("embedders", [])) == sorted(embedders) else None
