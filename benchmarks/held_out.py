@@ -51,6 +51,9 @@ def main() -> None:
         run(["index", "update"], env)  # the index records the ranking model it was built with
         output = run(["eval", "--questions", str(args.held_out), "--all-docs", "--no-report"], env)
     retrieval = [line for line in output.splitlines() if re.match(r"\| (\S+) \| hybrid \|", line)]
+    groups = [line for line in output.splitlines() if line.startswith(("| language × documents", "| user:",
+                                                                         "| question kind"))]
+    misses = [line for line in output.splitlines() if line.startswith("Missed at 5")]
     start = output.index("| measure | value |")
     answers = output[start:].split("\n\n")[0]
     failures = [line for line in output[start:].splitlines() if line.startswith(("Unanswered", "Answered although"))]
@@ -61,7 +64,8 @@ def main() -> None:
         f"The ranking and answer models never saw a question of {args.held_out.name} (fit {fitted:.0f} s); every "
         "document searched. This is the figure to compare with a hidden set written the same way.", "",
         "| language | mode | n | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 |", "|---|---|---|---|---|---|---|---|",
-        *retrieval, "", answers, "", *failures])
+        *retrieval, "", "| group | n | R@1 | R@5 |", "|---|---|---|---|", *groups, "", *misses, "",
+        answers, "", *failures])
     print(body)
     if args.write_report:
         write_report_section("held-out", body)

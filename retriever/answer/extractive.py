@@ -279,8 +279,9 @@ class Answerer:
     def signals(self, query, terms: list[str], hits: list[Hit], scored, quoted: str,
                 kind: AnswerType) -> dict[str, float]:
         """What the decision model reads of an answer (:data:`~retriever.answer.decision.SIGNALS`)."""
-        rerank = [h.explain.get("rerank", {}).get("score", 0.0) for h in hits[:2]]
+        rerank = [h.explain.get("rerank", {}).get("score", 0.0) for h in hits]
         years = set(_YEAR.findall(query.text))
+        shares = np.exp(np.array(rerank) - max(rerank)) if rerank else np.zeros(0)
         return {
             "rerank_top": rerank[0] if rerank else 0.0,
             "rerank_margin": rerank[0] - rerank[1] if len(rerank) > 1 else 0.0,
@@ -291,6 +292,8 @@ class Answerer:
                                    if hits else bool(years)),
             "unknown_share": self.unknown_share(query),
             "english": float(threshold_group(query.lang) == "en"),
+            # the best clause's share of the ranking model's softmax over the hits: sure of it against all of them
+            "rerank_share": float(shares[0] / shares.sum()) if len(shares) else 0.0,
         }
 
     def draft(self, question: str, doc: str | None = None) -> Draft:

@@ -29,6 +29,8 @@ def _eval(corpus: Corpus, args: argparse.Namespace) -> None:
     suffix = "" if backend is Backend.EMBEDDED else f"-{backend}"
     answers = _fitted_on_note(searcher, args.questions) + answer_metrics(searcher, questions, args.citations)
     print(answers)
+    groups = breakdown(searcher, questions, scoped=not args.all_docs)
+    print(groups)
     if args.no_report:
         return
     write_report_section(f"answers-{args.questions.stem}{suffix}", answers)  # every document, as `ask` answers
@@ -36,8 +38,6 @@ def _eval(corpus: Corpus, args: argparse.Namespace) -> None:
         write_report_section("refusal-calibration", calibration_section(searcher, questions))
     scope = "the whole corpus" if args.all_docs else "each question's document"
     flags = (" --all-docs" if args.all_docs else "") + (f" --backend {backend}" if suffix else "")
-    groups = breakdown(searcher, questions, scoped=not args.all_docs)
-    print(groups)
     body = (f"## Retrieval ({args.questions.name}, {outcome['answerable']} answerable of "
             f"{outcome['questions']} questions, searching {scope}{', ' + backend + ' backend' if suffix else ''})"
             f"\n\nCommand: `python -m retriever eval --questions {args.questions.name}{flags}`\n\n"
