@@ -99,7 +99,7 @@ def test_a_figure_question_is_answered_with_a_sentence_that_states_the_figure(an
 def test_a_figure_the_plan_never_gives_is_refused_as_such(answerer):
     answer = answerer.ask("湖北省自然科学基金每年的预算是多少元?", doc="hb-sti-14fyp")
     assert not answer.answered and answer.reason == "no_figure"
-    assert answer.message.startswith(REFUSAL_ZH) and "数字" in answer.message and answer.nearest
+    assert answer.message.startswith(REFUSAL_ZH) and "所问的金额" in answer.message and answer.nearest  # the unit asked
 
 
 @pytest.mark.parametrize(("question", "other"), [

@@ -320,15 +320,24 @@ class Answerer:
         searched and what was missing, and list the nearest clauses."""
         d = self.draft(question, doc)
         q, chosen = d.result.query, d.chosen
+        rule = self.rule_refusal(d)
         if d.evidence < d.threshold or not chosen:
+            if rule is not None and self._addresses_topic(d):  # the topic is there, the figure asked for is not
+                return self._refusal(d, *rule)
             return self._refusal(d, RefusalReason.WEAK_EVIDENCE, missing=self._missing(q, d.quoted))
-        if (rule := self.rule_refusal(d)) is not None:
+        if rule is not None:
             return self._refusal(d, *rule)
         lead_doc = chosen[0][2].doc_id  # document order within the best sentence's document, then by rank
         chosen = sorted(chosen, key=lambda r: (r[2].order if r[2].doc_id == lead_doc else 10**6 + r[1].rank, r[3]))
         sentences = [self._quote(r[1], r[2], r[3], r[4], r[0], q.lang) for r in chosen]
         return Answer(question, q.lang, True, sentences, d.result.hits, d.evidence, d.threshold, "",
                       list(d.result.notices), searched=d.searched, signals=d.signals)
+
+    def _addresses_topic(self, d: Draft) -> bool:
+        """Whether the evidence would suffice but for the kind of answer missing from it."""
+        signals = dict(d.signals, type_missing=0.0)
+        evidence = self.model.probability(signals) if self.model is not None else hand_evidence(signals)
+        return evidence >= d.threshold
 
     def rule_refusal(self, d: Draft) -> tuple[RefusalReason, dict[str, Any]] | None:
         """Why a draft is refused whatever the evidence, with what the message needs (a figure asked for and not

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from retriever.errors import QueryError
 from retriever.ingest.corpus import Corpus
+from retriever.ingest.document_names import DocumentNames
 from retriever.ingest.text import cn_to_int, int_to_cn
 
 __all__ = ["Reference", "ReferenceParser"]
@@ -40,8 +40,6 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
           "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16}
 _GLUE = re.compile(r"^(?:of|in)\s+(?:the\s+)?|[,\s]+(?:of|in)(?:\s+the)?\s*$|^the\s+", re.IGNORECASE)
 _QUOTES = re.compile(r"[《》〈〉“”\"'「」]")
-_PRC_ZH = "中华人民共和国"
-_PRC_EN = re.compile(r"\s+of the people'?s republic of china", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,38 +87,12 @@ class ReferenceParser:
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
-
-    @cached_property
-    def _names(self) -> list[tuple[str, str]]:
-        """(lower-cased name, doc id), longest first; a name two documents share is left out."""
-        names: dict[str, set[str]] = {}
-        for doc_id, doc in self.corpus.documents.items():
-            meta = doc.meta
-            forms = {meta.title, meta.title.replace(_PRC_ZH, ""), *meta.aliases}
-            forms |= {f.replace("科学技术", "科技") for f in forms}
-            forms |= {form[i:] for form in list(forms) for i in range(len(form))
-                      if form.endswith("法") and len(form) - i >= 3 and re.match(r"[\u4e00-\u9fff]", form[i:])}
-            if meta.title_en:
-                english = _PRC_EN.sub("", meta.title_en)
-                forms |= {meta.title_en, english, "the " + english}
-            for form in forms:
-                name = _QUOTES.sub("", form).strip().lower()
-                if name:
-                    names.setdefault(name, set()).add(doc_id)
-        unique = [(name, ids.pop()) for name, ids in names.items() if len(ids) == 1]
-        return sorted(unique, key=lambda pair: -len(pair[0]))
+        self.names = DocumentNames(corpus)
 
     def _split_name(self, text: str) -> tuple[str | None, str]:
         """(doc id, the rest of the text) for the document named in ``text`` (None, text when none is)."""
-        lowered = text.lower()
-        for name, doc_id in self._names:
-            at = lowered.find(name)
-            if at < 0:
-                continue
-            before, after = text[:at], text[at + len(name):]
-            if re.search(r"[A-Za-z]$", before) or re.match(r"^[A-Za-z]", after):
-                continue  # inside a longer English word
-            rest = f"{before} {after}".strip()
+        for doc_id, start, end in self.names.find(text):
+            rest = f"{text[:start]} {text[end:]}".strip()
             return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,")
         return None, text
 

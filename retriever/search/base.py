@@ -21,6 +21,7 @@ from retriever.analysis.tokenize import Tokenizer
 from retriever.config import IndexConfig, SearchConfig
 from retriever.errors import IndexMissingError
 from retriever.ingest.corpus import Corpus
+from retriever.ingest.document_names import DocumentNames
 from retriever.search.filters import Filters
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
 from retriever.search.rerank import RERANK_DEPTH, Reranker, SentenceTokens, Statistics, candidate_features, sentence_tokens
@@ -135,8 +136,14 @@ class SearcherBase(ABC):
                    depth: int = RERANK_DEPTH) -> tuple[list[Ranked], np.ndarray]:
         """The fused candidates of a question and their ranking features (what the ranking model is fitted on)."""
         ranked = self._rank(analyzed, filters, documents, depth)
+        named = self.document_names.named_in(analyzed.query.text)
         return ranked, candidate_features(analyzed, ranked, self.statistics, self._formats, self.headings,
-                                          self._sentence_tokens)
+                                          self._sentence_tokens, named)
+
+    @cached_property
+    def document_names(self) -> DocumentNames:
+        """The names the corpus's documents go by (titles, short titles, English titles, aliases)."""
+        return DocumentNames(self.corpus)
 
     @cached_property
     def _sentences(self) -> dict[str, SentenceTokens]:

@@ -51,7 +51,7 @@ FEATURES = (
     "numbers", "years_missing", "log_length", "is_law", "asks_law_x_law",
     "en_x_sim_en", "en_x_cov_en", "en_x_cov_trans", "zh_x_cov_zh",
     "figure_x_has", "date_x_has", "list_x_has", "name_x_has",
-    "cov_zh_sentence", "cov_en_sentence",
+    "cov_zh_sentence", "cov_en_sentence", "names_doc", "names_other_doc",
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -101,10 +101,12 @@ def _coverage(terms: Sequence[str], found: set[str] | frozenset[str], stats: Sta
 
 def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], stats: Statistics,
                        formats: Mapping[str, str], headings: Mapping[str, frozenset[str]],
-                       sentences: Callable[[IndexedClause], SentenceTokens]) -> np.ndarray:
+                       sentences: Callable[[IndexedClause], SentenceTokens],
+                       named: frozenset[str] = frozenset()) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate, in candidate order. ``headings``: the tokens of each clause's
     heading path (by anchor) and of each document's title (by ``title:DOC``); ``sentences``: a clause's tokens
-    sentence by sentence (a long paragraph covers a question's words across sentences that do not answer it)."""
+    sentence by sentence (a long paragraph covers a question's words across sentences that do not answer it);
+    ``named``: the documents the question names (专利法, the Patent Law, 规划)."""
     query = analyzed.query
     english = query.lang.english
     words_en = english_words(query.text, english_stopwords()) if english else []  # light stems, as indexed
@@ -145,6 +147,7 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
             max((_coverage(tokens, part, stats) for part in sentences(record).zh), default=0.0),
             max((_coverage(words_en, part, stats, english=True) for part in sentences(record).en), default=0.0)
             if words_en else 0.0,
+            float(record.doc in named), float(bool(named) and record.doc not in named),
         ])
     return np.asarray(rows, dtype=np.float64).reshape(len(candidates), len(FEATURES))
 

@@ -1,0 +1,65 @@
+"""The names a document goes by, and which documents a text names.
+
+A document is named by its full title, its title without 中华人民共和国, a short title (the end of a law's title:
+成果转化法, 专利法), its English title (with or without "of the People's Republic of China") and the aliases in its
+metadata (科技进步法, the plan). A name two documents share names neither. Used to resolve references (``check``) and
+as a ranking feature (a question that names a law wants that law's clauses).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+
+from retriever.ingest.corpus import Corpus
+
+__all__ = ["DocumentNames"]
+
+_QUOTES = re.compile(r"[《》〈〉“”\"'「」]")
+_PRC_ZH = "中华人民共和国"
+_PRC_EN = re.compile(r"\s+of the people'?s republic of china", re.IGNORECASE)
+
+
+class DocumentNames:
+    """The names of a corpus's documents, longest first."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    @cached_property
+    def names(self) -> list[tuple[str, str]]:
+        """(lower-cased name, doc id), longest first; a name two documents share is left out."""
+        names: dict[str, set[str]] = {}
+        for doc_id, doc in self.corpus.documents.items():
+            meta = doc.meta
+            forms = {meta.title, meta.title.replace(_PRC_ZH, ""), *meta.aliases}
+            forms |= {f.replace("科学技术", "科技") for f in forms}
+            forms |= {form[i:] for form in list(forms) for i in range(len(form))
+                      if form.endswith("法") and len(form) - i >= 3 and re.match(r"[\u4e00-\u9fff]", form[i:])}
+            if meta.title_en:
+                english = _PRC_EN.sub("", meta.title_en)
+                forms |= {meta.title_en, english, "the " + english}
+            for form in forms:
+                name = _QUOTES.sub("", form).strip().lower()
+                if name:
+                    names.setdefault(name, set()).add(doc_id)
+        unique = [(name, ids.pop()) for name, ids in names.items() if len(ids) == 1]
+        return sorted(unique, key=lambda pair: -len(pair[0]))
+
+    def find(self, text: str) -> Iterator[tuple[str, int, int]]:
+        """(doc id, start, end) of every document name in ``text``, longest names first; a name inside a longer
+        English word (a 'plan' in 'planning') does not count."""
+        lowered = text.lower()
+        for name, doc_id in self.names:
+            start = lowered.find(name)
+            while start >= 0:
+                end = start + len(name)
+                if not (re.search(r"[A-Za-z]$", text[:start]) or re.match(r"^[A-Za-z]", text[end:])):
+                    yield doc_id, start, end
+                    break
+                start = lowered.find(name, start + 1)
+
+    def named_in(self, text: str) -> frozenset[str]:
+        """The documents a text names."""
+        return frozenset(doc_id for doc_id, _, _ in self.find(text))
