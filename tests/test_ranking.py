@@ -73,11 +73,23 @@ def test_whether_a_text_carries_a_figure_or_a_list():
     ("这部法规定了几类情形？", "count", "下列三类情形", "期限为二十年"),
     ("全省要建几个创新型县市？", "count", "达到5家", "投入5000万元"),
     ("How many academicians are there?", "any", "院士80人", "建设一批平台"),
+    ("What annual output does the plan expect from the new factories?", "any", "产值达到300亿元", "建设一批工厂"),
+    ("培训每年至少要几天？", "duration", "每年不少于15天", "培训3000人"),
+    ("研发投入占百分之几？", "share", "占比达到8%", "投入100亿元"),
+    ("What is the licence fee, in RMB?", "money", "收取许可费10万元", "许可期限为五年"),
 ])
 def test_a_figure_question_is_answered_only_in_its_unit(question, kind, answered_by, not_answered_by):
     asked = figure_asked(question)
     assert asked is not None and asked.kind == kind
     assert states_figure(answered_by, asked) and not states_figure(not_answered_by, asked)
+
+
+def test_a_question_for_a_university_wants_a_universitys_name():
+    question = "这个实验室是哪所高校牵头建设的？"
+    assert answer_type(question) is AnswerType.NAME
+    assert carries(AnswerType.NAME, "依托华中农业大学建设该实验室", question)
+    assert not carries(AnswerType.NAME, "加快建设东湖实验室", question)  # names the laboratory, not who leads it
+    assert carries(AnswerType.NAME, "加快建设东湖实验室", "这个实验室叫什么名字？")
 
 
 def test_these_years_is_not_how_many_years():

@@ -32,18 +32,25 @@ class AnswerType(Choice):
 
 _CLASSIFIERS = "家个项所名位条种座批人件类支处次届款台篇"  # counted things: 几家, 多少项
 _ASKS_FIGURE = re.compile(
-    rf"多少|(?<![哪这那近前头])几[{_CLASSIFIERS}年成倍]|多大|多高|多长|多久|税率|费率|利率|比例是|比重是|金额|"
-    r"\bhow (much|many|long|large|big|high)\b|\bwhat (share|percentage|proportion|rate|amount|number|level)\b|"
-    r"\bin yuan\b|\bcost\b|\bbudget\b|\bprice\b",
+    rf"多少|(?<![哪这那近前头])几[{_CLASSIFIERS}年成倍天日周]|多大|多高|多长|多久|税率|费率|利率|比例是|比重是|金额|"
+    r"百分之几|\bhow (much|many|long|large|big|high)\b|"
+    # "what (annual) yield / payload / capacity …": a measure noun after what, at most two words between
+    r"\bwhat (?:\w+ ){0,2}?(share|percentage|proportion|rate|ratio|amount|number|level|yield|output|capacity|payload|"
+    r"value|volume|size|scale|total|sum|quota|fee|fine|penalty|allowance|salary)\b|"
+    r"\bin (yuan|rmb|percent|petaflops|tons?|tonnes)\b|\bcost\b|\bbudget\b|\bprice\b",
     re.IGNORECASE,
 )
-_ASKS_DATE = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|何年|日期|哪月|起施行|生效|\bwhen\b|\bwhat (date|year|day)\b|"
+_ASKS_DATE = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|何年|日期|哪月|几月|几号|起施行|生效|\bwhen\b|\bwhat (date|year|day)\b|"
                         r"\bwhich (date|year|day)\b|\bby what year\b|\beffective\b", re.IGNORECASE)
 _ASKS_LIST = re.compile(r"哪些|哪几|有什么|包括什么|包括哪|\bwhich\b.*\b(are|areas|fields|sectors|measures|ways)\b|"
                         r"\bwhat (are|other|kinds?|types?|areas|fields|measures|sectors)\b|\blist\b", re.IGNORECASE)
-_ASKS_NAME = re.compile(r"叫什么|名称|名字|全称|哪个(实验室|中心|平台|机构|部门|单位|企业|公司)|哪家|"
+_ASKS_NAME = re.compile(r"叫什么|名称|名字|全称|哪个(实验室|中心|平台|机构|部门|单位|企业|公司|高校|大学)|哪家|哪所|"
                         r"\bwhat is (it|the \w+) (called|named)\b|\bname of\b|\bwhich (laboratory|lab|centre|center|"
-                        r"platform|agency|department|company|institution|body)\b", re.IGNORECASE)
+                        r"platform|agency|department|company|institution|body|university|college)\b", re.IGNORECASE)
+# a question for a university is answered by a university's name (大学, 学院), not by the laboratory it asks about
+_ASKS_UNIVERSITY = re.compile(r"(?:哪所|哪个|哪家)(?:高校|大学|院校|学校)|\bwhich (?:university|college)\b",
+                              re.IGNORECASE)
+_UNIVERSITY = re.compile(r"[\u4e00-\u9fff]{2,12}(?:大学|学院)")
 
 _CN_NUMERAL = r"(?:[二两三四五六七八九十百千万亿〇零][一二两三四五六七八九十百千万亿〇零]*|一[十百千万亿][一二两三四五六七八九十百千万亿〇零]*)"
 # a lone 一 is an article (一批 a batch, 一个 a, 一流 first-class), a figure only before a unit of time
@@ -80,7 +87,8 @@ _MEASURES: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("money",
      re.compile(r"多少钱|(?:多少|几)(?:亿|万)?元|资金|经费|金额|预算|补贴|补助|资助|奖金|投资额|拨款|"
                 r"\bhow much (money|funding|funds?|budget|subsid\w*|investment|grants?|financing|capital)\b|"
-                r"\bbudget\b|\bcost\b|\bprice\b|\bsubsid\w*\b|\bin yuan\b|\bfunding\b", re.IGNORECASE),
+                r"\bbudget\b|\bcost\b|\bprice\b|\bsubsid\w*\b|\bin (yuan|rmb)\b|\bfunding\b|\bfees?\b|\bfines?\b|"
+                r"\ballowances?\b|\bsalar(y|ies)\b|\broyalt(y|ies)\b|费用|罚款|津贴|薪酬", re.IGNORECASE),
      re.compile(rf"{_NUMBER_OF}(?:万|亿|千)?(?:余|多)?元|[%％]|百分之|\byuan\b|\bRMB\b", re.IGNORECASE)),
 )
 _CLASSIFIER_ASKED = re.compile(rf"(?:多少|几)([{_CLASSIFIERS}])")
@@ -145,15 +153,19 @@ def states_list(text: str) -> bool:
     return _LIST.search(text) is not None
 
 
-def states_name(text: str) -> bool:
-    """Whether a text names something: a quoted or titled name, or a named laboratory, centre, company …"""
+def states_name(text: str, question: str = "") -> bool:
+    """Whether a text names something: a quoted or titled name, or a named laboratory, centre, company …; a
+    university's name when the (normalised) ``question`` asks which university."""
+    if _ASKS_UNIVERSITY.search(question):
+        return _UNIVERSITY.search(text) is not None
     return _NAME.search(text) is not None
 
 
-def carries(kind: AnswerType, text: str, figure: FigureAsked | None = None) -> bool:
-    """Whether ``text`` carries an answer of the asked kind (always, when the kind is OTHER); a figure in the
-    ``figure`` question's unit, when given."""
+def carries(kind: AnswerType, text: str, question: str = "") -> bool:
+    """Whether ``text`` carries an answer of the kind the (normalised) ``question`` asks for (always, when the kind
+    is OTHER): a figure in the unit asked, a university's name when one is asked for."""
     if kind is AnswerType.FIGURE:
-        return states_figure(text, figure)
-    return {AnswerType.DATE: states_date, AnswerType.LIST: states_list,
-            AnswerType.NAME: states_name}.get(kind, lambda _: True)(text)
+        return states_figure(text, figure_asked(question) if question else None)
+    if kind is AnswerType.NAME:
+        return states_name(text, question)
+    return {AnswerType.DATE: states_date, AnswerType.LIST: states_list}.get(kind, lambda _: True)(text)

@@ -287,7 +287,7 @@ class Answerer:
             "rerank_margin": rerank[0] - rerank[1] if len(rerank) > 1 else 0.0,
             "coverage": self.coverage(query, terms, hits),
             "similarity": max((r[6] for r in scored), default=0.0),
-            "type_missing": float(kind is not AnswerType.OTHER and not carries(kind, quoted, figure_asked(query.text))),
+            "type_missing": float(kind is not AnswerType.OTHER and not carries(kind, quoted, query.text)),
             "years_missing": float(bool(years - set(_YEAR.findall(quoted + self._section_text(hits[0].anchor))))
                                    if hits else bool(years)),
             "unknown_share": self.unknown_share(query),

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from retriever.analysis.question import AnswerType, answer_type, carries, figure_asked
+from retriever.analysis.question import AnswerType, answer_type, carries
 from retriever.analysis.tokenize import english_stopwords, english_words
 from retriever.config import RANKER_PATH
 from retriever.errors import CorpusError
@@ -116,7 +116,6 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
     years = set(_YEAR.findall(query.text))
     asks_law = bool(_ASKS_LAW.search(query.original))
     kind = answer_type(query.text)
-    figure = figure_asked(query.text)
     sims = {key: np.array([c.evidence[leg].similarity or 0.0 if leg in c.evidence else 0.0 for c in candidates])
             for key, leg in _DENSE}
     gaps = {key: values - (values.max() if len(values) else 0.0) for key, values in sims.items()}
@@ -142,7 +141,7 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
             math.log(1 + len(record.text)) / 7, float(is_law), float(asks_law and is_law),
             float(english) * sims["en"][i], float(english) * cov_en, float(english) * cov_trans,
             float(not english) * cov_zh,
-            *(float(kind is wanted and carries(wanted, record.text, figure))
+            *(float(kind is wanted and carries(wanted, record.text, query.text))
               for wanted in (AnswerType.FIGURE, AnswerType.DATE, AnswerType.LIST, AnswerType.NAME)),
             max((_coverage(tokens, part, stats) for part in sentences(record).zh), default=0.0),
             max((_coverage(words_en, part, stats, english=True) for part in sentences(record).en), default=0.0)
