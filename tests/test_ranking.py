@@ -186,3 +186,17 @@ def test_fit_reports_out_of_fold_figures_without_touching_the_shipped_models(ind
     assert rows and len(rows[0].split("|")) == 11  # fused, out-of-fold and in-sample R@1 and R@5
     assert "| questions | out-of-fold |" in result.stdout and "Answer or refuse" in result.stdout
     assert (ROOT / "retriever" / "data" / "ranker.json").read_bytes() == shipped
+
+
+def test_a_question_naming_a_law_gets_that_laws_clauses_as_candidates(searcher):
+    from retriever.analysis.normalize import normalize_query
+    from retriever.search.filters import Filters
+
+    analyzed = searcher.analyzer.analyze(normalize_query("专利法对建设光谷科创大走廊有什么要求？"), "hybrid",
+                                         searcher.translator)
+    ranked, rows = searcher.candidates(analyzed, Filters(), None, 5)
+    first = [r.record.doc for r in ranked[:5]]
+    assert "zlf-2020" in {r.record.doc for r in ranked[5:]} or "zlf-2020" in first
+    assert len(ranked) == len(rows) and len({r.record.anchor for r in ranked}) == len(ranked)  # no clause twice
+    named = [r for r in ranked if r.record.doc == "zlf-2020"]
+    assert len(named) >= 5  # the named law's own five best

@@ -137,6 +137,13 @@ class SearcherBase(ABC):
         """The fused candidates of a question and their ranking features (what the ranking model is fitted on)."""
         ranked = self._rank(analyzed, filters, documents, depth)
         named = self.document_names.named_in(analyzed.query.text)
+        searched = set(documents) if documents is not None else set(self.corpus.documents)
+        if named & searched and not searched <= named:
+            # a question that names a law (专利法, the Patent Law) also gets that law's best clauses as candidates:
+            # its answer may share no word with the question and rank low among every document's clauses
+            seen = {r.record.anchor for r in ranked}
+            more = self._rank(analyzed, filters, sorted(named & searched), depth)
+            ranked = ranked + [r for r in more if r.record.anchor not in seen]
         return ranked, candidate_features(analyzed, ranked, self.statistics, self._formats, self.headings,
                                           self._sentence_tokens, named)
 
