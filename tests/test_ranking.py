@@ -104,6 +104,7 @@ def test_another_province_counts_as_named_in_evidence_by_its_abbreviation_only_i
     assert hunan.mentioned_in("打开鄂湘赣合作新局面") and not hunan.named_in("打开鄂湘赣合作新局面")
     assert not provinces_named("迈上新台阶")  # abbreviations are never read in a question
     assert carries(AnswerType.LIST, "重点发展光纤、激光器、光模块等产品。")
+    assert carries(AnswerType.DATE, "均自申请日起计算") and not carries(AnswerType.DATE, "期限为二十年")
     assert carries(AnswerType.OTHER, "任何文本")
 
 

@@ -62,7 +62,8 @@ _FIGURE = re.compile(
 )
 _DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}日)?)?|[一二三四五六七八九〇零]{4}年|"
                    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-                   r"\b|\b(?:19|20)\d\d\b")
+                   r"\b|\b(?:19|20)\d\d\b"
+                   r"|(?:之|申请|公告|公布|授权|届满)日(?:起|前|后|内)?|日起|起施行")  # a time fixed by an event: 自申请日起
 _LIST = re.compile(r"、.*、|；.*；|;.*;|（[一二三]）|等[^，。]{0,4}[。，；]")
 _NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,20}(实验室|中心|平台|研究院|公司|集团|大学|学院|基地|园区|示范区)")
 
