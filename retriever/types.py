@@ -197,9 +197,9 @@ class Leg:
 
     @classmethod
     def dense_legs(cls, embedders: "list[str] | tuple[str, ...]") -> "list[Leg]":
-        """The dense legs of an index: one per embedder over the Chinese, and the first (multilingual) embedder's
-        over the reference English."""
-        return [cls.dense(e) for e in embedders] + ([cls.dense(embedders[0], english=True)] if embedders else [])
+        """The dense legs of an index: one per embedder over the Chinese and one per embedder over the reference
+        English (multilingual models: the English question meets the English rendering)."""
+        return [cls.dense(e) for e in embedders] + [cls.dense(e, english=True) for e in embedders]
 
     @property
     def lexical(self) -> bool:

@@ -25,7 +25,7 @@ __all__ = ["user_terms", "lexical_text", "dense_text", "ClauseFields", "clause_f
 
 _LEAD_SPLIT = re.compile(r"[及与和、,，]")
 LEG_TEXTS = {"lexical": "text (+ article label for laws)", "dense": "heading path (+ law title) + text",
-             "english": "reference translation: English BM25 (stemmed words) and the first embedder's vectors"}
+             "english": "reference translation: English BM25 (stemmed words) and every embedder's vectors"}
 """Recorded in the index manifest: a change of what a leg sees is a change of the index."""
 
 

@@ -82,7 +82,7 @@ class QueryAnalyzer:
 
     @property
     def sentence_encoder(self) -> Embedder:
-        """The first (multilingual) model: it embeds sentences for answers and the reference English."""
+        """The first (multilingual) model: it embeds the sentences quoted in answers."""
         return next(iter(self.embedders.values()))
 
     def _known(self, tokens: Iterable[str], vocab: Container[str] | None) -> list[str]:
