@@ -59,10 +59,10 @@ def main() -> None:
     failures = [line for line in output[start:].splitlines() if line.startswith(("Unanswered", "Answered although"))]
     names = ", ".join(p.name for p in args.train)
     body = "\n".join([
-        f"## Held out (`python benchmarks/held_out.py`): models fitted on {names} only, evaluated on "
-        f"{args.held_out.name}", "",
-        f"The ranking and answer models never saw a question of {args.held_out.name} (fit {fitted:.0f} s); every "
-        "document searched. This is the figure to compare with a hidden set written the same way.", "",
+        (f"## Held out (`python benchmarks/held_out.py`): models fitted on {names} only, evaluated on "
+         f"{args.held_out.name}"), "",
+        (f"The ranking and answer models never saw a question of {args.held_out.name} (fit {fitted:.0f} s); every "
+         "document searched. This is the figure to compare with a hidden set written the same way."), "",
         "| language | mode | n | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 |", "|---|---|---|---|---|---|---|---|",
         *retrieval, "", "| group | n | R@1 | R@5 |", "|---|---|---|---|", *groups, "", *misses, "",
         answers, "", *failures])

@@ -12,8 +12,8 @@ import pytest
 
 from retriever.analysis.query_translation import MAX_CANDIDATES
 from retriever.analysis.question import AnswerType, answer_type, carries, figure_asked, states_figure
-from retriever.answer.refusal_rules import provinces_named
 from retriever.answer.decision import SIGNALS, AnswerModel, load_answer_model, threshold_for_precision
+from retriever.answer.refusal_rules import provinces_named
 from retriever.errors import CorpusError
 from retriever.search.rerank import Reranker, load_reranker, sentence_tokens
 from retriever.search.synonyms import bm25_idf, synonym_set_scores

@@ -24,7 +24,14 @@ from retriever.ingest.corpus import Corpus
 from retriever.ingest.document_names import DocumentNames
 from retriever.search.filters import Filters
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
-from retriever.search.rerank import RERANK_DEPTH, Reranker, SentenceTokens, Statistics, candidate_features, sentence_tokens
+from retriever.search.rerank import (
+    RERANK_DEPTH,
+    Reranker,
+    SentenceTokens,
+    Statistics,
+    candidate_features,
+    sentence_tokens,
+)
 from retriever.types import EXPLAIN_DENSE, Backend, Hit, IndexedClause, Leg, Mode, Rebuild, SearchResult
 
 __all__ = ["SearcherBase", "Ranked", "LegEvidence", "Parts", "load_parts", "apply_rebuild"]
