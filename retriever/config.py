@@ -20,6 +20,7 @@ dataclasses) override them. Nothing else in the package reads ``os.environ`` or 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,16 @@ def models_offline() -> None:
     """Make Hugging Face libraries load models from disk only (no hub downloads), unless the user set otherwise."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def fixed_hashing() -> None:
+    """Re-run ``python -m retriever …`` with ``PYTHONHASHSEED=0`` unless it already has it: the order of Python's
+    sets of strings follows the hash seed, and with it the last bits of the feature sums, so two fits of the same
+    questions differed by a few questions; with a fixed seed they are identical. Called in-process (not as
+    ``python -m retriever``) it does nothing."""
+    if os.environ.get("PYTHONHASHSEED") != "0" and sys.argv and Path(sys.argv[0]).name == "__main__.py":
+        os.execve(sys.executable, [sys.executable, "-m", "retriever", *sys.argv[1:]],
+                  dict(os.environ, PYTHONHASHSEED="0"))
 
 
 def corpus_dir() -> Path:

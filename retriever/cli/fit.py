@@ -12,7 +12,14 @@ import numpy as np
 from retriever.answer.decision import SIGNALS, TARGET_PRECISION
 from retriever.answer.extractive import DEFAULT_THRESHOLDS, hand_evidence
 from retriever.cli.common import index_config
-from retriever.config import ANSWER_MODEL_PATH, DEFAULT_QUESTIONS, DEV_QUESTIONS, RANKER_PATH, TRAIN_QUESTIONS
+from retriever.config import (
+    ANSWER_MODEL_PATH,
+    DEFAULT_QUESTIONS,
+    DEV_QUESTIONS,
+    RANKER_PATH,
+    TRAIN_QUESTIONS,
+    fixed_hashing,
+)
 from retriever.evaluation.answer_fit import answer_table, decide_out_of_fold, draft_cases, fit_answer_model
 from retriever.evaluation.fit import (
     FOLDS,
@@ -78,6 +85,7 @@ def _ablation(searcher: EmbeddedSearcher, sets: dict, examples: list) -> list[st
 
 
 def _fit(corpus: Corpus, args: argparse.Namespace) -> None:
+    fixed_hashing()  # the same questions give the same models
     paths = [p for p in args.questions if p.exists()]
     missing = [str(p) for p in args.questions if not p.exists()]
     searcher = EmbeddedSearcher.open(index_config(args), corpus=corpus, rebuild="stale")  # a refit ranker stales it
