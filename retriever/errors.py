@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "RetrieverError",
+    "ModelFeaturesError",
     "DocumentError",
     "EmptyDocumentError",
     "BinaryDocumentError",
@@ -41,6 +42,10 @@ class RetrieverError(Exception):
 
 class CorpusError(RetrieverError):
     """The corpus folder or a metadata file is missing or malformed."""
+
+
+class ModelFeaturesError(CorpusError):
+    """A fitted ranking model was fitted on other features than this version computes (refit it)."""
 
 
 class DocumentError(RetrieverError):

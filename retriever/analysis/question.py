@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retriever.types import Choice
 
@@ -104,6 +105,7 @@ class FigureAsked:
     stated: re.Pattern | None = None  # how a text states a figure in that unit; None: any figure will do
 
 
+@lru_cache(maxsize=256)  # asked once per question, read for every candidate clause and again by the answerer
 def figure_asked(question: str) -> FigureAsked | None:
     """The unit of the figure a (normalised, Simplified) question asks for, or None when it asks for no figure."""
     if not asks_for_figure(question):

@@ -1,9 +1,8 @@
-"""What a question asks for that the quoted evidence must contain, beyond shared words.
+"""Provinces: whose rules a document states, and which provinces a question or a quote names.
 
-Two checks keep an extractive answer honest when the plan talks about the topic but not about what was asked:
-- a question asking for a figure (多少, how many, what share …) needs a quoted sentence that states one;
-- a question about another province needs a quoted sentence that names it: a provincial plan speaks for its own
-  province only.
+A question about another province needs a quoted sentence that names it: a provincial plan speaks for its own
+province only. (The other rule the answerer applies, a figure asked for in a unit the quote does not state, is
+``retriever.analysis.question.figure_asked``.)
 """
 
 from __future__ import annotations
@@ -13,9 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from retriever.analysis.question import asks_for_figure, states_figure
+__all__ = ["Province", "provinces_named", "jurisdiction_of"]
 
-__all__ = ["Province", "asks_for_figure", "states_figure", "provinces_named", "jurisdiction_of"]
 
 @dataclass(frozen=True)
 class Province:

@@ -25,7 +25,7 @@ import numpy as np
 from retriever.analysis.question import AnswerType, answer_type, carries
 from retriever.analysis.tokenize import english_stopwords, english_words
 from retriever.config import RANKER_PATH
-from retriever.errors import CorpusError
+from retriever.errors import CorpusError, ModelFeaturesError
 from retriever.index.manifest import write_json
 from retriever.types import IndexedClause, Leg
 
@@ -131,6 +131,7 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
         cov_zh = _coverage(tokens, record.tokens, stats)
         is_law = formats.get(record.doc) == "law-md"
         in_text = set(_NUMBER.findall(record.text))
+        parts = sentences(record)
         rows.append([
             c.score * 60, 1.0 / (i + 1),
             1.0 / lex[False] if lex.get(False) else 0.0, 1.0 / lex[True] if lex.get(True) else 0.0,
@@ -145,8 +146,8 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
             float(not english) * cov_zh,
             *(float(kind is wanted and carries(wanted, record.text, query.text))
               for wanted in (AnswerType.FIGURE, AnswerType.DATE, AnswerType.LIST, AnswerType.NAME)),
-            max((_coverage(tokens, part, stats) for part in sentences(record).zh), default=0.0),
-            max((_coverage(words_en, part, stats, english=True) for part in sentences(record).en), default=0.0)
+            max((_coverage(tokens, part, stats) for part in parts.zh), default=0.0),
+            max((_coverage(words_en, part, stats, english=True) for part in parts.en), default=0.0)
             if words_en else 0.0,
             float(record.doc in named), float(bool(named) and record.doc not in named),
             sims["en_e5"][i], gaps["en_e5"][i], float(english) * sims["en_e5"][i],
@@ -197,8 +198,8 @@ class Reranker:
             raise CorpusError(f"the ranking model {path} is unreadable ({err}): fit it again with "
                               "`python -m retriever fit`") from None
         if features != FEATURES:
-            raise CorpusError(f"the ranking model {path} was fitted on other features: fit it again with "
-                              "`python -m retriever fit`")
+            raise ModelFeaturesError(f"the ranking model {path} was fitted on other features: fit it again with "
+                                     "`python -m retriever fit`")
         return model
 
 
@@ -209,10 +210,7 @@ def load_reranker(embedders: Sequence[str], path: Path = MODEL_PATH) -> Reranker
     if not Path(path).exists():
         return None
     try:
-        features = tuple(json.loads(Path(path).read_text(encoding="utf-8")).get("features", ()))
-    except (OSError, ValueError, AttributeError):
-        features = ()
-    if features and features != FEATURES:
+        model = Reranker.load(path)
+    except ModelFeaturesError:
         return None
-    model = Reranker.load(path)
     return model if sorted(model.info.get("embedders", [])) == sorted(embedders) else None
