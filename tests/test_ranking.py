@@ -68,7 +68,7 @@ def test_whether_a_text_carries_a_figure_or_a_list():
     ("发明专利权的期限是多少年？", "duration", "期限为二十年", "研发经费1005.3亿元"),
     ("How long does the protection last?", "duration", "自申请日起十年内", "到2025年达到8%"),
     ("每个实验室的年度经费是多少？", "money", "每年支持5000万元", "建设5个实验室"),
-    ("How much funding does each centre get?", "money", "资助200万元", "新建10个中心"),
+    ("How much money is each centre given?", "money", "资助200万元", "新建10个中心"),
     ("研发投入强度目标是多少？", "share", "力争达到2.5%", "新增研发人员3万人"),
     ("这部法规定了几类情形？", "count", "下列三类情形", "期限为二十年"),
     ("全省要建几个创新型县市？", "count", "达到5家", "投入5000万元"),

@@ -35,8 +35,8 @@ _CLASSIFIERS = "家个项所名位条种座批人件类支处次届款台篇"  #
 _ASKS_FIGURE = re.compile(
     rf"多少|(?<![哪这那近前头])几[{_CLASSIFIERS}年成倍天日周]|多大|多高|多长|多久|税率|费率|利率|比例是|比重是|金额|"
     r"百分之几|\bhow (much|many|long|large|big|high)\b|"
-    # "what (annual) yield / payload / capacity …": a measure noun after what, at most two words between
-    r"\bwhat (?:\w+ ){0,2}?(share|percentage|proportion|rate|ratio|amount|number|level|yield|output|capacity|payload|"
+    # "what (annual) output / payload / capacity …": a measure noun after what, at most two words between
+    r"\bwhat (?:\w+ ){0,2}?(share|percentage|proportion|rate|ratio|amount|number|level|output|capacity|payload|"
     r"value|volume|size|scale|total|sum|quota|fee|fine|penalty|allowance|salary)\b|"
     r"\bin (yuan|rmb|percent|petaflops|tons?|tonnes)\b|\bcost\b|\bbudget\b|\bprice\b",
     re.IGNORECASE,
@@ -87,9 +87,9 @@ _MEASURES: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\bhow many (years|months|days|weeks)\b|\bwhat (term|period|duration)\b", re.IGNORECASE),
      re.compile(rf"{_YEAR_AS_DATE}{_NUMBER_OF}(?:个)?(?:年|月|日|天|周)")),
     ("money",
-     re.compile(r"多少钱|(?:多少|几)(?:亿|万)?元|资金|经费|金额|预算|补贴|补助|资助|奖金|投资额|拨款|"
-                r"\bhow much (money|funding|funds?|budget|subsid\w*|investment|grants?|financing|capital)\b|"
-                r"\bbudget\b|\bcost\b|\bprice\b|\bsubsid\w*\b|\bin (yuan|rmb)\b|\bfunding\b|\bfees?\b|\bfines?\b|"
+     re.compile(r"多少钱|(?:多少|几)(?:亿|万)?元|资金|经费|金额|预算|补助|资助|奖金|投资额|拨款|"
+                r"\bhow much (money|funds?|budget|subsid\w*|investment|grants?|financing|capital)\b|"
+                r"\bbudget\b|\bcost\b|\bprice\b|\bsubsid\w*\b|\bin (yuan|rmb)\b|\bfees?\b|\bfines?\b|"
                 r"\ballowances?\b|\bsalar(y|ies)\b|\broyalt(y|ies)\b|费用|罚款|津贴|薪酬", re.IGNORECASE),
      re.compile(rf"{_NUMBER_OF}(?:万|亿|千)?(?:余|多)?元|[%％]|百分之|\byuan\b|\bRMB\b", re.IGNORECASE)),
 )
