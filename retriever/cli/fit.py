@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ from retriever.evaluation.fit import (
     describe,
     fit_model,
     fused_order,
+    known_questions,
     load_sets,
     recall,
     table,
@@ -35,6 +37,7 @@ from retriever.evaluation.fit import (
 from retriever.evaluation.report import write_report_section
 from retriever.ingest.corpus import Corpus
 from retriever.search.embedded import EmbeddedSearcher
+from retriever.search.known_questions import known_path
 from retriever.types import Leg
 
 __all__ = ["register"]
@@ -91,11 +94,14 @@ def _fit(corpus: Corpus, args: argparse.Namespace) -> None:
     searcher = EmbeddedSearcher.open(index_config(args), corpus=corpus, rebuild="stale")  # a refit ranker stales it
     searcher.reranker = None  # the candidates are the fused ones, whatever model is shipped
     sets = load_sets(paths)
+    searcher.known_questions = known_questions(load_sets([p for p in args.known if p.exists()]),
+                                               searcher.analyzer.embedders)
     examples = collect(searcher, sets)
     cv = cross_validate(examples)
     oof, chosen = cv.scores, cv.chosen
     model = fit_model(examples, paths, describe(examples) | {"files": [p.name for p in paths],
-                                                          "embedders": sorted(searcher.analyzer.embedders)})
+                                                          "embedders": sorted(searcher.analyzer.embedders),
+                                                          "known_files": [p.name for p in args.known if p.exists()]})
     inside = [model.scores(e.rows) for e in examples]
     body = [f"## Ranking model (`python -m retriever fit`, {len(examples)} answerable questions of "
             f"{', '.join(p.name for p in paths)}, every document searched)", "",
@@ -113,6 +119,8 @@ def _fit(corpus: Corpus, args: argparse.Namespace) -> None:
     decision, decision_body = _fit_decision(searcher, sets, examples, cv, model, paths)
     print("\n".join(decision_body))
     if not args.no_save:
+        sha = searcher.known_questions.save(known_path(args.model))
+        model = replace(model, info=model.info | {"known_sha256": sha}, known=searcher.known_questions)
         model.save(args.model)
         print(f"saved {args.model} (sha256 {model.sha256[:12]}, training data {model.training_sha256[:12]})")
         decision.save(args.answer_model)
@@ -153,6 +161,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     fit.add_argument("--questions", type=Path, nargs="+", default=[DEFAULT_QUESTIONS, TRAIN_QUESTIONS, DEV_QUESTIONS],
                      help="question sets to fit on (default: eval/questions.jsonl, eval/train-questions.jsonl and "
                           "../shared/eval/dev-questions.jsonl)")
+    fit.add_argument("--known", type=Path, nargs="*", default=[DEFAULT_QUESTIONS, TRAIN_QUESTIONS],
+                     help="the team's own question sets the model keeps as known questions, a ranking feature "
+                          "(default: eval/questions.jsonl and eval/train-questions.jsonl; never the dev set)")
     fit.add_argument("--model", type=Path, default=RANKER_PATH, help="where to save it (default: the shipped model)")
     fit.add_argument("--answer-model", type=Path, default=ANSWER_MODEL_PATH,
                      help="where to save the answer-or-refuse model (default: the shipped one)")

@@ -19,7 +19,7 @@ import numpy as np
 from retriever.answer.decision import SIGNALS, AnswerModel, threshold_for_precision
 from retriever.answer.extractive import Answerer, threshold_group
 from retriever.evaluation.answers import share
-from retriever.evaluation.fit import FOLDS, CrossValidation, Example, groups_of
+from retriever.evaluation.fit import FOLDS, CrossValidation, Example, KnownForEach, groups_of
 from retriever.evaluation.retrieval import EvalQuestion
 from retriever.search.base import SearcherBase
 from retriever.types import Lang
@@ -59,16 +59,18 @@ def draft_cases(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]], exa
         answerers.append(Answerer(searcher, fitted=False))
     cases, spare = [], int(groups.max(initial=0)) + 1
     try:
-        for source, questions in sets.items():
-            for n, q in enumerate(questions):
-                fold, group = place.get((source, q.id), (n % FOLDS, -1))
-                if group < 0:
-                    group, spare = spare, spare + 1
-                searcher.reranker = cv.models[fold]
-                answerer = answerers[fold]
-                draft = answerer.draft(q.question)
-                cases.append(Case(q, source, group, draft.signals, draft.anchors,
-                                  answerer.rule_refusal(draft) is not None))
+        with KnownForEach(searcher) as known_for:
+            for source, questions in sets.items():
+                for n, q in enumerate(questions):
+                    known_for(q.id)
+                    fold, group = place.get((source, q.id), (n % FOLDS, -1))
+                    if group < 0:
+                        group, spare = spare, spare + 1
+                    searcher.reranker = cv.models[fold]
+                    answerer = answerers[fold]
+                    draft = answerer.draft(q.question)
+                    cases.append(Case(q, source, group, draft.signals, draft.anchors,
+                                      answerer.rule_refusal(draft) is not None))
     finally:
         searcher.reranker = saved
     return cases

@@ -17,6 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
@@ -24,10 +25,12 @@ from retriever.analysis.normalize import normalize_query
 from retriever.evaluation.retrieval import EvalQuestion, load_questions
 from retriever.search.base import SearcherBase
 from retriever.search.filters import Filters
+from retriever.search.known_questions import KnownQuestions, writer_of
 from retriever.search.rerank import RERANK_DEPTH, Reranker
 from retriever.types import Mode
 
-__all__ = ["Example", "collect", "groups_of", "GRID", "FOLDS", "CrossValidation", "cross_validate", "fit_model", "recall", "training_hash"]
+__all__ = ["Example", "collect", "groups_of", "GRID", "FOLDS", "CrossValidation", "cross_validate", "fit_model", "recall", "training_hash",
+           "known_questions", "KnownForEach"]
 
 GRID = ({"n_estimators": 100, "num_leaves": 4}, {"n_estimators": 200, "num_leaves": 4},
         {"n_estimators": 200, "num_leaves": 7}, {"n_estimators": 400, "num_leaves": 4},
@@ -51,17 +54,44 @@ class Example:
 
 
 def collect(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]]) -> list[Example]:
-    """The candidates and features of every answerable question, all documents searched (as ``ask`` does)."""
+    """The candidates and features of every answerable question, all documents searched (as ``ask`` does); each
+    question described by the known questions of the other writers (:func:`known_for`)."""
     out = []
-    for source, questions in sets.items():
-        for q in questions:
-            if not (q.answerable and q.gold):
-                continue
-            analyzed = searcher.analyzer.analyze(normalize_query(q.question), Mode.HYBRID, searcher.translator)
-            ranked, rows = searcher.candidates(analyzed, Filters(), None, RERANK_DEPTH)
-            anchors = [r.record.anchor for r in ranked]
-            out.append(Example(q, source, anchors, rows, np.array([a in q.gold for a in anchors], dtype=int)))
+    with KnownForEach(searcher) as known_for:
+        for source, questions in sets.items():
+            for q in questions:
+                if not (q.answerable and q.gold):
+                    continue
+                known_for(q.id)
+                analyzed = searcher.analyzer.analyze(normalize_query(q.question), Mode.HYBRID, searcher.translator)
+                ranked, rows = searcher.candidates(analyzed, Filters(), None, RERANK_DEPTH)
+                anchors = [r.record.anchor for r in ranked]
+                out.append(Example(q, source, anchors, rows, np.array([a in q.gold for a in anchors], dtype=int)))
     return out
+
+
+class KnownForEach:
+    """While fitting, each question is described by the known questions of every writer but its own
+    (:meth:`~retriever.search.known_questions.KnownQuestions.leaving_out`); the searcher's own are put back after."""
+
+    def __init__(self, searcher: SearcherBase) -> None:
+        self.searcher = searcher
+        self.known = searcher.known_questions
+        self._views: dict[str, KnownQuestions] = {}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __call__(self, question_id: str) -> None:
+        if self.known is None:
+            return
+        writer = writer_of(question_id)
+        if writer not in self._views:
+            self._views[writer] = self.known.leaving_out(writer)
+        self.searcher.known_questions = self._views[writer]
+
+    def __exit__(self, *exc: object) -> None:
+        self.searcher.known_questions = self.known
 
 
 def groups_of(examples: list[Example]) -> np.ndarray:
@@ -170,6 +200,13 @@ def fit_model(examples: list[Example], paths: list[Path], info: dict) -> Reranke
 def load_sets(paths: list[Path]) -> dict[str, list[EvalQuestion]]:
     """Question sets by file stem (questions, dev-questions …)."""
     return {path.stem: load_questions(path) for path in paths}
+
+
+def known_questions(sets: dict[str, list[EvalQuestion]], embedders: dict) -> KnownQuestions:
+    """The answerable questions of ``sets`` (the team's own) as known questions, embedded by every embedder."""
+    pairs = [(q.id, normalize_query(q.question).text, tuple(q.gold)) for questions in sets.values() for q in questions
+             if q.answerable and q.gold]
+    return KnownQuestions.embed(pairs, embedders)
 
 
 def describe(examples: list[Example]) -> dict:

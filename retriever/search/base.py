@@ -23,6 +23,7 @@ from retriever.errors import IndexMissingError
 from retriever.ingest.corpus import Corpus
 from retriever.ingest.document_names import DocumentNames
 from retriever.search.filters import Filters
+from retriever.search.known_questions import KnownQuestions
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
 from retriever.search.rerank import (
     RERANK_DEPTH,
@@ -109,6 +110,7 @@ class SearcherBase(ABC):
         self.config = config or SearchConfig()
         self.opened = "loaded"  # what opening did to the index: loaded, created, updated or rebuilt
         self.reranker: Reranker | None = None  # the learned ranking, when a model is loaded
+        self.known_questions: KnownQuestions | None = None  # the model's known questions (a ranking feature)
 
     @abstractmethod
     def _rank(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
@@ -152,7 +154,7 @@ class SearcherBase(ABC):
             more = self._rank(analyzed, filters, sorted(named & searched), depth)
             ranked = ranked + [r for r in more if r.record.anchor not in seen]
         return ranked, candidate_features(analyzed, ranked, self.statistics, self._formats, self.headings,
-                                          self._sentence_tokens, named)
+                                          self._sentence_tokens, named, self.known_questions)
 
     @cached_property
     def document_names(self) -> DocumentNames:

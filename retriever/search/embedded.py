@@ -75,6 +75,7 @@ class EmbeddedSearcher(SearcherBase):
         searcher = cls(index, parts.corpus, analyzer, search_config)
         searcher.opened = opened
         searcher.reranker = load_reranker(list(parts.embedders))
+        searcher.known_questions = searcher.reranker.known if searcher.reranker else None
         return searcher
 
     def records(self) -> Sequence[IndexedClause]:

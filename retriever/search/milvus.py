@@ -89,6 +89,7 @@ class MilvusSearcher(SearcherBase):
             Rebuild.from_str(rebuild), load=lambda: collection.check(parts.corpus), create=sync, update=sync,
             from_scratch=lambda: sync(drop_first=True), stale=(StaleIndexError, IncompleteLoadError))
         searcher.reranker = load_reranker(list(parts.embedders))
+        searcher.known_questions = searcher.reranker.known if searcher.reranker else None
         return searcher
 
     @cached_property

@@ -15,7 +15,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from retriever.analysis.tokenize import english_stopwords, english_words
 from retriever.config import RANKER_PATH
 from retriever.errors import CorpusError, ModelFeaturesError
 from retriever.index.manifest import write_json
+from retriever.search.known_questions import KNOWN_FEATURES, KnownQuestions, known_path
 from retriever.types import IndexedClause, Leg
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ FEATURES = (
     "en_x_sim_en", "en_x_cov_en", "en_x_cov_trans", "zh_x_cov_zh",
     "figure_x_has", "date_x_has", "list_x_has", "name_x_has",
     "cov_zh_sentence", "cov_en_sentence", "names_doc", "names_other_doc", "sim_en_e5", "gap_en_e5",
-    "en_x_sim_en_e5",
+    "en_x_sim_en_e5", *KNOWN_FEATURES,
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -104,11 +105,12 @@ def _coverage(terms: Sequence[str], found: set[str] | frozenset[str], stats: Sta
 def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], stats: Statistics,
                        formats: Mapping[str, str], headings: Mapping[str, frozenset[str]],
                        sentences: Callable[[IndexedClause], SentenceTokens],
-                       named: frozenset[str] = frozenset()) -> np.ndarray:
+                       named: frozenset[str] = frozenset(), known: KnownQuestions | None = None) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate, in candidate order. ``headings``: the tokens of each clause's
     heading path (by anchor) and of each document's title (by ``title:DOC``); ``sentences``: a clause's tokens
     sentence by sentence (a long paragraph covers a question's words across sentences that do not answer it);
-    ``named``: the documents the question names (专利法, the Patent Law, 规划)."""
+    ``named``: the documents the question names (专利法, the Patent Law, 规划); ``known``: the team's known
+    questions (zeros for their features without them)."""
     query = analyzed.query
     english = query.lang.english
     words_en = english_words(query.text, english_stopwords()) if english else []  # light stems, as indexed
@@ -152,7 +154,11 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
             float(record.doc in named), float(bool(named) and record.doc not in named),
             sims["en_e5"][i], gaps["en_e5"][i], float(english) * sims["en_e5"][i],
         ])
-    return np.asarray(rows, dtype=np.float64).reshape(len(candidates), len(FEATURES))
+    anchors = [c.record.anchor for c in candidates]
+    near = (known.features(query.text, analyzed.vectors, anchors) if known is not None
+            else np.zeros((len(candidates), len(KNOWN_FEATURES))))
+    base = np.asarray(rows, dtype=np.float64).reshape(len(candidates), len(FEATURES) - len(KNOWN_FEATURES))
+    return np.hstack([base, near])
 
 
 @dataclass(frozen=True)
@@ -161,7 +167,8 @@ class Reranker:
 
     booster_text: str
     training_sha256: str  # of the questions it was fitted on
-    info: dict
+    info: dict  # its "known_sha256": the known questions' file beside it
+    known: KnownQuestions | None = field(default=None, compare=False)
 
     @cached_property
     def _booster(self):
@@ -190,9 +197,11 @@ class Reranker:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Reranker:
+        """Read a model and the known questions beside it (:class:`~retriever.errors.CorpusError` if unreadable,
+        :class:`~retriever.errors.ModelFeaturesError` if fitted on other features)."""
         try:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
-            model = cls(raw["booster"], raw["training_sha256"], raw.get("info", {}))
+            booster, training, info = raw["booster"], raw["training_sha256"], raw.get("info", {})
             features = tuple(raw["features"])
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise CorpusError(f"the ranking model {path} is unreadable ({err}): fit it again with "
@@ -200,7 +209,8 @@ class Reranker:
         if features != FEATURES:
             raise ModelFeaturesError(f"the ranking model {path} was fitted on other features: fit it again with "
                                      "`python -m retriever fit`")
-        return model
+        known = KnownQuestions.load(known_path(path), info["known_sha256"]) if "known_sha256" in info else None
+        return cls(booster, training, info, known)
 
 
 def load_reranker(embedders: Sequence[str], path: Path = MODEL_PATH) -> Reranker | None:

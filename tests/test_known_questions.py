@@ -1,0 +1,103 @@
+"""Known questions: the team's own questions with their gold clauses, a ranking feature (search/known_questions.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retriever.analysis.normalize import normalize_query
+from retriever.errors import CorpusError
+from retriever.search.known_questions import KNOWN_FEATURES, KnownQuestions, known_path
+from retriever.search.rerank import FEATURES, MODEL_PATH, Reranker
+
+ROOT = Path(__file__).resolve().parents[1]
+USE, E5, GAP = (KNOWN_FEATURES.index(name) for name in KNOWN_FEATURES)
+
+
+def _unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def _known() -> KnownQuestions:
+    """Three questions in a 3-d space (vectors are data here, not a model: the arithmetic is what is tested)."""
+    vectors = np.vstack([_unit(1, 0, 0), _unit(1, 0.2, 0), _unit(0, 1, 0)])
+    return KnownQuestions(("专利保护多久", "发明专利的期限", "光谷在哪里"), (("a",), ("a", "b"), ("c",)),
+                          {"use": vectors, "e5": vectors}, ("t-a", "t-b", "t-b"))
+
+
+def test_the_nearest_known_question_speaks_for_its_gold_clauses():
+    query = {"use": _unit(1, 0.02, 0), "e5": _unit(1, 0.02, 0)}
+    rows = _known().features("发明专利保护期", query, ["a", "b", "c", "d"])
+    assert rows.shape == (4, len(KNOWN_FEATURES))
+    assert rows[0, USE] > rows[1, USE] > rows[2, USE] and rows[3, USE] == 0.0  # d: no known question cites it
+    assert rows[0, GAP] == pytest.approx(0.0) and rows[2, GAP] < rows[1, GAP] < 0 and rows[3, GAP] == -1.0
+    assert rows[0, E5] == pytest.approx(rows[0, USE])  # the same vectors for both embedders here
+
+
+def test_a_known_question_never_finds_itself():
+    query = {"use": _unit(1, 0, 0), "e5": _unit(1, 0, 0)}
+    rows = _known().features("专利保护多久", query, ["a", "b"])
+    assert rows[0, USE] == pytest.approx(float(_unit(1, 0.2, 0) @ _unit(1, 0, 0)))  # the other question citing a
+    assert rows[0, GAP] == pytest.approx(0.0) and rows[1, GAP] == pytest.approx(0.0)  # it is now the nearest
+
+
+def test_while_fitting_a_question_is_described_by_other_writers_questions():
+    from retriever.search.known_questions import writer_of
+
+    assert writer_of("t-c-012") == "t-c" and writer_of("q001") == "q" and writer_of("a-017") == "a"
+    others = _known().leaving_out("t-b")
+    assert others.texts == ("专利保护多久",) and others.writers == ("t-a",) and others.vectors["use"].shape == (1, 3)
+    rows = others.features("发明专利保护期", {"use": _unit(1, 0, 0)}, ["a", "b"])
+    assert rows[0, USE] == pytest.approx(1.0) and rows[1, USE] == 0.0 and rows[1, GAP] == -1.0
+
+
+def test_without_query_vectors_the_features_are_zero():
+    assert not _known().features("光谷", {}, ["a", "c"]).any()  # a keyword-only search
+
+
+def test_known_questions_are_plain_arrays_checked_on_load(tmp_path):
+    path = tmp_path / "ranker.known.npz"
+    sha = _known().save(path)
+    again = KnownQuestions.load(path, sha)
+    assert again.texts == _known().texts and again.gold == _known().gold and again.writers == _known().writers
+    assert np.array_equal(again.vectors["use"], _known().vectors["use"])
+    with np.load(path, allow_pickle=False) as data:  # no object arrays: readable without pickle
+        assert {"texts", "gold", "vectors_use", "vectors_e5"} <= set(data.files)
+    with pytest.raises(CorpusError, match="not the ones the ranking model was fitted with"):
+        KnownQuestions.load(path, "0" * 64)
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(CorpusError, match="unreadable"):
+        KnownQuestions.load(path)
+
+
+def test_the_shipped_model_knows_the_teams_own_questions_only():
+    model = Reranker.load(MODEL_PATH)
+    assert model.known is not None and set(KNOWN_FEATURES) <= set(FEATURES)
+    assert known_path(MODEL_PATH).name == "ranker.known.npz"
+    own = {}
+    for name in model.info["known_files"]:
+        for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines():
+            q = json.loads(line)
+            if q.get("answerable", True) and q.get("gold"):
+                own[normalize_query(q["question"]).text] = tuple(q["gold"])
+    assert set(model.known.texts) == set(own)  # the dev set is never a known question
+    assert all(own[text] == gold for text, gold in zip(model.known.texts, model.known.gold))
+    assert {"use", "e5"} == set(model.known.vectors)
+
+
+@pytest.mark.slow
+def test_a_question_worded_like_a_known_one_gets_its_clause_as_evidence(searcher):
+    from retriever.search.filters import Filters
+
+    assert searcher.known_questions is not None
+    # a wording of my own of a question the team asked about the patent term (not one of the known questions)
+    analyzed = searcher.analyzer.analyze(normalize_query("发明专利能受保护几年？"), "hybrid", searcher.translator)
+    ranked, rows = searcher.candidates(analyzed, Filters(), None, 10)
+    anchors = [r.record.anchor for r in ranked]
+    gold = anchors.index("zlf-2020:ch5.a42.p1")
+    column = FEATURES.index("known_use")
+    assert rows[gold, column] == rows[:, column].max() > 0.5
