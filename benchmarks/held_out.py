@@ -7,7 +7,8 @@ saw at all is the nearest thing to the hidden set the product is judged on. By d
 (``../shared/eval/dev-questions.jsonl``, which this benchmark needs) is held out and the models are fitted on the
 team's sets (``eval/questions.jsonl``, ``eval/train-questions.jsonl``). The fit and the evaluation run as the CLI
 runs them (``python -m retriever fit`` / ``eval``), in subprocesses whose models and index live in a temporary folder
-(``RETRIEVER_RANKER``, ``RETRIEVER_ANSWER_MODEL``, ``RETRIEVER_INDEX_DIR``); the embeddings are reused from the
+(``RETRIEVER_RANKER``, ``RETRIEVER_ANSWER_MODEL``, ``RETRIEVER_INDEX_DIR``); the known questions are the training
+sets that lie in ``eval/`` (never the held-out set); the embeddings are reused from the
 project's store, the shipped models are not touched. Figures are printed (and written to eval/report.md with
 ``--write-report``), never asserted.
 """
@@ -23,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from retriever.config import DEFAULT_QUESTIONS, DEV_QUESTIONS, ROOT, TRAIN_QUESTIONS, IndexConfig
+from retriever.config import DEFAULT_QUESTIONS, DEV_QUESTIONS, EVAL_DIR, ROOT, TRAIN_QUESTIONS, IndexConfig
 from retriever.evaluation.report import write_report_section
 
 
@@ -46,7 +47,8 @@ def main() -> None:
         env = dict(os.environ, RETRIEVER_RANKER=f"{tmp}/ranker.json", RETRIEVER_ANSWER_MODEL=f"{tmp}/answer.json",
                    RETRIEVER_INDEX_DIR=f"{tmp}/hybrid", RETRIEVER_EMBED_STORE=str(IndexConfig().store_dir))
         started = time.perf_counter()
-        run(["fit", "--questions", *map(str, args.train), "--no-report"], env)
+        known = [str(p) for p in args.train if p.resolve().parent == EVAL_DIR.resolve()]  # the team's own, as `fit`
+        run(["fit", "--questions", *map(str, args.train), "--known", *known, "--no-report"], env)
         fitted = time.perf_counter() - started
         run(["index", "update"], env)  # the index records the ranking model it was built with
         output = run(["eval", "--questions", str(args.held_out), "--all-docs", "--no-report"], env)
