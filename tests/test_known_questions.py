@@ -55,6 +55,18 @@ def test_while_fitting_a_question_is_described_by_other_writers_questions():
     assert rows[0, USE] == pytest.approx(1.0) and rows[1, USE] == 0.0 and rows[1, GAP] == -1.0
 
 
+def test_a_question_closer_to_a_known_near_miss_leans_to_refusal():
+    vectors = np.vstack([_unit(1, 0, 0), _unit(0, 1, 0), _unit(0, 0.9, 0.1)])
+    known = KnownQuestions(("发明专利保护多久", "光谷2035年的产值目标", "光谷2025年的产值"), (("a",), (), ("c",)),
+                           {"use": vectors}, ("t-a", "t-b", "t-c"))
+    assert known.near_miss("问题", {"use": _unit(0, 1, 0.02)}) > 0  # nearest: the near-miss (no gold)
+    assert known.near_miss("问题", {"use": _unit(1, 0.1, 0)}) < 0
+    assert known.near_miss("光谷2035年的产值目标", {"use": _unit(0, 1, 0)}) == 0.0  # never itself: no near-miss left
+    assert known.near_miss("问题", {}) == 0.0
+    rows = known.features("问题", {"use": _unit(0, 1, 0)}, ["a", "c"])
+    assert rows[1, GAP] == pytest.approx(0.0)  # the gap is to the nearest answerable known question
+
+
 def test_without_query_vectors_the_features_are_zero():
     assert not _known().features("光谷", {}, ["a", "c"]).any()  # a keyword-only search
 
@@ -82,11 +94,11 @@ def test_the_shipped_model_knows_the_teams_own_questions_only():
     for name in model.info["known_files"]:
         for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines():
             q = json.loads(line)
-            if q.get("answerable", True) and q.get("gold"):
-                own[normalize_query(q["question"]).text] = tuple(q["gold"])
+            own[normalize_query(q["question"]).text] = tuple(q["gold"]) if q.get("answerable", True) else ()
     assert set(model.known.texts) == set(own)  # the dev set is never a known question
     assert all(own[text] == gold for text, gold in zip(model.known.texts, model.known.gold))
     assert {"use", "e5"} == set(model.known.vectors)
+    assert 100 < sum(1 for gold in model.known.gold if not gold) < len(model.known.gold) / 4  # near-misses known too
 
 
 @pytest.mark.slow

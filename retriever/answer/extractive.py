@@ -180,6 +180,7 @@ class Answerer:
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._sections: dict[str, str] = {}
         self._encoder = searcher.analyzer.sentence_encoder
+        self._encoder_name = next(iter(searcher.analyzer.embedders))  # the sentence encoder's key (use)
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
@@ -294,7 +295,16 @@ class Answerer:
             "english": float(threshold_group(query.lang) == "en"),
             # the best clause's share of the ranking model's softmax over the hits: sure of it against all of them
             "rerank_share": float(shares[0] / shares.sum()) if len(shares) else 0.0,
+            "near_miss": self._near_miss(query),
         }
+
+    def _near_miss(self, query) -> float:
+        """How much closer the question is to the team's nearest known near-miss than to its nearest answerable
+        known question (:meth:`~retriever.search.known_questions.KnownQuestions.near_miss`, sentence encoder only)."""
+        known = self.searcher.known_questions
+        if known is None:
+            return 0.0
+        return known.near_miss(query.text, {self._encoder_name: self._encoder.encode_queries([query.text])[0]})
 
     def draft(self, question: str, doc: str | None = None) -> Draft:
         """The best answer the documents allow (``doc``'s only, when given), before deciding whether to give it."""

@@ -203,9 +203,10 @@ def load_sets(paths: list[Path]) -> dict[str, list[EvalQuestion]]:
 
 
 def known_questions(sets: dict[str, list[EvalQuestion]], embedders: dict) -> KnownQuestions:
-    """The answerable questions of ``sets`` (the team's own) as known questions, embedded by every embedder."""
-    pairs = [(q.id, normalize_query(q.question).text, tuple(q.gold)) for questions in sets.values() for q in questions
-             if q.answerable and q.gold]
+    """The questions of ``sets`` (the team's own) as known questions, embedded by every embedder: the answerable
+    ones with their gold clauses, the near-misses with none."""
+    pairs = [(q.id, normalize_query(q.question).text, tuple(q.gold) if q.answerable else ())
+             for questions in sets.values() for q in questions if q.gold or not q.answerable]
     return KnownQuestions.embed(pairs, embedders)
 
 

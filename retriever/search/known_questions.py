@@ -5,7 +5,9 @@ that clause (a partner's situation, a researcher's paraphrase). ``python -m retr
 team's own sets (``eval/questions.jsonl``, ``eval/train-questions.jsonl``; never the dev set) and their vectors from
 every embedder in one ``.npz`` beside the ranking model (plain arrays, no pickle). For each candidate clause the
 features say how close the nearest known question that cites it is, per embedder, and how far that is from the
-nearest known question of all. (How many of the five nearest known questions cite a clause was a feature too, and
+nearest answerable known question of all. The team's near-misses (questions the documents do not answer) are known
+too: how much closer a question is to the nearest of them than to the nearest answerable one is a signal of the
+answer-or-refuse decision (``near_miss``). (How many of the five nearest known questions cite a clause was a feature too, and
 was dropped: it favours the clauses the team asked most about — four questions on the patent term's extension
 outvoted two on the term itself for "How long does an invention patent last?" — and without it the models fitted on
 the team's sets found more gold clauses first on both sets they never saw: dev R@1 0.871 → 0.884, probe R@5 0.893 →
@@ -48,7 +50,8 @@ def known_path(model_path: Path) -> Path:
 
 @dataclass(frozen=True)
 class KnownQuestions:
-    """Known questions (normalised text, gold anchors) and their query vectors per embedder (rows L2-normalised)."""
+    """Known questions (normalised text, gold anchors: none for a near-miss the documents do not answer) and their
+    query vectors per embedder (rows L2-normalised)."""
 
     texts: tuple[str, ...]
     gold: tuple[tuple[str, ...], ...]
@@ -106,6 +109,29 @@ class KnownQuestions:
             raise CorpusError(f"the known questions {path} do not match their vectors: {fix}")
         return cls(texts, gold, vectors, writers)
 
+    @property
+    def _answerable(self) -> np.ndarray:
+        return np.array([bool(g) for g in self.gold], dtype=bool)
+
+    def _similarities(self, text: str, query_vectors: Mapping[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
+        """The mean similarity (over ``names``' embedders) of the question to each known question; -inf for a
+        known question with the same text (never itself)."""
+        mean = np.mean([self.vectors[name] @ np.asarray(query_vectors[name], dtype=np.float32) for name in names],
+                       axis=0)
+        mean[[i for i, t in enumerate(self.texts) if t == text]] = -np.inf
+        return mean
+
+    def near_miss(self, text: str, query_vectors: Mapping[str, np.ndarray]) -> float:
+        """How much closer the question is to the nearest known near-miss (a question the documents do not answer)
+        than to the nearest known answerable question; 0 without either, or without query vectors."""
+        names = [name for name in _EMBEDDERS if name in query_vectors and name in self.vectors]
+        if not names:
+            return 0.0
+        mean = self._similarities(text, query_vectors, names)
+        answerable = self._answerable
+        near, far = mean[~answerable & np.isfinite(mean)], mean[answerable & np.isfinite(mean)]
+        return float(near.max() - far.max()) if len(near) and len(far) else 0.0
+
     def features(self, text: str, query_vectors: Mapping[str, np.ndarray], anchors: Sequence[str]) -> np.ndarray:
         """One row of :data:`KNOWN_FEATURES` per candidate anchor: the similarity of the nearest known question
         citing it (per embedder), and that similarity (mean of the embedders) minus the nearest known question's
@@ -114,10 +140,9 @@ class KnownQuestions:
         names = [name for name in _EMBEDDERS if name in query_vectors and name in self.vectors]
         if not names or not self.texts:
             return out
+        mean = self._similarities(text, query_vectors, names)
         sims = {name: self.vectors[name] @ np.asarray(query_vectors[name], dtype=np.float32) for name in names}
-        mean = np.mean([sims[name] for name in names], axis=0)
-        mean[[i for i, t in enumerate(self.texts) if t == text]] = -np.inf  # never itself
-        usable = np.flatnonzero(np.isfinite(mean))
+        usable = np.flatnonzero(np.isfinite(mean) & self._answerable)
         if not len(usable):
             return out
         nearest = np.full(len(anchors), -np.inf)  # per candidate: the mean similarity of its nearest known question

@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 from retriever.config import SearchConfig
 from retriever.ingest.corpus import Corpus
 from retriever.search.query import QueryAnalyzer
+from retriever.search.known_questions import KnownQuestions
 from retriever.search.rerank import Reranker, Statistics
 from retriever.types import Backend, IndexedClause, Mode, SearchResult
 
@@ -28,6 +29,7 @@ class Searcher(Protocol):
     analyzer: QueryAnalyzer  # query analysis: tokenizer, glossary, embedders (``sentence_encoder``)
     config: SearchConfig
     reranker: Reranker | None  # the ranking model in use (None: the fused order)
+    known_questions: KnownQuestions | None  # the team's known questions (ranking features, near-miss signal)
     statistics: Statistics  # document frequencies of the indexed terms, and the index's size
 
     def search(self, query: str, k: int = 10, doc: str | None = None, chapter: int | None = None,
