@@ -77,6 +77,7 @@ def test_known_questions_are_plain_arrays_checked_on_load(tmp_path):
     again = KnownQuestions.load(path, sha)
     assert again.texts == _known().texts and again.gold == _known().gold and again.writers == _known().writers
     assert np.array_equal(again.vectors["use"], _known().vectors["use"])
+    assert _known().save(tmp_path / "again.npz") == sha  # the same questions, the same bytes
     with np.load(path, allow_pickle=False) as data:  # no object arrays: readable without pickle
         assert {"texts", "gold", "vectors_use", "vectors_e5"} <= set(data.files)
     with pytest.raises(CorpusError, match="not the ones the ranking model was fitted with"):
