@@ -55,7 +55,7 @@ class Example:
 
 def collect(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]]) -> list[Example]:
     """The candidates and features of every answerable question, all documents searched (as ``ask`` does); each
-    question described by the known questions of the other writers (:func:`known_for`)."""
+    question described by the known questions of the other writers (:class:`KnownForEach`)."""
     out = []
     with KnownForEach(searcher) as known_for:
         for source, questions in sets.items():
