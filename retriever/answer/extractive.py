@@ -195,9 +195,10 @@ class Answerer:
                 self._sentence_vectors[text] = vector
         return np.vstack([self._sentence_vectors[t] for t in texts])
 
-    def _sentence_features(self, terms: list[str], numbers: set[str], hits: list[Hit], query_text: str,
+    def _sentence_features(self, terms: list[str], numbers: set[str], hits: list[Hit], query: np.ndarray,
                            english: bool = False):
-        """(score, hit, clause, index, sentence, lexical, similarity) for every sentence of the hits' clauses.
+        """(score, hit, clause, index, sentence, lexical, similarity) for every sentence of the hits' clauses;
+        ``query``: the question's vector from the sentence encoder.
 
         For English questions the similarity is the better of the Chinese sentence's and, where the reference
         English aligns sentence by sentence, the English sentence's.
@@ -215,7 +216,6 @@ class Answerer:
                 rows.append((hit, clause, index, sentence, lexical, number, aligned[index] if aligned else None))
         if not rows:
             return []
-        query = self._encoder.encode_queries([query_text])[0]
         sims = self._vectors([r[3].text for r in rows]) @ query
         english_rows = [i for i, r in enumerate(rows) if r[6]]
         if english_rows:
@@ -295,9 +295,10 @@ class Answerer:
                                                if c.anchor.startswith(section + "."))
         return self._sections[section]
 
-    def signals(self, query, terms: list[str], hits: list[Hit], scored, quoted: str,
-                kind: AnswerType) -> dict[str, float]:
-        """What the decision model reads of an answer (:data:`~retriever.answer.decision.SIGNALS`)."""
+    def signals(self, query, terms: list[str], hits: list[Hit], scored, quoted: str, kind: AnswerType,
+                vector: np.ndarray) -> dict[str, float]:
+        """What the decision model reads of an answer (:data:`~retriever.answer.decision.SIGNALS`); ``vector``: the
+        question's from the sentence encoder."""
         rerank = [h.explain.get("rerank", {}).get("score", 0.0) for h in hits]
         years = set(_YEAR.findall(query.text))
         shares = np.exp(np.array(rerank) - max(rerank)) if rerank else np.zeros(0)
@@ -313,16 +314,11 @@ class Answerer:
             "english": float(threshold_group(query.lang) == "en"),
             # the best clause's share of the ranking model's softmax over the hits: sure of it against all of them
             "rerank_share": float(shares[0] / shares.sum()) if len(shares) else 0.0,
-            "near_miss": self._near_miss(query),
+            # how much closer the question is to the team's nearest known near-miss than to its nearest answerable
+            # known question (sentence encoder only)
+            "near_miss": (self.searcher.known_questions.near_miss(query.text, {self._encoder_name: vector})
+                          if self.searcher.known_questions is not None else 0.0),
         }
-
-    def _near_miss(self, query) -> float:
-        """How much closer the question is to the team's nearest known near-miss than to its nearest answerable
-        known question (:meth:`~retriever.search.known_questions.KnownQuestions.near_miss`, sentence encoder only)."""
-        known = self.searcher.known_questions
-        if known is None:
-            return 0.0
-        return known.near_miss(query.text, {self._encoder_name: self._encoder.encode_queries([query.text])[0]})
 
     def draft(self, question: str, doc: str | None = None) -> Draft:
         """The best answer the documents allow (``doc``'s only, when given), before deciding whether to give it."""
@@ -332,10 +328,11 @@ class Answerer:
             raise QueryError("the question is too short to answer: ask a whole question 问题过短，请完整提问")
         terms, _ = self.searcher.analyzer.lexical_terms(q)
         numbers = set(_NUMBER.findall(q.text))
-        scored = self._sentence_features(terms, numbers, result.hits, q.text, english=q.lang is Lang.EN)
+        vector = self._encoder.encode_queries([q.text])[0]  # one encoding for the sentences and the near-miss signal
+        scored = self._sentence_features(terms, numbers, result.hits, vector, english=q.lang is Lang.EN)
         kind = answer_type(q.text)
         chosen = self._choose(scored, result.hits, kind) if scored else []
-        signals = self.signals(q, terms, result.hits, scored, " ".join(r[4].text for r in chosen), kind)
+        signals = self.signals(q, terms, result.hits, scored, " ".join(r[4].text for r in chosen), kind, vector)
         if self.model is not None:
             evidence, threshold = self.model.probability(signals), self.model.threshold
         else:

@@ -94,14 +94,14 @@ def _fit(corpus: Corpus, args: argparse.Namespace) -> None:
     searcher = EmbeddedSearcher.open(index_config(args), corpus=corpus, rebuild="stale")  # a refit ranker stales it
     searcher.reranker = None  # the candidates are the fused ones, whatever model is shipped
     sets = load_sets(paths)
-    searcher.known_questions = known_questions(load_sets([p for p in args.known if p.exists()]),
-                                               searcher.analyzer.embedders)
+    known_files = [p for p in args.known if p.exists()]
+    searcher.known_questions = known_questions(load_sets(known_files), searcher.analyzer.embedders)
     examples = collect(searcher, sets)
     cv = cross_validate(examples)
     oof, chosen = cv.scores, cv.chosen
     model = fit_model(examples, paths, describe(examples) | {"files": [p.name for p in paths],
                                                           "embedders": sorted(searcher.analyzer.embedders),
-                                                          "known_files": [p.name for p in args.known if p.exists()]})
+                                                          "known_files": [p.name for p in known_files]})
     inside = [model.scores(e.rows) for e in examples]
     body = [f"## Ranking model (`python -m retriever fit`, {len(examples)} answerable questions of "
             f"{', '.join(p.name for p in paths)}, every document searched)", "",

@@ -112,6 +112,11 @@ class SearcherBase(ABC):
         self.reranker: Reranker | None = None  # the learned ranking, when a model is loaded
         self.known_questions: KnownQuestions | None = None  # the model's known questions (a ranking feature)
 
+    def use_ranking_model(self, model: Reranker | None) -> None:
+        """Rank with ``model`` and describe candidates by its known questions (None: the fused order)."""
+        self.reranker = model
+        self.known_questions = model.known if model is not None else None
+
     @abstractmethod
     def _rank(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
               k: int) -> list[Ranked]:

@@ -74,8 +74,7 @@ class EmbeddedSearcher(SearcherBase):
                                  english_leg=english is not None)
         searcher = cls(index, parts.corpus, analyzer, search_config)
         searcher.opened = opened
-        searcher.reranker = load_reranker(list(parts.embedders))
-        searcher.known_questions = searcher.reranker.known if searcher.reranker else None
+        searcher.use_ranking_model(load_reranker(list(parts.embedders)))
         return searcher
 
     def records(self) -> Sequence[IndexedClause]:

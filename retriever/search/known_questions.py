@@ -23,6 +23,7 @@ known question citing a clause (no change on the dev set, probe R@1 0.721 → 0.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import zipfile
@@ -106,7 +107,7 @@ class KnownQuestions:
             raw = path.read_bytes()
             if sha256 is not None and hashlib.sha256(raw).hexdigest() != sha256:
                 raise CorpusError(f"the known questions {path} are not the ones the ranking model was fitted with: {fix}")
-            with np.load(path, allow_pickle=False) as data:
+            with np.load(io.BytesIO(raw), allow_pickle=False) as data:  # the bytes whose hash was checked
                 texts = tuple(str(t) for t in data["texts"])
                 writers = tuple(str(w) for w in data["writers"])
                 gold = tuple(tuple(json.loads(str(g))) for g in data["gold"])

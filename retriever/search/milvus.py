@@ -88,8 +88,7 @@ class MilvusSearcher(SearcherBase):
         searcher.last_sync, searcher.opened = apply_rebuild(
             Rebuild.from_str(rebuild), load=lambda: collection.check(parts.corpus), create=sync, update=sync,
             from_scratch=lambda: sync(drop_first=True), stale=(StaleIndexError, IncompleteLoadError))
-        searcher.reranker = load_reranker(list(parts.embedders))
-        searcher.known_questions = searcher.reranker.known if searcher.reranker else None
+        searcher.use_ranking_model(load_reranker(list(parts.embedders)))
         return searcher
 
     @cached_property

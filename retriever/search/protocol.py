@@ -12,8 +12,8 @@ from typing import Protocol, runtime_checkable
 
 from retriever.config import SearchConfig
 from retriever.ingest.corpus import Corpus
-from retriever.search.query import QueryAnalyzer
 from retriever.search.known_questions import KnownQuestions
+from retriever.search.query import QueryAnalyzer
 from retriever.search.rerank import Reranker, Statistics
 from retriever.types import Backend, IndexedClause, Mode, SearchResult
 
