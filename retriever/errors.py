@@ -45,7 +45,8 @@ class CorpusError(RetrieverError):
 
 
 class ModelFeaturesError(CorpusError):
-    """A fitted ranking model was fitted on other features than this version computes (refit it)."""
+    """A fitted ranking model was fitted on other features, or with other dense legs, than this searcher computes
+    (refit it)."""
 
 
 class DocumentError(RetrieverError):

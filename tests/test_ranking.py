@@ -12,7 +12,8 @@ import pytest
 
 from retriever.analysis.query_translation import MAX_CANDIDATES
 from retriever.analysis.question import AnswerType, answer_type, carries, figure_asked, states_figure
-from retriever.answer.decision import SIGNALS, AnswerModel, load_answer_model, threshold_for_precision
+from retriever.answer.decision import (SIGNALS, AnswerModel, choose_threshold, load_answer_model,
+                                       threshold_for_precision, threshold_for_refusals)
 from retriever.answer.refusal_rules import provinces_named
 from retriever.errors import CorpusError
 from retriever.search.rerank import Reranker, load_reranker, sentence_tokens
@@ -116,6 +117,36 @@ def test_the_threshold_is_the_lowest_that_keeps_the_precision():
     assert threshold_for_precision(probabilities, np.zeros(5, dtype=int), 0.5) == 0.9  # none reaches it
 
 
+def test_the_threshold_also_refuses_the_stated_share_of_unanswerable_questions():
+    probabilities = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    answerable = np.array([True, False, True, False, False, False])
+    correct = np.array([1, 0, 1, 0, 0, 0])
+    assert threshold_for_refusals(probabilities, answerable, 0.75) == 0.8  # 0.4, 0.5, 0.6 refused: 3 of 4
+    assert threshold_for_refusals(probabilities, answerable, 1.0) > 0.8  # every one refused
+    assert threshold_for_refusals(probabilities, np.ones(6, dtype=bool), 0.85) == 0.0  # none to refuse
+    assert threshold_for_precision(probabilities, correct, 0.6) == 0.7  # 2 of 3 answers right
+    assert choose_threshold(probabilities, correct, answerable) == max(
+        threshold_for_precision(probabilities, correct), threshold_for_refusals(probabilities, answerable))
+
+
+def test_every_question_set_weighs_the_same_in_the_threshold():
+    """A large hard set must not set the threshold alone: weighted by set, a small easy set counts as much."""
+    from retriever.evaluation.answer_fit import Case, set_weights
+    from retriever.evaluation.retrieval import EvalQuestion
+
+    def case(source: str, n: int) -> Case:
+        question = EvalQuestion(id=f"{source}{n}", lang="zh-Hans", question="问", gold=("a:b",), answerable=True)
+        return Case(question, source, n, {}, [], False)
+
+    cases = [case("easy", 0), case("hard", 1), case("hard", 2), case("hard", 3)]
+    weights = set_weights(cases)
+    assert weights.tolist() == [1.0, 1 / 3, 1 / 3, 1 / 3]
+    probabilities = np.array([0.9, 0.8, 0.7, 0.6])
+    correct = np.array([1, 0, 1, 0])
+    assert threshold_for_precision(probabilities, correct, 0.75) == 0.9  # pooled: 1 of 2 at 0.8
+    assert threshold_for_precision(probabilities, correct, 0.75, weights) == 0.7  # (1 + 1/3) / (1 + 2/3) = 0.8
+
+
 def test_the_answer_model_is_json_and_refuses_damage(tmp_path):
     model = AnswerModel(tuple(float(i) for i in range(len(SIGNALS))), -1.0, (0.0,) * len(SIGNALS),
                         (1.0,) * len(SIGNALS), 0.5, "abc", {"embedders": BUNDLED_LEGS})
@@ -140,6 +171,11 @@ def test_the_shipped_models_belong_to_the_bundled_legs(tmp_path):
     assert ranker is not None and decision is not None and 0 < decision.threshold < 1
     assert decision.training_sha256 == ranker.training_sha256  # fitted together, on the same questions
     assert load_reranker(["use"]) is None and load_answer_model(["use"]) is None
+    alone = tmp_path / "alone.json"  # without its known questions beside it: set aside for its legs, not read
+    alone.write_text((ROOT / "retriever" / "data" / "ranker.json").read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_reranker(["use"], alone) is None
+    with pytest.raises(CorpusError):
+        load_reranker(BUNDLED_LEGS, alone)
     broken = tmp_path / "ranker.json"
     broken.write_text("[]", encoding="utf-8")
     with pytest.raises(CorpusError, match="unreadable"):

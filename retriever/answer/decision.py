@@ -5,7 +5,8 @@ quoted clause covers, whether it carries the kind of answer asked, whether the q
 documents never use). A logistic regression, fitted with grouped cross-validation on the team's questions and the
 dev set (``python -m retriever fit``, :mod:`retriever.evaluation.fit`), turns them into a probability; the
 threshold is the lowest that keeps the stated precision (:data:`TARGET_PRECISION` of the answers given cite a gold
-clause), chosen on out-of-fold probabilities. Stored as JSON (weights, scaling, threshold; no pickle).
+clause) and refuses the stated share of unanswerable questions (:data:`TARGET_REFUSALS`), chosen on out-of-fold
+probabilities with every question set weighing the same. Stored as JSON (weights, scaling, threshold; no pickle).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from retriever.config import ANSWER_MODEL_PATH
 from retriever.errors import CorpusError
 from retriever.index.manifest import write_json
 
-__all__ = ["SIGNALS", "TARGET_PRECISION", "AnswerModel", "load_answer_model", "threshold_for_precision"]
+__all__ = ["SIGNALS", "TARGET_PRECISION", "TARGET_REFUSALS", "AnswerModel", "load_answer_model",
+           "threshold_for_precision", "threshold_for_refusals", "choose_threshold"]
 
 SIGNALS = ("rerank_top", "rerank_margin", "coverage", "similarity", "type_missing", "years_missing",
            "unknown_share", "english", "rerank_share", "near_miss")
@@ -34,16 +36,46 @@ issue 13 asks for). Out-of-fold on the dev set, targets 0.75 / 0.80 / 0.85 / 0.9
 
 
 def threshold_for_precision(probabilities: np.ndarray, correct: np.ndarray,
-                            target: float = TARGET_PRECISION) -> float:
+                            target: float = TARGET_PRECISION, weights: np.ndarray | None = None) -> float:
     """The lowest threshold whose answers (probability ≥ threshold) are correct at least ``target`` of the time;
-    the highest probability seen when none is (then almost everything is refused)."""
+    the highest probability seen when none is (then almost everything is refused). ``weights``: how much each
+    answer counts in that precision (by default, the same)."""
+    weights = np.ones(len(probabilities)) if weights is None else np.asarray(weights, dtype=np.float64)
     order = np.argsort(-probabilities, kind="stable")
-    hits = np.cumsum(correct[order])
-    precision = hits / np.arange(1, len(order) + 1)
-    ok = np.nonzero(precision >= target)[0]
+    hits = np.cumsum((weights * correct)[order])
+    precision = hits / np.cumsum(weights[order])
+    ok = np.nonzero(precision >= target - 1e-12)[0]  # 1e-12: float rounding of weighted shares (3/4 as 0.7499…)
     if len(ok) == 0:
         return float(probabilities.max()) if len(probabilities) else 1.0
     return float(probabilities[order[ok[-1]]])
+
+
+TARGET_REFUSALS = 0.85
+"""The stated share of unanswerable questions refused (the refusal rate issue 13 asks for): a threshold low enough
+for the stated precision can still answer near-misses, when the answerable questions it gains outweigh them."""
+
+
+def threshold_for_refusals(probabilities: np.ndarray, answerable: np.ndarray, target: float = TARGET_REFUSALS,
+                           weights: np.ndarray | None = None) -> float:
+    """The lowest threshold that refuses (probability below it) at least ``target`` of the unanswerable questions,
+    each counting ``weights`` (by default, the same); 0 when there are none."""
+    weights = np.ones(len(probabilities)) if weights is None else np.asarray(weights, dtype=np.float64)
+    unanswerable = ~np.asarray(answerable, dtype=bool)
+    values, counts = probabilities[unanswerable], weights[unanswerable]
+    if len(values) == 0:
+        return 0.0
+    order = np.argsort(values, kind="stable")
+    refused = np.concatenate([[0.0], np.cumsum(counts[order])]) / counts.sum()  # refused below each value
+    enough = int(np.nonzero(refused >= target - 1e-12)[0][0])  # 1e-12: float rounding, as above
+    return float(values[order[enough]]) if enough < len(values) else float(np.nextafter(values.max(), np.inf))
+
+
+def choose_threshold(probabilities: np.ndarray, correct: np.ndarray, answerable: np.ndarray,
+                     weights: np.ndarray | None = None) -> float:
+    """The lowest threshold that keeps both stated targets: :data:`TARGET_PRECISION` of the answers cite a gold
+    clause and :data:`TARGET_REFUSALS` of the unanswerable questions are refused."""
+    return max(threshold_for_precision(probabilities, correct, weights=weights),
+               threshold_for_refusals(probabilities, answerable, weights=weights))
 
 
 @dataclass(frozen=True)
@@ -73,7 +105,8 @@ class AnswerModel:
     def to_dict(self) -> dict:
         return {"kind": "logistic", "signals": list(SIGNALS), "weights": list(self.weights), "bias": self.bias,
                 "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold,
-                "target_precision": TARGET_PRECISION, "training_sha256": self.training_sha256, "info": self.info}
+                "target_precision": TARGET_PRECISION,
+                "target_refusals": TARGET_REFUSALS, "training_sha256": self.training_sha256, "info": self.info}
 
     def save(self, path: Path) -> None:
         write_json(path, self.to_dict())

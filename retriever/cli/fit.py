@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever.answer.decision import SIGNALS, TARGET_PRECISION
+from retriever.answer.decision import SIGNALS, TARGET_PRECISION, TARGET_REFUSALS
 from retriever.answer.extractive import DEFAULT_THRESHOLDS, hand_evidence
 from retriever.cli.common import index_config
 from retriever.config import (
@@ -146,7 +146,8 @@ def _fit_decision(searcher: EmbeddedSearcher, sets: dict, examples: list, cv, ra
             "Each question drafted with a ranking model that never saw it (the out-of-fold models above); a logistic "
             f"regression over {', '.join(SIGNALS)} predicts whether the draft cites a gold clause. Out-of-fold: "
             f"grouped {FOLDS}-fold, each fold's threshold chosen by an inner cross-validation for a precision of "
-            f"{TARGET_PRECISION:.2f} (thresholds {', '.join(f'{t:.3f}' for t in thresholds)}); in-sample: the final "
+            f"{TARGET_PRECISION:.2f} and {TARGET_REFUSALS:.2f} of the unanswerable questions refused, every question "
+            f"set weighing the same (thresholds {', '.join(f'{t:.3f}' for t in thresholds)}); in-sample: the final "
             f"model (threshold {decision.threshold:.3f}) on the drafts it was fitted on; hand thresholds: the "
             "evidence rule it replaces. Figure and province rules apply in every row.", "",
             answer_table(cases, {"out-of-fold": oof, "in-sample": inside, "hand thresholds": hand}), "",

@@ -196,9 +196,10 @@ class Reranker:
         write_json(path, self.to_dict())
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> Reranker:
+    def load(cls, path: Path = MODEL_PATH, embedders: Sequence[str] | None = None) -> Reranker:
         """Read a model and the known questions beside it (:class:`~retriever.errors.CorpusError` if unreadable,
-        :class:`~retriever.errors.ModelFeaturesError` if fitted on other features)."""
+        :class:`~retriever.errors.ModelFeaturesError` if fitted on other features or, when ``embedders`` are
+        given, with other dense legs: then the known questions are not read at all)."""
         try:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
             booster, training, info = raw["booster"], raw["training_sha256"], raw.get("info", {})
@@ -209,6 +210,9 @@ class Reranker:
         if features != FEATURES:
             raise ModelFeaturesError(f"the ranking model {path} was fitted on other features: fit it again with "
                                      "`python -m retriever fit`")
+        if embedders is not None and sorted(info.get("embedders", [])) != sorted(embedders):
+            raise ModelFeaturesError(f"the ranking model {path} was fitted with the dense legs "
+                                     f"{info.get('embedders')}, not {list(embedders)}")
         known = KnownQuestions.load(known_path(path), info["known_sha256"]) if "known_sha256" in info else None
         return cls(booster, training, info, known)
 
@@ -220,7 +224,6 @@ def load_reranker(embedders: Sequence[str], path: Path = MODEL_PATH) -> Reranker
     if not Path(path).exists():
         return None
     try:
-        model = Reranker.load(path)
+        return Reranker.load(path, embedders)
     except ModelFeaturesError:
         return None
-    return model if sorted(model.info.get("embedders", [])) == sorted(embedders) else None
