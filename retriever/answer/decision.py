@@ -35,12 +35,17 @@ issue 13 asks for). Out-of-fold on the dev set, targets 0.75 / 0.80 / 0.85 / 0.9
 0.76 / 0.72 / 0.68 / 0.61 of the answerable ones with a gold clause: 0.85 is where refusals stop rising fast."""
 
 
+def _weights(weights: np.ndarray | None, n: int) -> np.ndarray:
+    """Each question's weight in a threshold's precision or refusal share (by default, the same)."""
+    return np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+
+
 def threshold_for_precision(probabilities: np.ndarray, correct: np.ndarray,
                             target: float = TARGET_PRECISION, weights: np.ndarray | None = None) -> float:
     """The lowest threshold whose answers (probability ≥ threshold) are correct at least ``target`` of the time;
     the highest probability seen when none is (then almost everything is refused). ``weights``: how much each
     answer counts in that precision (by default, the same)."""
-    weights = np.ones(len(probabilities)) if weights is None else np.asarray(weights, dtype=np.float64)
+    weights = _weights(weights, len(probabilities))
     order = np.argsort(-probabilities, kind="stable")
     hits = np.cumsum((weights * correct)[order])
     precision = hits / np.cumsum(weights[order])
@@ -59,7 +64,7 @@ def threshold_for_refusals(probabilities: np.ndarray, answerable: np.ndarray, ta
                            weights: np.ndarray | None = None) -> float:
     """The lowest threshold that refuses (probability below it) at least ``target`` of the unanswerable questions,
     each counting ``weights`` (by default, the same); 0 when there are none."""
-    weights = np.ones(len(probabilities)) if weights is None else np.asarray(weights, dtype=np.float64)
+    weights = _weights(weights, len(probabilities))
     unanswerable = ~np.asarray(answerable, dtype=bool)
     values, counts = probabilities[unanswerable], weights[unanswerable]
     if len(values) == 0:
@@ -105,8 +110,8 @@ class AnswerModel:
     def to_dict(self) -> dict:
         return {"kind": "logistic", "signals": list(SIGNALS), "weights": list(self.weights), "bias": self.bias,
                 "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold,
-                "target_precision": TARGET_PRECISION,
-                "target_refusals": TARGET_REFUSALS, "training_sha256": self.training_sha256, "info": self.info}
+                "target_precision": TARGET_PRECISION, "target_refusals": TARGET_REFUSALS,
+                "training_sha256": self.training_sha256, "info": self.info}
 
     def save(self, path: Path) -> None:
         write_json(path, self.to_dict())

@@ -186,7 +186,7 @@ class Answerer:
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._sections: dict[str, str] = {}
         self._encoder = searcher.analyzer.sentence_encoder
-        self._encoder_name = next(iter(searcher.analyzer.embedders))  # the sentence encoder's key (use)
+        self._encoder_name = searcher.analyzer.sentence_encoder_name
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]

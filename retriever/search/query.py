@@ -81,9 +81,14 @@ class QueryAnalyzer:
         self._stop_en = english_stopwords()
 
     @property
+    def sentence_encoder_name(self) -> str:
+        """The first (multilingual) model's key (``use``): it embeds the sentences quoted in answers."""
+        return next(iter(self.embedders))
+
+    @property
     def sentence_encoder(self) -> Embedder:
-        """The first (multilingual) model: it embeds the sentences quoted in answers."""
-        return next(iter(self.embedders.values()))
+        """The model named by :attr:`sentence_encoder_name`."""
+        return self.embedders[self.sentence_encoder_name]
 
     def _known(self, tokens: Iterable[str], vocab: Container[str] | None) -> list[str]:
         return [t for t in tokens if vocab is None or t in vocab]
