@@ -72,3 +72,10 @@ def test_index_build_never_deletes_a_folder_that_is_not_an_index(tmp_path):
     result = run("index", "build", "--index", str(folder))
     assert result.returncode == 2 and "not an index folder" in result.stderr
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_search_says_when_a_known_question_brought_a_hit(index_dir):
+    # my own wording of when the revised S&T Progress Law applies: only a known question brings its final article
+    result = run("search", "新修订的科技进步法什么时候开始实行？", "-k", "3", "--index", str(index_dir))
+    assert result.returncode == 0, result.stderr
+    assert "kjjbf-2021:ch12.a117.p1" in result.stdout and "a known question cites it 已知问题引用" in result.stdout

@@ -67,6 +67,19 @@ def test_a_question_closer_to_a_known_near_miss_leans_to_refusal():
     assert rows[1, GAP] == pytest.approx(0.0)  # the gap is to the nearest answerable known question
 
 
+def test_the_nearest_known_questions_bring_their_clauses_nearest_first():
+    query = {"use": _unit(1, 0.02, 0), "e5": _unit(1, 0.02, 0)}
+    known = _known()
+    assert known.cited_by_nearest("发明专利保护期", query, 1) == ["a"]
+    assert known.cited_by_nearest("发明专利保护期", query, 2) == ["a", "b"]  # each anchor once
+    assert known.cited_by_nearest("专利保护多久", query, 1) == ["a", "b"]  # never itself: the next one speaks
+    assert known.cited_by_nearest("发明专利保护期", query, 9) == ["a", "b", "c"]
+    assert known.cited_by_nearest("发明专利保护期", {}, 3) == []  # a keyword-only search
+    vectors = np.vstack([_unit(1, 0, 0), _unit(0, 1, 0)])
+    with_near_miss = KnownQuestions(("光谷2035年的产值目标", "光谷在哪里"), ((), ("c",)), {"use": vectors}, ("t-a", "t-b"))
+    assert with_near_miss.cited_by_nearest("问题", {"use": _unit(1, 0.1, 0)}, 1) == ["c"]  # a near-miss cites nothing
+
+
 def test_without_query_vectors_the_features_are_zero():
     assert not _known().features("光谷", {}, ["a", "c"]).any()  # a keyword-only search
 
@@ -114,3 +127,22 @@ def test_a_question_worded_like_a_known_one_gets_its_clause_as_evidence(searcher
     gold = anchors.index("zlf-2020:ch5.a42.p1")
     column = FEATURES.index("known_use")
     assert rows[gold, column] == rows[:, column].max() > 0.5
+
+
+@pytest.mark.slow
+def test_a_clause_no_leg_finds_joins_the_candidates_through_a_known_question(searcher):
+    from retriever.search.filters import Filters
+
+    # my own wording of when the revised S&T Progress Law applies: 实行 where the law says 施行, so neither BM25 nor
+    # the dense legs bring its one-line final article; a known question on it does
+    question = "新修订的科技进步法什么时候开始实行？"
+    analyzed = searcher.analyzer.analyze(normalize_query(question), "hybrid", searcher.translator)
+    ranked, rows = searcher.candidates(analyzed, Filters(), None, 30)
+    brought = {r.record.anchor: r for r in ranked if not r.evidence}  # no leg evidence: a known question's clause
+    assert "kjjbf-2021:ch12.a117.p1" in brought
+    assert brought["kjjbf-2021:ch12.a117.p1"].fused["known_question"] is True
+    column = FEATURES.index("known_use")
+    assert rows[[r.record.anchor for r in ranked].index("kjjbf-2021:ch12.a117.p1"), column] == rows[:, column].max()
+    assert "kjjbf-2021:ch12.a117.p1" in [h.anchor for h in searcher.search(question, k=3).hits]
+    only_plan = searcher.candidates(analyzed, Filters(doc="hb-sti-14fyp"), ["hb-sti-14fyp"], 30)[0]
+    assert all(r.record.doc == "hb-sti-14fyp" for r in only_plan)  # the filters hold for them too

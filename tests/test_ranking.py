@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,8 @@ import pytest
 
 from retriever.analysis.query_translation import MAX_CANDIDATES
 from retriever.analysis.question import AnswerType, answer_type, carries, figure_asked, states_figure
-from retriever.answer.decision import (SIGNALS, AnswerModel, choose_threshold, load_answer_model,
-                                       threshold_for_precision, threshold_for_refusals)
+from retriever.answer.decision import (HAND_SENTENCE_WEIGHTS, SIGNALS, AnswerModel, choose_threshold,
+                                       load_answer_model, threshold_for_precision, threshold_for_refusals)
 from retriever.answer.refusal_rules import provinces_named
 from retriever.errors import CorpusError
 from retriever.search.rerank import Reranker, load_reranker, sentence_tokens
@@ -78,6 +79,8 @@ def test_whether_a_text_carries_a_figure_or_a_list():
     ("培训每年至少要几天？", "duration", "每年不少于15天", "培训3000人"),
     ("研发投入占百分之几？", "share", "占比达到8%", "投入100亿元"),
     ("What is the licence fee, in RMB?", "money", "收取许可费10万元", "许可期限为五年"),
+    ("这一条要求高校做的工作共有几项？", "count", "（一）建立机构；（二）完善制度；", "期限为二十年"),  # count the list
+    ("企业数量要增长几倍？", "any", "企业数量实现倍增", "建设一批企业"),  # a figure in words
 ])
 def test_a_figure_question_is_answered_only_in_its_unit(question, kind, answered_by, not_answered_by):
     asked = figure_asked(question)
@@ -93,9 +96,12 @@ def test_a_question_for_a_university_wants_a_universitys_name():
     assert carries(AnswerType.NAME, "加快建设东湖实验室", "这个实验室叫什么名字？")
 
 
-def test_these_years_is_not_how_many_years():
+def test_these_years_several_or_which_article_are_not_how_many():
     assert figure_asked("这几年规划的任务完成得怎么样？") is None
     assert figure_asked("这类政策实施几年了？").kind == "duration"
+    assert figure_asked("好几个城市都在建孵化器，省里怎么统筹？") is None  # 好几 several
+    assert figure_asked("职务发明是怎么界定的，在第几条？") is None  # 第几条 which article: the citation says
+    assert figure_asked("十几家企业联合申报，谁来牵头？") is None
 
 
 def test_another_province_counts_as_named_in_evidence_by_its_abbreviation_only_in_a_run():
@@ -165,11 +171,46 @@ def test_the_answer_model_is_json_and_refuses_damage(tmp_path):
         AnswerModel.load(path)
 
 
+def test_sentence_weights_travel_with_the_answer_model_and_are_checked(tmp_path):
+    model = AnswerModel((0.0,) * len(SIGNALS), 0.0, (0.0,) * len(SIGNALS), (1.0,) * len(SIGNALS), 0.5, "abc",
+                        {"embedders": BUNDLED_LEGS}, (0.5, 0.3, 0.1, 0.1))
+    path = tmp_path / "answer-model.json"
+    model.save(path)
+    assert AnswerModel.load(path) == model and AnswerModel.load(path).sha256 == model.sha256
+    assert model.sha256 != replace(model, sentence_weights=(0.4, 0.4, 0.1, 0.1)).sha256
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(raw | {"sentence_features": ["lexical"]}), encoding="utf-8")
+    with pytest.raises(CorpusError, match="sentence weights fitted on other features"):
+        AnswerModel.load(path)
+    path.write_text(json.dumps(raw | {"sentence_weights": None}), encoding="utf-8")
+    assert AnswerModel.load(path).sentence_weights is None  # the hand weights then
+
+
+def test_a_sentence_holds_the_evidence_only_in_a_gold_clause():
+    from retriever import Corpus
+    from retriever.evaluation.answer_fit import holds_evidence
+    from retriever.evaluation.retrieval import EvalQuestion
+
+    corpus = Corpus.load()
+    term = corpus.clause("hb-sti-14fyp:ch1.s1.p4")
+    assert len(term.sentences) >= 2
+    evidence = term.sentences[1].text[2:12]  # part of the second sentence, as a reader would mark it
+    question = EvalQuestion("x1", "zh-Hans", "问", ("hb-sti-14fyp:ch1.s1.p4",), True, evidence=(evidence,))
+    rows = [(0.0, None, term, i, sentence) for i, sentence in enumerate(term.sentences)]
+    other = corpus.clause("hb-sti-14fyp:ch1.s1.p5")
+    rows += [(0.0, None, other, i, sentence) for i, sentence in enumerate(other.sentences)]
+    held = holds_evidence(question, rows)
+    assert held.tolist() == [i == 1 for i in range(len(term.sentences))] + [False] * len(other.sentences)
+
+
 def test_the_shipped_models_belong_to_the_bundled_legs(tmp_path):
     ranker = load_reranker(BUNDLED_LEGS)
     decision = load_answer_model(BUNDLED_LEGS)
     assert ranker is not None and decision is not None and 0 < decision.threshold < 1
     assert decision.training_sha256 == ranker.training_sha256  # fitted together, on the same questions
+    weights = decision.sentence_weights  # fitted on the training sets' evidence spans
+    assert weights is not None and sum(weights) == pytest.approx(1.0) and min(weights) >= 0
+    assert weights != HAND_SENTENCE_WEIGHTS
     assert load_reranker(["use"]) is None and load_answer_model(["use"]) is None
     alone = tmp_path / "alone.json"  # without its known questions beside it: set aside for its legs, not read
     alone.write_text((ROOT / "retriever" / "data" / "ranker.json").read_text(encoding="utf-8"), encoding="utf-8")
@@ -224,6 +265,7 @@ def test_fit_reports_out_of_fold_figures_without_touching_the_shipped_models(ind
     rows = [line for line in result.stdout.splitlines() if line.startswith("| questions | all |")]
     assert rows and len(rows[0].split("|")) == 11  # fused, out-of-fold and in-sample R@1 and R@5
     assert "| questions | out-of-fold |" in result.stdout and "Answer or refuse" in result.stdout
+    assert "Sentence weights: by hand" in result.stdout  # the own set marks no evidence spans to fit them on
     assert (ROOT / "retriever" / "data" / "ranker.json").read_bytes() == shipped
 
 

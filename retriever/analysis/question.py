@@ -32,8 +32,11 @@ class AnswerType(Choice):
 
 
 _CLASSIFIERS = "家个项所名位条种座批人件类支处次届款台篇"  # counted things: 几家, 多少项
+# 几 that asks nothing: 哪几 which, 这几/那几/近几/前几/头几 these, the last, the first few; 好几 several; 十几 a dozen or
+# so; 第几 which (article): answered by the citation itself
+_NOT_ASKING = "哪这那近前头好十第"
 _ASKS_FIGURE = re.compile(
-    rf"多少|(?<![哪这那近前头])几[{_CLASSIFIERS}年成倍天日周]|多大|多高|多长|多久|税率|费率|利率|比例是|比重是|金额|"
+    rf"多少|(?<![{_NOT_ASKING}])几[{_CLASSIFIERS}年成倍天日周]|多大|多高|多长|多久|税率|费率|利率|比例是|比重是|金额|"
     r"百分之几|\bhow (much|many|long|large|big|high)\b|"
     # "what (annual) output / payload / capacity …": a measure noun after what, at most two words between
     r"\bwhat (?:\w+ ){0,2}?(share|percentage|proportion|rate|ratio|amount|number|level|output|capacity|payload|"
@@ -60,6 +63,7 @@ _FIGURE = re.compile(
     rf"|(?<!第){_CN_NUMERAL}(?:个|家|项|名|人|所|座|亿|万|倍|成|条|批|类|大|年|%|％)"
     r"|一(?:年|个月|倍)"
     r"|百分之[零一二两三四五六七八九十百]+"  # 百分之五十: a share written out
+    r"|倍增|翻[一两]?番|减半"  # doubling, halving: a figure in words
 )
 _DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}日)?)?|[一二三四五六七八九〇零]{4}年|"
                    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -83,7 +87,7 @@ _MEASURES: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 re.IGNORECASE),
      re.compile(r"[%％]|百分之|百分点|[一二两三四五六七八九十]成|倍|\bper ?cent\b")),
     ("duration",
-     re.compile(r"多久|多长时间|多少年|(?<![哪这那近前头])几年|(?:多少|几)个?月|(?:多少|几)(?:天|日|周)|期限|有效期|\bhow long\b|"
+     re.compile(rf"多久|多长时间|多少年|(?<![{_NOT_ASKING}])几年|(?:多少|几)个?月|(?:多少|几)(?:天|日|周)|期限|有效期|\bhow long\b|"
                 r"\bhow many (years|months|days|weeks)\b|\bwhat (term|period|duration)\b", re.IGNORECASE),
      re.compile(rf"{_YEAR_AS_DATE}{_NUMBER_OF}(?:个)?(?:年|月|日|天|周)")),
     ("money",
@@ -93,7 +97,8 @@ _MEASURES: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\ballowances?\b|\bsalar(y|ies)\b|\broyalt(y|ies)\b|费用|罚款|津贴|薪酬", re.IGNORECASE),
      re.compile(rf"{_NUMBER_OF}(?:万|亿|千)?(?:余|多)?元|[%％]|百分之|\byuan\b|\bRMB\b", re.IGNORECASE)),
 )
-_CLASSIFIER_ASKED = re.compile(rf"(?:多少|几)([{_CLASSIFIERS}])")
+_CLASSIFIER_ASKED = re.compile(rf"(?:多少|(?<![{_NOT_ASKING}])几)([{_CLASSIFIERS}])")
+_ENUMERATED = "项类种"  # how many items, kinds, sorts: the quoted enumeration answers it, its items can be counted
 _PEOPLE = "人名位"
 
 
@@ -116,7 +121,8 @@ def figure_asked(question: str) -> FigureAsked | None:
     if (m := _CLASSIFIER_ASKED.search(question)) is not None:
         asked = m.group(1)  # 个 is the general classifier: 几个 is answered by 5家 and 5家 by 5个
         units = _PEOPLE if asked in _PEOPLE else _CLASSIFIERS if asked == "个" else asked + "个"
-        return FigureAsked("count", re.compile(rf"{_YEAR_AS_DATE}{_NUMBER_OF}(?:万|亿)?(?:余|多)?[{units}]"))
+        counted = rf"{_YEAR_AS_DATE}{_NUMBER_OF}(?:万|亿)?(?:余|多)?[{units}]"
+        return FigureAsked("count", re.compile(counted + (f"|{_LIST.pattern}" if asked in _ENUMERATED else "")))
     return FigureAsked("any")
 
 

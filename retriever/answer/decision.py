@@ -23,8 +23,8 @@ from retriever.config import ANSWER_MODEL_PATH
 from retriever.errors import CorpusError
 from retriever.index.manifest import write_json
 
-__all__ = ["SIGNALS", "TARGET_PRECISION", "TARGET_REFUSALS", "AnswerModel", "load_answer_model",
-           "threshold_for_precision", "threshold_for_refusals", "choose_threshold"]
+__all__ = ["SIGNALS", "SENTENCE_FEATURES", "HAND_SENTENCE_WEIGHTS", "TARGET_PRECISION", "TARGET_REFUSALS",
+           "AnswerModel", "load_answer_model", "threshold_for_precision", "threshold_for_refusals", "choose_threshold"]
 
 SIGNALS = ("rerank_top", "rerank_margin", "coverage", "similarity", "type_missing", "years_missing",
            "unknown_share", "english", "rerank_share", "near_miss")
@@ -83,9 +83,20 @@ def choose_threshold(probabilities: np.ndarray, correct: np.ndarray, answerable:
                threshold_for_refusals(probabilities, answerable, weights=weights))
 
 
+SENTENCE_FEATURES = ("lexical", "similarity", "prior", "number")
+"""What scores a sentence of a hit for quoting: the idf-weighted share of the question's terms it holds, its
+similarity to the question (sentence encoder), one over its clause's rank, and the share of the question's numbers it
+states. The score is their weighted sum; the weights are fitted with the decision
+(:mod:`retriever.evaluation.answer_fit`)."""
+HAND_SENTENCE_WEIGHTS = (0.45, 0.35, 0.1, 0.1)
+"""The weights set by hand on the team's first 145 questions before they were fitted, kept for an answerer without a
+fitted decision (another ranking, a first draft while fitting)."""
+
+
 @dataclass(frozen=True)
 class AnswerModel:
-    """Standardised logistic regression over :data:`SIGNALS` and its threshold."""
+    """Standardised logistic regression over :data:`SIGNALS` and its threshold, and the weights of
+    :data:`SENTENCE_FEATURES` that choose the sentences quoted (None: :data:`HAND_SENTENCE_WEIGHTS`)."""
 
     weights: tuple[float, ...]
     bias: float
@@ -94,6 +105,7 @@ class AnswerModel:
     threshold: float
     training_sha256: str
     info: dict = field(default_factory=dict)
+    sentence_weights: tuple[float, ...] | None = None
 
     def row(self, signals: Mapping[str, float]) -> np.ndarray:
         return np.array([float(signals[name]) for name in SIGNALS])
@@ -104,13 +116,15 @@ class AnswerModel:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(json.dumps([self.weights, self.bias, self.mean, self.scale, self.threshold])
-                              .encode()).hexdigest()
+        return hashlib.sha256(json.dumps([self.weights, self.bias, self.mean, self.scale, self.threshold,
+                                          self.sentence_weights]).encode()).hexdigest()
 
     def to_dict(self) -> dict:
         return {"kind": "logistic", "signals": list(SIGNALS), "weights": list(self.weights), "bias": self.bias,
                 "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold,
                 "target_precision": TARGET_PRECISION, "target_refusals": TARGET_REFUSALS,
+                "sentence_features": list(SENTENCE_FEATURES),
+                "sentence_weights": None if self.sentence_weights is None else list(self.sentence_weights),
                 "training_sha256": self.training_sha256, "info": self.info}
 
     def save(self, path: Path) -> None:
@@ -122,9 +136,12 @@ class AnswerModel:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
             if tuple(raw["signals"]) != SIGNALS:
                 raise ValueError("fitted on other signals")
+            sentence = raw.get("sentence_weights")
+            if sentence is not None and tuple(raw.get("sentence_features", ())) != SENTENCE_FEATURES:
+                raise ValueError("sentence weights fitted on other features")
             return cls(tuple(map(float, raw["weights"])), float(raw["bias"]), tuple(map(float, raw["mean"])),
                        tuple(map(float, raw["scale"])), float(raw["threshold"]), str(raw["training_sha256"]),
-                       dict(raw.get("info", {})))
+                       dict(raw.get("info", {})), None if sentence is None else tuple(map(float, sentence)))
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise CorpusError(f"the answer model {path} is unusable ({err}): fit it again with "
                               "`python -m retriever fit`") from None

@@ -21,7 +21,13 @@ from retriever.config import (
     TRAIN_QUESTIONS,
     fixed_hashing,
 )
-from retriever.evaluation.answer_fit import answer_table, decide_out_of_fold, draft_cases, fit_answer_model
+from retriever.evaluation.answer_fit import (
+    answer_table,
+    decide_out_of_fold,
+    draft_cases,
+    fit_answer_model,
+    fit_sentence_weights,
+)
 from retriever.evaluation.fit import (
     FOLDS,
     collect,
@@ -133,11 +139,13 @@ def _fit(corpus: Corpus, args: argparse.Namespace) -> None:
 
 def _fit_decision(searcher: EmbeddedSearcher, sets: dict, examples: list, cv, ranker, paths: list[Path]):
     """The answer-or-refuse model: drafts with out-of-fold rankings, its own grouped cross-validation."""
-    cases = draft_cases(searcher, sets, examples, cv)
+    first = draft_cases(searcher, sets, examples, cv)  # sentences scored by hand, to fit their weights on
+    sentence_weights, sentence_lines = fit_sentence_weights(first)
+    cases = draft_cases(searcher, sets, examples, cv, sentence_weights)  # drafted as the answerer will
     probabilities, oof, thresholds = decide_out_of_fold(cases)
     decision = fit_answer_model(cases, probabilities, ranker.training_sha256,
                                 {"embedders": ranker.info["embedders"], "cases": len(cases),
-                                 "files": [p.name for p in paths]})
+                                 "files": [p.name for p in paths]}, sentence_weights)
     by_rule = np.array([c.by_rule for c in cases])
     inside = np.array([decision.probability(c.signals) >= decision.threshold for c in cases]) & ~by_rule
     hand = np.array([hand_evidence(c.signals) >= DEFAULT_THRESHOLDS["en" if c.english else "zh"]
@@ -152,7 +160,7 @@ def _fit_decision(searcher: EmbeddedSearcher, sets: dict, examples: list, cv, ra
             "evidence rule it replaces. Figure and province rules apply in every row.", "",
             answer_table(cases, {"out-of-fold": oof, "in-sample": inside, "hand thresholds": hand}), "",
             "Weights (standardised signals): " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(SIGNALS, decision.weights)),
-            ""]
+            "", *sentence_lines, ""]
     return decision, body
 
 

@@ -33,6 +33,8 @@ def print_hits(result: SearchResult) -> None:
             parts.append(f"{lexical} #{why[lexical]['rank'] or '-'} {','.join(why[lexical]['matched_terms'][:6])}")
         for name, leg in why.get(EXPLAIN_DENSE, {}).items():
             parts.append(f"{name} #{leg['rank'] or '-'} {leg['similarity']:.2f}")
+        if why.get("fused", {}).get("known_question"):
+            parts.append("a known question cites it 已知问题引用")  # no leg brought it
         print(f"{hit['rank']:>3}. {hit['anchor']}  {hit['label_zh']} · {hit['label_en']}")
         print(f"     {text}")
         print(f"     [{'; '.join(parts)}; fused {hit['score']:.4f}]")

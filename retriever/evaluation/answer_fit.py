@@ -14,11 +14,12 @@ fitted on all drafts, with the threshold chosen on all out-of-fold probabilities
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from retriever.answer.decision import SIGNALS, AnswerModel, choose_threshold
+from retriever.answer.decision import (HAND_SENTENCE_WEIGHTS, SENTENCE_FEATURES, SIGNALS, AnswerModel,
+                                       choose_threshold)
 from retriever.answer.extractive import Answerer, threshold_group
 from retriever.evaluation.answers import share
 from retriever.evaluation.fit import FOLDS, CrossValidation, Example, KnownForEach, groups_of
@@ -26,7 +27,8 @@ from retriever.evaluation.retrieval import EvalQuestion
 from retriever.search.base import SearcherBase
 from retriever.types import Lang
 
-__all__ = ["Case", "draft_cases", "decide_out_of_fold", "fit_answer_model", "answer_table", "set_weights"]
+__all__ = ["Case", "draft_cases", "fit_sentence_weights", "holds_evidence", "decide_out_of_fold", "fit_answer_model",
+           "answer_table", "set_weights"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Case:
     signals: dict[str, float]
     cited: list[str]  # the anchors the draft quotes
     by_rule: bool  # refused whatever the probability (a figure not quoted, another province)
+    sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, len(SENTENCE_FEATURES))))  # every scored one
+    sentence_evidence: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # holds_evidence()
 
     @property
     def correct(self) -> bool:
@@ -49,16 +53,29 @@ class Case:
         return threshold_group(Lang.from_str(self.question.lang)) == "en"
 
 
+def holds_evidence(question: EvalQuestion, scored: list[tuple]) -> np.ndarray:
+    """Per scored sentence: whether it is a sentence of a gold clause that holds (part of) one of the question's
+    verbatim evidence spans."""
+    out = np.zeros(len(scored), dtype=bool)
+    for i, row in enumerate(scored):
+        clause, sentence = row[2], row[4]
+        if clause.anchor in question.gold:
+            spans = [(start, start + len(ev)) for ev in question.evidence if (start := clause.text.find(ev)) >= 0]
+            out[i] = any(start < sentence.end and sentence.start < end for start, end in spans)
+    return out
+
+
 def draft_cases(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]], examples: list[Example],
-                cv: CrossValidation) -> list[Case]:
-    """Every question drafted with a ranking model that never saw it."""
+                cv: CrossValidation, sentence_weights: tuple[float, ...] | None = None) -> list[Case]:
+    """Every question drafted with a ranking model that never saw it, its sentences scored by ``sentence_weights``
+    (by default the hand weights)."""
     groups = groups_of(examples)
     place = {(e.source, e.question.id): (int(f), int(g)) for e, f, g in zip(examples, cv.folds, groups)}
     saved = searcher.reranker
     answerers = []
     for model in cv.models:
         searcher.reranker = model
-        answerers.append(Answerer(searcher, fitted=False))
+        answerers.append(Answerer(searcher, fitted=False, sentence_weights=sentence_weights))
     cases, spare = [], int(groups.max(initial=0)) + 1
     try:
         with KnownForEach(searcher) as known_for:
@@ -71,8 +88,10 @@ def draft_cases(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]], exa
                     searcher.reranker = cv.models[fold]
                     answerer = answerers[fold]
                     draft = answerer.draft(q.question)
+                    features = np.array([row[7] for row in draft.sentences]).reshape(-1, len(SENTENCE_FEATURES))
                     cases.append(Case(q, source, group, draft.signals, draft.anchors,
-                                      answerer.rule_refusal(draft) is not None))
+                                      answerer.rule_refusal(draft) is not None, features,
+                                      holds_evidence(q, draft.sentences)))
     finally:
         searcher.reranker = saved
     return cases
@@ -140,13 +159,56 @@ def decide_out_of_fold(cases: list[Case]) -> tuple[np.ndarray, np.ndarray, list[
     return probabilities, answer, thresholds
 
 
-def fit_answer_model(cases: list[Case], probabilities: np.ndarray, training_sha256: str, info: dict) -> AnswerModel:
-    """The final decision: fitted on every draft, its threshold chosen on the out-of-fold probabilities."""
+def fit_answer_model(cases: list[Case], probabilities: np.ndarray, training_sha256: str, info: dict,
+                     sentence_weights: tuple[float, ...] | None = None) -> AnswerModel:
+    """The final decision: fitted on every draft, its threshold chosen on the out-of-fold probabilities; it keeps
+    the sentence weights the drafts were made with."""
     rows, labels, _ = _matrix(cases)
     weights, bias, mean, scale = _fit(rows, labels)
     threshold = choose_threshold(probabilities, labels, _answerable(cases), set_weights(cases))
     return AnswerModel(tuple(map(float, weights)), bias, tuple(map(float, mean)), tuple(map(float, scale)),
-                       threshold, training_sha256, info)
+                       threshold, training_sha256, info, sentence_weights)
+
+
+def _best_holds_evidence(case: Case, weights: np.ndarray) -> bool:
+    """Whether the sentence that scores best under ``weights`` holds the question's evidence."""
+    return bool(case.sentence_evidence[int(np.argmax(case.sentences @ weights))])
+
+
+def _sentence_fit(cases: list[Case]) -> np.ndarray:
+    """Weights of :data:`SENTENCE_FEATURES`: a logistic regression of "holds the evidence" on the raw features of
+    every scored sentence, its coefficients (negative ones set to 0) scaled to sum to 1 as the hand weights do (the
+    answerer compares scores as ratios: :data:`~retriever.answer.extractive.KEY_SENTENCE`)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = np.vstack([c.sentences for c in cases])
+    labels = np.concatenate([c.sentence_evidence for c in cases])
+    coef = np.clip(LogisticRegression(max_iter=1000).fit(rows, labels).coef_[0], 0.0, None)
+    return coef / coef.sum() if coef.sum() > 0 else np.array(HAND_SENTENCE_WEIGHTS)
+
+
+def fit_sentence_weights(cases: list[Case]) -> tuple[tuple[float, ...] | None, list[str]]:
+    """The sentence weights fitted on every question with evidence spans whose draft scored a sentence holding one,
+    and a report: how often the best-scored sentence holds the evidence, out-of-fold (grouped) and with the hand
+    weights. None (the hand weights stay) when fewer questions than folds have evidence spans."""
+    from sklearn.model_selection import GroupKFold
+
+    usable = [c for c in cases if c.sentence_evidence.any()]
+    if len({c.group for c in usable}) < FOLDS:
+        return None, [f"Sentence weights: by hand ({len(usable)} questions with evidence spans, too few to fit)."]
+    hand = np.array(HAND_SENTENCE_WEIGHTS)
+    groups = np.array([c.group for c in usable])
+    oof = np.zeros(len(usable), dtype=bool)
+    for train, test in GroupKFold(FOLDS).split(usable, groups=groups):
+        weights = _sentence_fit([usable[i] for i in train])
+        oof[test] = [_best_holds_evidence(usable[i], weights) for i in test]
+    fitted = _sentence_fit(usable)
+    by_hand = [_best_holds_evidence(c, hand) for c in usable]
+    lines = [f"Sentence weights ({', '.join(SENTENCE_FEATURES)}): fitted {', '.join(f'{w:.3f}' for w in fitted)} "
+             f"(by hand {', '.join(f'{w:.2f}' for w in hand)}). The best-scored sentence holds the evidence in "
+             f"{share(list(oof))} of {len(usable)} questions out-of-fold (grouped {FOLDS}-fold), "
+             f"{share(by_hand)} with the hand weights (questions with evidence spans whose drafts hold one)."]
+    return tuple(map(float, fitted)), lines
 
 
 def answer_table(cases: list[Case], decisions: dict[str, np.ndarray]) -> str:

@@ -36,6 +36,7 @@ class EvalQuestion:
     doc: str | None = None  # the document the question is about: its search scope
     user: str = ""  # the dev set's: researcher | partner | staff
     kind: str = ""  # the dev set's: fact, figure, list, how, why, who, when, definition, topic, unanswerable
+    evidence: tuple[str, ...] = ()  # verbatim spans of the gold clauses that answer it (the dev and training sets')
 
 
 def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[EvalQuestion]:
@@ -55,7 +56,7 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[EvalQuestion]:
             doc = raw.get("doc") or (docs.pop() if len(docs) == 1 else None)
             questions.append(EvalQuestion(raw["id"], raw["lang"], raw["question"], gold,
                                           bool(raw.get("answerable", bool(gold))), doc, raw.get("user", ""),
-                                          raw.get("kind", "")))
+                                          raw.get("kind", ""), tuple(raw.get("evidence", []))))
         except (json.JSONDecodeError, KeyError, TypeError) as err:
             raise CorpusError(f"{path}:{number}: not an evaluation question ({err})") from None
     return questions

@@ -23,7 +23,7 @@ from retriever.errors import IndexMissingError
 from retriever.ingest.corpus import Corpus
 from retriever.ingest.document_names import DocumentNames
 from retriever.search.filters import Filters
-from retriever.search.known_questions import KnownQuestions
+from retriever.search.known_questions import KNOWN_CANDIDATES, KnownQuestions
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
 from retriever.search.rerank import (
     RERANK_DEPTH,
@@ -158,8 +158,30 @@ class SearcherBase(ABC):
             seen = {r.record.anchor for r in ranked}
             more = self._rank(analyzed, filters, sorted(named & searched), depth)
             ranked = ranked + [r for r in more if r.record.anchor not in seen]
+        if self.known_questions is not None:
+            ranked = ranked + self._known_candidates(analyzed, filters, documents, ranked)
         return ranked, candidate_features(analyzed, ranked, self.statistics, self._formats, self.headings,
                                           self._sentence_tokens, named, self.known_questions)
+
+    def _known_candidates(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
+                          ranked: list[Ranked]) -> list[Ranked]:
+        """The clauses cited by the known questions nearest the question that no leg brought (no leg evidence): a
+        question worded like one the team answered may share no word with its clause."""
+        seen = {r.record.anchor for r in ranked}
+        by_anchor = self._records_by_anchor
+        fused = {**(ranked[0].fused if ranked else {}), "score": 0.0, "known_question": True}  # no leg, no fused score
+        out = []
+        for anchor in self.known_questions.cited_by_nearest(analyzed.query.text, analyzed.vectors, KNOWN_CANDIDATES):
+            record = by_anchor.get(anchor)
+            if (record is None or anchor in seen or (documents is not None and record.doc not in documents)
+                    or (filters.chapter is not None and record.chapter != filters.chapter)):
+                continue
+            out.append(Ranked(record, 0.0, fused, {}))
+        return out
+
+    @cached_property
+    def _records_by_anchor(self) -> dict[str, IndexedClause]:
+        return {r.anchor: r for r in self.records()}
 
     @cached_property
     def document_names(self) -> DocumentNames:
