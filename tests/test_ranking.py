@@ -54,6 +54,7 @@ def test_a_synonym_set_counts_as_one_term(fake_searcher):
     ("Which sectors will the province support?", AnswerType.LIST),
     ("该实验室的名称是什么？", AnswerType.NAME),
     ("如何促进成果转化？", AnswerType.OTHER),
+    ("省里对新型研发机构有什么扶持？", AnswerType.OTHER),  # 有什么: a plain "what", not "which ones"
 ])
 def test_the_kind_of_answer_a_question_wants(question, kind):
     assert answer_type(question) is kind
