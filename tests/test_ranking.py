@@ -103,6 +103,7 @@ def test_these_years_several_or_which_article_are_not_how_many():
     assert figure_asked("好几个城市都在建孵化器，省里怎么统筹？") is None  # 好几 several
     assert figure_asked("职务发明是怎么界定的，在第几条？") is None  # 第几条 which article: the citation says
     assert figure_asked("十几家企业联合申报，谁来牵头？") is None
+    assert figure_asked("前几个月新增了多少家孵化器？").kind == "count"  # 前几个月 frames it; 多少家 is asked
 
 
 def test_another_province_counts_as_named_in_evidence_by_its_abbreviation_only_in_a_run():
@@ -183,6 +184,10 @@ def test_sentence_weights_travel_with_the_answer_model_and_are_checked(tmp_path)
     path.write_text(json.dumps(raw | {"sentence_features": ["lexical"]}), encoding="utf-8")
     with pytest.raises(CorpusError, match="sentence weights fitted on other features"):
         AnswerModel.load(path)
+    for broken in ([0.5, 0.5], [float("nan"), 0, 0, 1], [-1, 2, 0, 0], [0, 0, 0, 0]):
+        path.write_text(json.dumps(raw | {"sentence_weights": broken}), encoding="utf-8")
+        with pytest.raises(CorpusError, match="sentence weights must be 4 finite non-negative numbers"):
+            AnswerModel.load(path)
     path.write_text(json.dumps(raw | {"sentence_weights": None}), encoding="utf-8")
     assert AnswerModel.load(path).sentence_weights is None  # the hand weights then
 

@@ -89,7 +89,8 @@ _MEASURES: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 re.IGNORECASE),
      re.compile(r"[%％]|百分之|百分点|[一二两三四五六七八九十]成|倍|\bper ?cent\b")),
     ("duration",
-     re.compile(rf"多久|多长时间|多少年|(?<![{_NOT_ASKING}])几年|(?:多少|几)个?月|(?:多少|几)(?:天|日|周)|期限|有效期|\bhow long\b|"
+     re.compile(rf"多久|多长时间|多少年|(?<![{_NOT_ASKING}])几年|(?:多少|(?<![{_NOT_ASKING}])几)个?月|"
+                rf"(?:多少|(?<![{_NOT_ASKING}])几)(?:天|日|周)|期限|有效期|\bhow long\b|"
                 r"\bhow many (years|months|days|weeks)\b|\bwhat (term|period|duration)\b", re.IGNORECASE),
      re.compile(rf"{_YEAR_AS_DATE}{_NUMBER_OF}(?:个)?(?:年|月|日|天|周)")),
     ("money",

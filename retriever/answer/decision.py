@@ -24,7 +24,8 @@ from retriever.errors import CorpusError
 from retriever.index.manifest import write_json
 
 __all__ = ["SIGNALS", "SENTENCE_FEATURES", "HAND_SENTENCE_WEIGHTS", "TARGET_PRECISION", "TARGET_REFUSALS",
-           "AnswerModel", "load_answer_model", "threshold_for_precision", "threshold_for_refusals", "choose_threshold"]
+           "check_sentence_weights", "AnswerModel", "load_answer_model", "threshold_for_precision",
+           "threshold_for_refusals", "choose_threshold"]
 
 SIGNALS = ("rerank_top", "rerank_margin", "coverage", "similarity", "type_missing", "years_missing",
            "unknown_share", "english", "rerank_share", "near_miss")
@@ -93,6 +94,16 @@ HAND_SENTENCE_WEIGHTS = (0.45, 0.35, 0.1, 0.1)
 fitted decision (another ranking, a first draft while fitting)."""
 
 
+def check_sentence_weights(weights: Sequence[float]) -> tuple[float, ...]:
+    """The weights of :data:`SENTENCE_FEATURES` as floats; ValueError unless one per feature, finite, none negative
+    and not all zero."""
+    values = tuple(float(w) for w in weights)
+    if len(values) != len(SENTENCE_FEATURES) or not all(np.isfinite(values)) or min(values) < 0 or sum(values) <= 0:
+        raise ValueError(f"sentence weights must be {len(SENTENCE_FEATURES)} finite non-negative numbers, not all 0 "
+                         f"(got {list(weights)})")
+    return values
+
+
 @dataclass(frozen=True)
 class AnswerModel:
     """Standardised logistic regression over :data:`SIGNALS` and its threshold, and the weights of
@@ -141,7 +152,7 @@ class AnswerModel:
                 raise ValueError("sentence weights fitted on other features")
             return cls(tuple(map(float, raw["weights"])), float(raw["bias"]), tuple(map(float, raw["mean"])),
                        tuple(map(float, raw["scale"])), float(raw["threshold"]), str(raw["training_sha256"]),
-                       dict(raw.get("info", {})), None if sentence is None else tuple(map(float, sentence)))
+                       dict(raw.get("info", {})), None if sentence is None else check_sentence_weights(sentence))
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise CorpusError(f"the answer model {path} is unusable ({err}): fit it again with "
                               "`python -m retriever fit`") from None

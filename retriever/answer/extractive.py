@@ -26,7 +26,7 @@ import numpy as np
 from retriever.analysis.normalize import to_traditional
 from retriever.analysis.question import AnswerType, answer_type, carries, figure_asked, states_figure, states_list
 from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
-from retriever.answer.decision import HAND_SENTENCE_WEIGHTS, AnswerModel, load_answer_model
+from retriever.answer.decision import HAND_SENTENCE_WEIGHTS, AnswerModel, check_sentence_weights, load_answer_model
 from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
 from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
@@ -46,7 +46,9 @@ _FRAMING_ZH = re.compile(r"什么|哪些|哪个|哪里|如何|怎么|怎样|多�
 """Question framing and the documents' own subject: never "what was missing"."""
 KEY_SENTENCE = 0.75
 """A sentence of the best clause is quoted when it scores at least 0.75 of the clause's best sentence: on the own and
-dev sets, 0.75 and 0.85 cite a gold clause equally often and differ by at most 0.03 in citation precision."""
+dev sets, 0.75 and 0.85 cite a gold clause equally often and differ by at most 0.03 in citation precision. Measured
+with the hand sentence weights; with the fitted ones the clause-rank term, the same for every sentence of the best
+clause, makes the ratio looser (not re-measured)."""
 TIED_MARGIN = 0.5
 """Ranking scores closer than this make the runner-up a supporting clause (two paragraphs of one article the model
 cannot separate: "How long does an invention patent last?" scores Art. 42(2) 0.07 above 42(1), which states the
@@ -167,13 +169,15 @@ class Answerer:
                  sentence_weights: tuple[float, ...] | None = None) -> None:
         self.searcher = searcher
         # the shipped decision, used with the ranking it was fitted on; explicit thresholds or fitted=False bypass it
+        # (and with it its sentence weights: the hand weights then, unless ``sentence_weights`` are given)
         use_model = fitted and thresholds is None and searcher.reranker is not None
         self.model: AnswerModel | None = load_answer_model(list(searcher.analyzer.embedders)) if use_model else None
         self.thresholds = dict(DEFAULT_THRESHOLDS, **(thresholds or {}))
         self.clauses = clauses
         self.max_sentences = max_sentences
         fitted_weights = self.model.sentence_weights if self.model is not None else None
-        self.sentence_weights = np.array(sentence_weights or fitted_weights or HAND_SENTENCE_WEIGHTS)
+        self.sentence_weights = np.array(check_sentence_weights(sentence_weights or fitted_weights
+                                                                or HAND_SENTENCE_WEIGHTS))
         records = searcher.records()
         n = len(records)
 

@@ -175,39 +175,44 @@ def _best_holds_evidence(case: Case, weights: np.ndarray) -> bool:
     return bool(case.sentence_evidence[int(np.argmax(case.sentences @ weights))])
 
 
-def _sentence_fit(cases: list[Case]) -> np.ndarray:
+def _sentence_fit(cases: list[Case]) -> np.ndarray | None:
     """Weights of :data:`SENTENCE_FEATURES`: a logistic regression of "holds the evidence" on the raw features of
     every scored sentence, its coefficients (negative ones set to 0) scaled to sum to 1 as the hand weights do (the
-    answerer compares scores as ratios: :data:`~retriever.answer.extractive.KEY_SENTENCE`)."""
+    answerer compares scores as ratios: :data:`~retriever.answer.extractive.KEY_SENTENCE`); None when no feature
+    helps."""
     from sklearn.linear_model import LogisticRegression
 
     rows = np.vstack([c.sentences for c in cases])
     labels = np.concatenate([c.sentence_evidence for c in cases])
     coef = np.clip(LogisticRegression(max_iter=1000).fit(rows, labels).coef_[0], 0.0, None)
-    return coef / coef.sum() if coef.sum() > 0 else np.array(HAND_SENTENCE_WEIGHTS)
+    return coef / coef.sum() if coef.sum() > 0 else None
 
 
 def fit_sentence_weights(cases: list[Case]) -> tuple[tuple[float, ...] | None, list[str]]:
-    """The sentence weights fitted on every question with evidence spans whose draft scored a sentence holding one,
+    """The sentence weights fitted on every question whose draft scored a sentence holding one of its evidence spans,
     and a report: how often the best-scored sentence holds the evidence, out-of-fold (grouped) and with the hand
-    weights. None (the hand weights stay) when fewer questions than folds have evidence spans."""
+    weights. None (the hand weights stay) when such questions fall in fewer groups than folds, or no feature helps."""
     from sklearn.model_selection import GroupKFold
 
     usable = [c for c in cases if c.sentence_evidence.any()]
     if len({c.group for c in usable}) < FOLDS:
-        return None, [f"Sentence weights: by hand ({len(usable)} questions with evidence spans, too few to fit)."]
+        return None, [f"Sentence weights: by hand ({len(usable)} questions whose drafts hold their evidence spans, "
+                      "too few to fit)."]
     hand = np.array(HAND_SENTENCE_WEIGHTS)
     groups = np.array([c.group for c in usable])
     oof = np.zeros(len(usable), dtype=bool)
     for train, test in GroupKFold(FOLDS).split(usable, groups=groups):
         weights = _sentence_fit([usable[i] for i in train])
-        oof[test] = [_best_holds_evidence(usable[i], weights) for i in test]
+        oof[test] = [_best_holds_evidence(usable[i], hand if weights is None else weights) for i in test]
     fitted = _sentence_fit(usable)
+    if fitted is None:
+        return None, ["Sentence weights: by hand (no feature predicts the evidence)."]
     by_hand = [_best_holds_evidence(c, hand) for c in usable]
     lines = [f"Sentence weights ({', '.join(SENTENCE_FEATURES)}): fitted {', '.join(f'{w:.3f}' for w in fitted)} "
              f"(by hand {', '.join(f'{w:.2f}' for w in hand)}). The best-scored sentence holds the evidence in "
              f"{share(list(oof))} of {len(usable)} questions out-of-fold (grouped {FOLDS}-fold), "
-             f"{share(by_hand)} with the hand weights (questions with evidence spans whose drafts hold one)."]
+             f"{share(by_hand)} with the hand weights (questions whose drafts scored a sentence holding their "
+             "evidence)."]
     return tuple(map(float, fitted)), lines
 
 

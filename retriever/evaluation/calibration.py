@@ -25,7 +25,7 @@ class Outcome:
 def outcomes(answerer: Answerer, questions: list[EvalQuestion]) -> list[Outcome]:
     """Ask every question once with the evidence thresholds at zero."""
     zero = Answerer(answerer.searcher, thresholds={"zh": 0.0, "en": 0.0}, clauses=answerer.clauses,
-                    max_sentences=answerer.max_sentences)
+                    max_sentences=answerer.max_sentences, sentence_weights=tuple(answerer.sentence_weights))
     rows = []
     for q in questions:
         answer = zero.ask(q.question)  # every document, as `ask` does

@@ -148,7 +148,8 @@ class SearcherBase(ABC):
 
     def candidates(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
                    depth: int = RERANK_DEPTH) -> tuple[list[Ranked], np.ndarray]:
-        """The fused candidates of a question and their ranking features (what the ranking model is fitted on)."""
+        """The fused candidates of a question (with a named law's best clauses and the clauses of the nearest known
+        questions) and their ranking features (what the ranking model is fitted on)."""
         ranked = self._rank(analyzed, filters, documents, depth)
         named = self.document_names.named_in(analyzed.query.text)
         searched = set(documents) if documents is not None else set(self.corpus.documents)
@@ -169,14 +170,13 @@ class SearcherBase(ABC):
         question worded like one the team answered may share no word with its clause."""
         seen = {r.record.anchor for r in ranked}
         by_anchor = self._records_by_anchor
-        fused = {**(ranked[0].fused if ranked else {}), "score": 0.0, "known_question": True}  # no leg, no fused score
         out = []
         for anchor in self.known_questions.cited_by_nearest(analyzed.query.text, analyzed.vectors, KNOWN_CANDIDATES):
             record = by_anchor.get(anchor)
             if (record is None or anchor in seen or (documents is not None and record.doc not in documents)
                     or (filters.chapter is not None and record.chapter != filters.chapter)):
                 continue
-            out.append(Ranked(record, 0.0, fused, {}))
+            out.append(Ranked(record, 0.0, {"score": 0.0, "known_question": True}, {}))  # no leg, no fused score
         return out
 
     @cached_property
