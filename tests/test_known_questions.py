@@ -146,3 +146,5 @@ def test_a_clause_no_leg_finds_joins_the_candidates_through_a_known_question(sea
     assert "kjjbf-2021:ch12.a117.p1" in [h.anchor for h in searcher.search(question, k=3).hits]
     only_plan = searcher.candidates(analyzed, Filters(doc="hb-sti-14fyp"), ["hb-sti-14fyp"], 30)[0]
     assert all(r.record.doc == "hb-sti-14fyp" for r in only_plan)  # the filters hold for them too
+    chapter_one = searcher.candidates(analyzed, Filters(doc="kjjbf-2021", chapter=1), ["kjjbf-2021"], 30)[0]
+    assert chapter_one and all(r.record.chapter == 1 for r in chapter_one)  # the final article is in chapter 12
