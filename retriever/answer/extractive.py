@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -31,7 +31,7 @@ from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_
 from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
 from retriever.search.protocol import Searcher
-from retriever.types import Clause, EnSource, Hit, Lang, RefusalReason, SearchResult
+from retriever.types import Clause, EnSource, Hit, Lang, RefusalReason, SearchResult, Sentence
 
 __all__ = ["AnswerSentence", "Answer", "Draft", "Answerer", "hand_evidence", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
 
@@ -126,19 +126,31 @@ class Answer:
         }
 
 
+class ScoredSentence(NamedTuple):
+    """A sentence of a hit's clause as the answerer weighs it for quoting."""
+
+    score: float  # the weighted sum of its features
+    hit: Hit
+    clause: Clause
+    index: int  # its position in the clause
+    sentence: Sentence
+    similarity: float  # to the question (sentence encoder), as computed, before clipping at 0
+    features: np.ndarray  # :data:`~retriever.answer.decision.SENTENCE_FEATURES`
+
+
 @dataclass(frozen=True)
 class Draft:
-    """The best answer before the decision: the search, the chosen sentences (score, hit, clause, index, sentence,
-    lexical, similarity, features), the decision's signals, evidence and threshold, the documents searched."""
+    """The best answer before the decision: the search, the chosen sentences, the decision's signals, evidence and
+    threshold, the documents searched, and every scored sentence."""
 
     question: str
     result: SearchResult
-    chosen: list[tuple]
+    chosen: list[ScoredSentence]
     signals: dict[str, float]
     evidence: float
     threshold: float
     searched: tuple[str, ...]
-    sentences: list[tuple] = field(default_factory=list)  # every scored sentence of the hits, chosen or not
+    sentences: list[ScoredSentence] = field(default_factory=list)  # every scored sentence of the hits, chosen or not
 
     @property
     def quoted(self) -> str:
@@ -207,9 +219,8 @@ class Answerer:
 
     def _sentence_features(self, terms: list[str], numbers: set[str], hits: list[Hit], query: np.ndarray,
                            english: bool = False):
-        """(score, hit, clause, index, sentence, lexical, similarity, features) for every sentence of the hits'
-        clauses (features: :data:`~retriever.answer.decision.SENTENCE_FEATURES`); ``query``: the question's vector
-        from the sentence encoder.
+        """Every sentence of the hits' clauses, scored; ``query``: the question's vector from the sentence
+        encoder.
 
         For English questions the similarity is the better of the Chinese sentence's and, where the reference
         English aligns sentence by sentence, the English sentence's.
@@ -236,8 +247,8 @@ class Answerer:
         scored = []
         for (hit, clause, index, sentence, lexical, number, _), sim in zip(rows, sims):
             features = np.array([lexical, float(max(sim, 0.0)), 1.0 / hit.rank, number])  # SENTENCE_FEATURES
-            scored.append((float(features @ self.sentence_weights), hit, clause, index, sentence, lexical, float(sim),
-                           features))
+            scored.append(ScoredSentence(float(features @ self.sentence_weights), hit, clause, index, sentence,
+                                         float(sim), features))
         return scored
 
     @staticmethod
@@ -317,7 +328,7 @@ class Answerer:
             "rerank_top": rerank[0] if rerank else 0.0,
             "rerank_margin": rerank[0] - rerank[1] if len(rerank) > 1 else 0.0,
             "coverage": self.coverage(query, terms, hits),
-            "similarity": max((r[6] for r in scored), default=0.0),
+            "similarity": max((r.similarity for r in scored), default=0.0),
             "type_missing": float(kind is not AnswerType.OTHER and not carries(kind, quoted, query.text)),
             "years_missing": float(bool(years - set(_YEAR.findall(quoted + self._section_text(hits[0].anchor))))
                                    if hits else bool(years)),

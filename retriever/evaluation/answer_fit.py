@@ -88,7 +88,7 @@ def draft_cases(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]], exa
                     searcher.reranker = cv.models[fold]
                     answerer = answerers[fold]
                     draft = answerer.draft(q.question)
-                    features = np.array([row[7] for row in draft.sentences]).reshape(-1, len(SENTENCE_FEATURES))
+                    features = np.array([row.features for row in draft.sentences]).reshape(-1, len(SENTENCE_FEATURES))
                     cases.append(Case(q, source, group, draft.signals, draft.anchors,
                                       answerer.rule_refusal(draft) is not None, features,
                                       holds_evidence(q, draft.sentences)))
