@@ -97,6 +97,16 @@ def test_a_question_for_a_university_wants_a_universitys_name():
     assert carries(AnswerType.NAME, "加快建设东湖实验室", "这个实验室叫什么名字？")
 
 
+def test_a_question_for_a_body_wants_a_bodys_name():
+    question = "专利侵权纠纷由哪个部门处理？"
+    assert answer_type(question) is AnswerType.NAME
+    assert carries(AnswerType.NAME, "管理专利工作的部门应当事人请求，可以进行调解", question)
+    assert carries(AnswerType.NAME, "由省人民政府组建评审委员会", question)
+    assert not carries(AnswerType.NAME, "加快建设国家重点实验室", question)  # a laboratory is not who handles it
+    assert not carries(AnswerType.NAME, "专利权人可以请求调解", question)
+    assert answer_type("Which authority grants the licence?") is AnswerType.NAME
+
+
 def test_these_years_several_or_which_article_are_not_how_many():
     assert figure_asked("这几年规划的任务完成得怎么样？") is None
     assert figure_asked("这类政策实施几年了？").kind == "duration"
@@ -287,3 +297,16 @@ def test_a_question_naming_a_law_gets_that_laws_clauses_as_candidates(searcher):
     assert len(ranked) == len(rows) and len({r.record.anchor for r in ranked}) == len(ranked)  # no clause twice
     named = [r for r in ranked if r.record.doc == "zlf-2020"]
     assert len(named) >= 5  # the named law's own five best
+
+
+def test_a_clause_is_also_read_with_its_section(fake_searcher):
+    from retriever.search.rerank import section_of
+
+    assert section_of("hb-sti-14fyp:ch1.s1.p4") == "hb-sti-14fyp:ch1.s1"
+    assert section_of("zlf-2020:ch5.a42.p1") == "zlf-2020:ch5.a42"
+    headings = fake_searcher.headings
+    own = {r.anchor: r.tokens for r in fake_searcher.records()}
+    section = headings["section:hb-sti-14fyp:ch1.s1.p4"]
+    assert own["hb-sti-14fyp:ch1.s1.p4"] < section  # its own words and its neighbours'
+    assert own["hb-sti-14fyp:ch1.s1.p1"] <= section and not own["hb-sti-14fyp:ch2.s1.p1"] <= section
+    assert headings["section:zlf-2020:ch5.a42.p1"] == headings["section:zlf-2020:ch5.a42.p2"]  # one article

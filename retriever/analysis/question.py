@@ -52,11 +52,16 @@ _ASKS_LIST = re.compile(r"哪些|哪几|包括什么|包括哪|\bwhich\b.*\b(are
                         r"\bwhat (are|other|kinds?|types?|areas|fields|measures|sectors)\b|\blist\b", re.IGNORECASE)
 _ASKS_NAME = re.compile(r"叫什么|名称|名字|全称|哪个(实验室|中心|平台|机构|部门|单位|企业|公司|高校|大学)|哪家|哪所|"
                         r"\bwhat is (it|the \w+) (called|named)\b|\bname of\b|\bwhich (laboratory|lab|centre|center|"
-                        r"platform|agency|department|company|institution|body|university|college)\b", re.IGNORECASE)
+                        r"platform|agency|department|authority|company|institution|body|university|college)\b", re.IGNORECASE)
 # a question for a university is answered by a university's name (大学, 学院), not by the laboratory it asks about
 _ASKS_UNIVERSITY = re.compile(r"(?:哪所|哪个|哪家)(?:高校|大学|院校|学校)|\bwhich (?:university|college)\b",
                               re.IGNORECASE)
 _UNIVERSITY = re.compile(r"[\u4e00-\u9fff]{2,12}(?:大学|学院)")
+# a question for a body (which agency, department, unit) is answered by a body's name: 国务院专利行政部门, 省科技厅,
+# 自然科学基金委员会, 人民法院; never by a laboratory's
+_ASKS_BODY = re.compile(r"哪个(?:机构|部门|单位)|\bwhich (?:agency|department|body|authority)\b",
+                        re.IGNORECASE)
+_BODY = re.compile(r"[\u4e00-\u9fff]{1,20}?(?:部门|机构|机关|委员会|厅|局|署|政府|国务院|法院|协会|学会|办公室)")
 
 _CN_NUMERAL = r"(?:[二两三四五六七八九十百千万亿〇零][一二两三四五六七八九十百千万亿〇零]*|一[十百千万亿][一二两三四五六七八九十百千万亿〇零]*)"
 # a lone 一 is an article (一批 a batch, 一个 a, 一流 first-class), a figure only before a unit of time
@@ -170,6 +175,8 @@ def states_name(text: str, question: str = "") -> bool:
     university's name when the (normalised) ``question`` asks which university."""
     if _ASKS_UNIVERSITY.search(question):
         return _UNIVERSITY.search(text) is not None
+    if _ASKS_BODY.search(question):
+        return _BODY.search(text) is not None
     return _NAME.search(text) is not None
 
 

@@ -29,6 +29,7 @@ from retriever.search.rerank import (
     RERANK_DEPTH,
     Reranker,
     SentenceTokens,
+    section_of,
     Statistics,
     candidate_features,
     sentence_tokens,
@@ -140,10 +141,16 @@ class SearcherBase(ABC):
 
     @cached_property
     def headings(self) -> dict[str, frozenset[str]]:
-        """The tokens of each clause's heading path, and of each document's title (``title:DOC``)."""
+        """The tokens of each clause's heading path, of each document's title (``title:DOC``) and of each clause's
+        section, its own clauses and their neighbours under the same parent (``section:ANCHOR``)."""
         tokens = self.analyzer.tokenizer.tokens
-        out = {r.anchor: frozenset(tokens(" ".join(r.heading_path))) for r in self.records()}
+        records = self.records()
+        out = {r.anchor: frozenset(tokens(" ".join(r.heading_path))) for r in records}
         out |= {f"title:{d}": frozenset(tokens(doc.meta.title)) for d, doc in self.corpus.documents.items()}
+        sections: dict[str, set[str]] = {}
+        for r in records:
+            sections.setdefault(section_of(r.anchor), set()).update(r.tokens)
+        out |= {f"section:{r.anchor}": frozenset(sections[section_of(r.anchor)]) for r in records}
         return out
 
     def candidates(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from retriever.search.base import Ranked
     from retriever.search.query import AnalyzedQuery
 
-__all__ = ["FEATURES", "Statistics", "SentenceTokens", "sentence_tokens", "candidate_features", "Reranker", "load_reranker", "RERANK_DEPTH",
+__all__ = ["FEATURES", "Statistics", "SentenceTokens", "sentence_tokens", "section_of", "candidate_features", "Reranker", "load_reranker", "RERANK_DEPTH",
            "MODEL_PATH"]
 
 MODEL_PATH = RANKER_PATH
@@ -53,7 +53,7 @@ FEATURES = (
     "en_x_sim_en", "en_x_cov_en", "en_x_cov_trans", "zh_x_cov_zh",
     "figure_x_has", "date_x_has", "list_x_has", "name_x_has",
     "cov_zh_sentence", "cov_en_sentence", "names_doc", "names_other_doc", "sim_en_e5", "gap_en_e5",
-    "en_x_sim_en_e5", *KNOWN_FEATURES,
+    "en_x_sim_en_e5", "cov_section", *KNOWN_FEATURES,
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -72,6 +72,11 @@ class SentenceTokens:
 
 _SENTENCE_ZH = re.compile(r"(?<=[。；;！？!?])")
 _SENTENCE_EN = re.compile(r"(?<=[.;!?])\s+")
+
+
+def section_of(anchor: str) -> str:
+    """The section a clause belongs to: its anchor's parent (ch1.s1.p4 → ch1.s1, ch5.a42.p1 → ch5.a42)."""
+    return anchor.rsplit(".", 1)[0]
 
 
 def sentence_tokens(record: IndexedClause, tokens: Callable[[str], Sequence[str]]) -> SentenceTokens:
@@ -153,6 +158,7 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
             if words_en else 0.0,
             float(record.doc in named), float(bool(named) and record.doc not in named),
             sims["en_e5"][i], gaps["en_e5"][i], float(english) * sims["en_e5"][i],
+            _coverage(tokens, headings.get("section:" + record.anchor, frozenset()), stats),
         ])
     anchors = [c.record.anchor for c in candidates]
     near = (known.features(query.text, analyzed.vectors, anchors) if known is not None
