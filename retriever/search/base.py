@@ -29,9 +29,9 @@ from retriever.search.rerank import (
     RERANK_DEPTH,
     Reranker,
     SentenceTokens,
-    section_of,
     Statistics,
     candidate_features,
+    section_of,
     sentence_tokens,
 )
 from retriever.types import EXPLAIN_DENSE, Backend, Hit, IndexedClause, Leg, Mode, Rebuild, SearchResult
@@ -142,7 +142,7 @@ class SearcherBase(ABC):
     @cached_property
     def headings(self) -> dict[str, frozenset[str]]:
         """The tokens of each clause's heading path, of each document's title (``title:DOC``) and of each clause's
-        section, its own clauses and their neighbours under the same parent (``section:ANCHOR``)."""
+        section: the clause and the others under the same parent anchor together (``section:ANCHOR``)."""
         tokens = self.analyzer.tokenizer.tokens
         records = self.records()
         out = {r.anchor: frozenset(tokens(" ".join(r.heading_path))) for r in records}
@@ -150,7 +150,8 @@ class SearcherBase(ABC):
         sections: dict[str, set[str]] = {}
         for r in records:
             sections.setdefault(section_of(r.anchor), set()).update(r.tokens)
-        out |= {f"section:{r.anchor}": frozenset(sections[section_of(r.anchor)]) for r in records}
+        shared = {section: frozenset(found) for section, found in sections.items()}  # one set per section
+        out |= {f"section:{r.anchor}": shared[section_of(r.anchor)] for r in records}
         return out
 
     def candidates(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,

@@ -75,7 +75,8 @@ _SENTENCE_EN = re.compile(r"(?<=[.;!?])\s+")
 
 
 def section_of(anchor: str) -> str:
-    """The section a clause belongs to: its anchor's parent (ch1.s1.p4 → ch1.s1, ch5.a42.p1 → ch5.a42)."""
+    """The section a clause belongs to: its anchor's parent (ch1.s1.p4 → ch1.s1, ch5.a42.p1 → ch5.a42; a law's item
+    ch2.a24.p1.i3 → ch2.a24.p1, its sibling items without their lead-in paragraph, which is ch2.a24's)."""
     return anchor.rsplit(".", 1)[0]
 
 
@@ -112,7 +113,8 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
                        sentences: Callable[[IndexedClause], SentenceTokens],
                        named: frozenset[str] = frozenset(), known: KnownQuestions | None = None) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate, in candidate order. ``headings``: the tokens of each clause's
-    heading path (by anchor) and of each document's title (by ``title:DOC``); ``sentences``: a clause's tokens
+    heading path (by anchor), of each document's title (by ``title:DOC``) and of each clause's section (by
+    ``section:ANCHOR``: a question may name the period or topic its section opens with); ``sentences``: a clause's tokens
     sentence by sentence (a long paragraph covers a question's words across sentences that do not answer it);
     ``named``: the documents the question names (专利法, the Patent Law, 规划); ``known``: the team's known
     questions (zeros for their features without them)."""
