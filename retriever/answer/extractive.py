@@ -33,7 +33,7 @@ from retriever.errors import QueryError
 from retriever.search.protocol import Searcher
 from retriever.types import Clause, EnSource, Hit, Lang, RefusalReason, SearchResult, Sentence
 
-__all__ = ["AnswerSentence", "Answer", "Draft", "Answerer", "hand_evidence", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
+__all__ = ["AnswerSentence", "Answer", "ScoredSentence", "Draft", "Answerer", "hand_evidence", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
 
 REFUSAL_ZH = "所检索的文件未涉及"
 REFUSAL_EN = "The documents searched do not address this"
@@ -154,11 +154,11 @@ class Draft:
 
     @property
     def quoted(self) -> str:
-        return " ".join(r[4].text for r in self.chosen)
+        return " ".join(r.sentence.text for r in self.chosen)
 
     @property
     def anchors(self) -> list[str]:
-        return [r[2].anchor for r in self.chosen]
+        return [r.clause.anchor for r in self.chosen]
 
 
 def hand_evidence(signals: dict[str, float]) -> float:
@@ -278,23 +278,24 @@ class Answerer:
         unknown = [w for w in words if w not in self._idf and root(w.lower()) not in self._idf_en]
         return len(unknown) / len(words) if words else 0.0
 
-    def _choose(self, scored: list, hits: list[Hit], kind: AnswerType) -> list:
+    def _choose(self, scored: list[ScoredSentence], hits: list[Hit], kind: AnswerType) -> list[ScoredSentence]:
         """The quoted sentences: the best clause's key sentences (its whole list for a list question) and at most
         one supporting clause's best sentence: the runner-up's when the ranking cannot tell the two apart, else one
         that scores at least as well as the best clause's."""
         top = hits[0].anchor
-        own = [r for r in scored if r[2].anchor == top]
+        own = [r for r in scored if r.clause.anchor == top]
         if not own:
             return []
-        best = max(r[0] for r in own)
-        if kind is AnswerType.LIST and states_list(" ".join(r[4].text for r in own)):
+        best = max(r.score for r in own)
+        if kind is AnswerType.LIST and states_list(" ".join(r.sentence.text for r in own)):
             chosen = own[: self.max_sentences]  # the list, in the clause's order
         else:
-            chosen = sorted((r for r in own if r[0] >= KEY_SENTENCE * best), key=lambda r: -r[0])
+            chosen = sorted((r for r in own if r.score >= KEY_SENTENCE * best), key=lambda r: -r.score)
             chosen = chosen[: self.max_sentences]
         tied = self._tied_runner_up(hits)
-        support = sorted((r for r in scored if r[2].anchor != top and (r[0] >= best or r[2].anchor == tied)),
-                         key=lambda r: (r[2].anchor != tied, -r[0]))
+        support = sorted((r for r in scored
+                          if r.clause.anchor != top and (r.score >= best or r.clause.anchor == tied)),
+                         key=lambda r: (r.clause.anchor != tied, -r.score))
         if support:
             chosen = chosen[: self.max_sentences - 1] + [support[0]]
         return chosen
@@ -354,7 +355,7 @@ class Answerer:
         scored = self._sentence_features(terms, numbers, result.hits, vector, english=q.lang is Lang.EN)
         kind = answer_type(q.text)
         chosen = self._choose(scored, result.hits, kind) if scored else []
-        signals = self.signals(q, terms, result.hits, scored, " ".join(r[4].text for r in chosen), kind, vector)
+        signals = self.signals(q, terms, result.hits, scored, " ".join(r.sentence.text for r in chosen), kind, vector)
         if self.model is not None:
             evidence, threshold = self.model.probability(signals), self.model.threshold
         else:
@@ -374,9 +375,10 @@ class Answerer:
             return self._refusal(d, RefusalReason.WEAK_EVIDENCE, missing=self._missing(q, d.quoted))
         if rule is not None:
             return self._refusal(d, *rule)
-        lead_doc = chosen[0][2].doc_id  # document order within the best sentence's document, then by rank
-        chosen = sorted(chosen, key=lambda r: (r[2].order if r[2].doc_id == lead_doc else 10**6 + r[1].rank, r[3]))
-        sentences = [self._quote(r[1], r[2], r[3], r[4], r[0], q.lang) for r in chosen]
+        lead_doc = chosen[0].clause.doc_id  # document order within the best sentence's document, then by rank
+        chosen = sorted(chosen, key=lambda r: (r.clause.order if r.clause.doc_id == lead_doc else 10**6 + r.hit.rank,
+                                               r.index))
+        sentences = [self._quote(r.hit, r.clause, r.index, r.sentence, r.score, q.lang) for r in chosen]
         return Answer(question, q.lang, True, sentences, d.result.hits, d.evidence, d.threshold, "",
                       list(d.result.notices), searched=d.searched, signals=d.signals)
 
@@ -391,7 +393,7 @@ class Answerer:
         quoted: the document; another province: both provinces), or None."""
         if not d.chosen:
             return None
-        q, doc_id = d.result.query, d.chosen[0][2].doc_id
+        q, doc_id = d.result.query, d.chosen[0].clause.doc_id
         if (figure := figure_asked(q.text)) is not None and not states_figure(d.quoted, figure):
             return RefusalReason.NO_FIGURE, {"about": doc_id, "unit": figure.kind}
         if (other := self._other_province(q.text, doc_id, d.quoted)) is not None:
