@@ -21,6 +21,7 @@ from typing import Any
 from retriever.errors import MetadataError, QueryError
 
 __all__ = [
+    "YEAR",
     "Choice",
     "Mode",
     "Backend",
@@ -479,6 +480,8 @@ class MatterItem:
     line: int = 0
 
 
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+"""A year as a question or a clause writes it (2020, 2025年)."""
 DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 """A document id: lower-case letters, digits and hyphens, at most 64, starting with a letter or digit (it names files
 and appears in every anchor and URL)."""
@@ -531,6 +534,14 @@ class DocumentMeta:
     edition: str = ""  # a law's version as cited: 2020年修正
     edition_en: str = ""  # the same in English: 2020 Amendment
     aliases: tuple[str, ...] = ()  # other names people cite it by (科技进步法, Patent Law)
+
+    @property
+    def years(self) -> frozenset[str]:
+        """The years its title, edition and dates name: "the 2020 amendment" in a question names the document, not a
+        year its clauses must state."""
+        own = " ".join((self.title, self.title_en, self.edition, self.edition_en, self.issue_date, self.publish_date,
+                        self.effective_date))
+        return frozenset(YEAR.findall(own))
 
     def __post_init__(self) -> None:
         check_doc_id(self.doc_id)

@@ -116,3 +116,18 @@ def test_a_question_about_another_province_is_refused(answerer, question, other)
 def test_naming_the_plans_own_province_beside_another_is_not_refused_for_it(answerer):
     answer = answerer.ask("湖北和湖南、江西如何共建长江中游城市群科技创新共同体?", doc="hb-sti-14fyp")
     assert answer.reason != "other_province"
+
+
+def test_question_words_and_counts_are_not_topics_the_documents_lack(answerer):
+    # my own wordings: every topic word is one the corpus uses; only the asking (哪天起, 哪几项, 是从) is not
+    for question in ("专利法是从哪天起施行的？", "专利法规定了哪几项不视为侵权的情形？"):
+        assert answerer.draft(question).signals["unknown_share"] == 0.0
+    assert answerer.draft("专利法对加密货币有哪几项规定？").signals["unknown_share"] > 0  # 加密货币: never named
+
+
+def test_a_year_that_names_a_documents_edition_is_not_a_year_its_clauses_must_state(answerer, corpus):
+    assert "2020" in corpus.documents["zlf-2020"].meta.years  # 2020年修正
+    edition = answerer.draft("How long does an invention patent last under the 2020 amendment of the Patent Law?")
+    assert edition.chosen[0].clause.doc_id == "zlf-2020" and edition.signals["years_missing"] == 0.0
+    assert answerer.draft("How long did an invention patent last under the Patent Law in 1995?").signals[
+        "years_missing"] == 1.0

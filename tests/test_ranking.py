@@ -17,6 +17,7 @@ from retriever.answer.decision import (HAND_SENTENCE_WEIGHTS, SIGNALS, AnswerMod
                                        load_answer_model, threshold_for_precision, threshold_for_refusals)
 from retriever.answer.refusal_rules import provinces_named
 from retriever.errors import CorpusError
+from retriever.evaluation.fit import SEEDS
 from retriever.search.rerank import Reranker, load_reranker, sentence_tokens
 from retriever.search.synonyms import bm25_idf, synonym_set_scores
 from retriever.types import Leg
@@ -223,6 +224,7 @@ def test_the_shipped_models_belong_to_the_bundled_legs(tmp_path):
     ranker = load_reranker(BUNDLED_LEGS)
     decision = load_answer_model(BUNDLED_LEGS)
     assert ranker is not None and decision is not None and 0 < decision.threshold < 1
+    assert len(ranker.boosters) == ranker.info["seeds"] == SEEDS  # one per seed; their mean ranks
     assert decision.training_sha256 == ranker.training_sha256  # fitted together, on the same questions
     weights = decision.sentence_weights  # fitted on the training sets' evidence spans
     assert weights is not None and sum(weights) == pytest.approx(1.0) and min(weights) >= 0
@@ -310,3 +312,26 @@ def test_a_clause_is_also_read_with_its_section(fake_searcher):
     assert own["hb-sti-14fyp:ch1.s1.p4"] < section  # its own words and its neighbours'
     assert own["hb-sti-14fyp:ch1.s1.p1"] <= section and not own["hb-sti-14fyp:ch2.s1.p1"] <= section
     assert headings["section:zlf-2020:ch5.a42.p1"] == headings["section:zlf-2020:ch5.a42.p2"]  # one article
+
+
+@pytest.mark.parametrize(("question", "text", "named"), [
+    # my own sentences: a "which" question is answered by another name than the one it asks about
+    ("光谷实验室由哪家单位牵头建设？", "支持建设湖北光谷实验室，开展光电子前沿研究。", False),
+    ("光谷实验室由哪家单位牵头建设？", "由华中科技大学牵头建设湖北光谷实验室。", True),
+    ("光谷实验室依托哪所高校建设？", "建设湖北光谷实验室。", False),
+    ("光谷实验室的全称是什么？", "建设湖北光谷实验室。", True),  # its full name is the answer
+    ("专利工作由哪个部门管理？", "国务院专利行政部门负责管理全国的专利工作。", True),
+])
+def test_a_which_question_wants_a_name_other_than_its_own(question, text, named):
+    assert answer_type(question) is AnswerType.NAME
+    assert carries(AnswerType.NAME, text, question) is named
+
+
+def test_the_final_hyperparameters_are_the_best_on_average_over_the_folds():
+    from retriever.evaluation.fit import GRID, CrossValidation, final_params
+
+    # each outer fold's inner quality per grid point: the second point wins two folds of three, the third on average
+    qualities = [(1.0, 1.2, 1.1, 1.0, 1.0), (1.0, 1.0, 1.3, 1.0, 1.0), (1.0, 1.15, 1.1, 1.0, 1.0)]
+    assert final_params(CrossValidation([], np.zeros(0), [], [], qualities)) == GRID[2]
+    assert final_params(CrossValidation([], np.zeros(0), [], [], [(1.0,) * len(GRID)])) == GRID[0]  # tie: smallest
+

@@ -56,7 +56,7 @@ _ASKS_NAME = re.compile(r"叫什么|名称|名字|全称|哪个(实验室|中心
 # a question for a university is answered by a university's name (大学, 学院), not by the laboratory it asks about
 _ASKS_UNIVERSITY = re.compile(r"(?:哪所|哪个|哪家)(?:高校|大学|院校|学校)|\bwhich (?:university|college)\b",
                               re.IGNORECASE)
-_UNIVERSITY = re.compile(r"[\u4e00-\u9fff]{2,12}(?:大学|学院)")
+_UNIVERSITY = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:大学|学院)")
 # a question for a body (which agency, department, unit) is answered by a body's name: 国务院专利行政部门, 省科技厅,
 # 自然科学基金委员会, 人民法院; never by a laboratory's
 _ASKS_BODY = re.compile(r"哪个(?:机构|部门|单位)|\bwhich (?:agency|department|body|authority)\b",
@@ -77,7 +77,7 @@ _DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}日)?)?|[一二三�
                    r"\b|\b(?:19|20)\d\d\b"
                    r"|(?:之|申请|公告|公布|授权|届满)日(?:起|前|后|内)?|日起|起施行")  # a time fixed by an event: 自申请日起
 _LIST = re.compile(r"、.*、|；.*；|;.*;|（[一二三]）|等[^，。]{0,4}[。，；]")
-_NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,20}(实验室|中心|平台|研究院|公司|集团|大学|学院|基地|园区|示范区)")
+_NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,20}?(实验室|中心|平台|研究院|公司|集团|大学|学院|基地|园区|示范区)")
 
 
 # --- the unit a figure question wants ----------------------------------------------------------------------------
@@ -170,14 +170,23 @@ def states_list(text: str) -> bool:
     return _LIST.search(text) is not None
 
 
+_ASKS_WHICH = re.compile(r"哪家|哪所|哪个|哪一|\bwhich\b", re.IGNORECASE)
+_OWN_NAME_TAIL = 4
+"""A name the text gives is the question's own when the question holds its last four characters (九峰山实验室 →
+山实验室, 湖北省科技厅 → 省科技厅): the shortest tail that tells two names of one kind apart (光谷实验室,
+九峰山实验室)."""
+
+
 def states_name(text: str, question: str = "") -> bool:
     """Whether a text names something: a quoted or titled name, or a named laboratory, centre, company …; a
-    university's name when the (normalised) ``question`` asks which university."""
-    if _ASKS_UNIVERSITY.search(question):
-        return _UNIVERSITY.search(text) is not None
-    if _ASKS_BODY.search(question):
-        return _BODY.search(text) is not None
-    return _NAME.search(text) is not None
+    university's name when the (normalised) ``question`` asks which university, a body's when it asks which body.
+    For a "which" question the name must be another than those the question gives: "九峰山实验室依托哪家单位" is
+    not answered by 九峰山实验室."""
+    pattern = _UNIVERSITY if _ASKS_UNIVERSITY.search(question) else _BODY if _ASKS_BODY.search(question) else _NAME
+    names = (m.group() for m in pattern.finditer(text))
+    if not _ASKS_WHICH.search(question):
+        return next(names, None) is not None
+    return any(name[-_OWN_NAME_TAIL:] not in question for name in names)
 
 
 def carries(kind: AnswerType, text: str, question: str = "") -> bool:

@@ -19,6 +19,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -31,7 +32,7 @@ from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_
 from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
 from retriever.search.protocol import Searcher
-from retriever.types import Clause, EnSource, Hit, Lang, RefusalReason, SearchResult, Sentence
+from retriever.types import YEAR, Clause, EnSource, Hit, Lang, RefusalReason, SearchResult, Sentence
 
 __all__ = ["AnswerSentence", "Answer", "ScoredSentence", "Draft", "Answerer", "hand_evidence", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
 
@@ -44,6 +45,10 @@ _SEARCHED = ("检索范围：{titles}。", "Documents searched: {titles}.")
 _MISSING = ("最接近的条款未提及{words}", "the nearest clause does not mention {words}")
 _FRAMING_ZH = re.compile(r"什么|哪些|哪个|哪里|如何|怎么|怎样|多少|是否|有没有|为什么|规划|湖北|湖北省|文件|规定|要求|提出")
 """Question framing and the documents' own subject: never "what was missing"."""
+_ASKING_ZH = re.compile(r"哪|什么|啥|多少|多久|多长|多大|多高|何[时处种地]|为何|怎"
+                        r"|^[一二三四五六七八九十两几]+[个项条章节款句种类点次件批]")
+"""A token holding a question word (哪天起, 哪几个, 何时) or a count of parts (几项, 三句, 这一章) asks or points; it
+names no topic the documents could lack."""
 KEY_SENTENCE = 0.75
 """A sentence of the best clause is quoted when it scores at least 0.75 of the clause's best sentence: on the own and
 dev sets, 0.75 and 0.85 cite a gold clause equally often and differ by at most 0.03 in citation precision. Measured
@@ -57,7 +62,6 @@ clause's sentence outscore the best clause's): on the probe set, which no model 
 gave answers citing a gold clause 120 / 123 / 125 / 127 / 128 of 215 with the quoted clauses' precision 0.833 / 0.826 /
 0.825 / 0.815 / 0.797; 0.5 is the widest within 0.01 of the precision without it. On the dev set: 123 / 124 / 126 / 126
 / 126 of 147, precision 0.946 / 0.940 / 0.941 / 0.921 / 0.908."""
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _OTHER_PROVINCE = ("本规划只针对{own}，未涉及{other}", "it is {own_en}'s plan and says nothing about {other_en}")
 DEFAULT_THRESHOLDS = {"zh": 0.40, "en": 0.36}
 """Minimum evidence to answer, for Chinese and for English/mixed questions; calibrated on eval/questions.jsonl
@@ -273,10 +277,30 @@ class Answerer:
         if query.lang is Lang.EN:
             words = {root(w) for w in english_words(query.text, self._not_topic_en)}
             return sum(w not in self._idf_en for w in words) / len(words) if words else 0.0
-        words = {t for t in self.searcher.analyzer.tokenizer.tokens(query.text)
-                 if len(t) >= 2 and not t.isdigit() and not _FRAMING_ZH.fullmatch(t)}
-        unknown = [w for w in words if w not in self._idf and root(w.lower()) not in self._idf_en]
+        words = set(self._topic_words_zh(query.text))
+        unknown = [w for w in words if w not in self._idf and root(w.lower()) not in self._idf_en
+                   and w not in self._corpus_text]
         return len(unknown) / len(words) if words else 0.0
+
+    def _topic_words_zh(self, text: str) -> list[str]:
+        """The question's Chinese words that name its topic: two characters or more, no number, no framing, no
+        question word or count and not only function characters."""
+        return [t for t in self.searcher.analyzer.tokenizer.tokens(text)
+                if len(t) >= 2 and not t.isdigit() and not _FRAMING_ZH.fullmatch(t) and not _ASKING_ZH.search(t)
+                and not set(t) <= self._function_chars]
+
+    @cached_property
+    def _function_chars(self) -> frozenset[str]:
+        """The one-character Chinese stopwords: a token made of them alone (是从, 由于) is grammar, not a topic."""
+        return frozenset(w for w in load_stopwords("stopwords_zh.txt") if len(w) == 1)
+
+    @cached_property
+    def _corpus_text(self) -> str:
+        """Every clause's text and every document's names, one per line: a word the tokenizer cut differently in the
+        clauses (三命 of 科技三命) is still one the documents use, and a question naming a law (专利法) names no unknown."""
+        names = [name for doc in self.searcher.corpus.documents.values()
+                 for name in (doc.meta.title, doc.meta.title_en, *doc.meta.aliases)]
+        return "\n".join([*names, *(c.text for c in self.searcher.records())])
 
     def _choose(self, scored: list[ScoredSentence], hits: list[Hit], kind: AnswerType) -> list[ScoredSentence]:
         """The quoted sentences: the best clause's key sentences (its whole list for a list question) and at most
@@ -323,7 +347,7 @@ class Answerer:
         """What the decision model reads of an answer (:data:`~retriever.answer.decision.SIGNALS`); ``vector``: the
         question's from the sentence encoder."""
         rerank = [h.explain.get("rerank", {}).get("score", 0.0) for h in hits]
-        years = set(_YEAR.findall(query.text))
+        years = set(YEAR.findall(query.text))
         shares = np.exp(np.array(rerank) - max(rerank)) if rerank else np.zeros(0)
         return {
             "rerank_top": rerank[0] if rerank else 0.0,
@@ -331,7 +355,8 @@ class Answerer:
             "coverage": self.coverage(query, terms, hits),
             "similarity": max((r.similarity for r in scored), default=0.0),
             "type_missing": float(kind is not AnswerType.OTHER and not carries(kind, quoted, query.text)),
-            "years_missing": float(bool(years - set(_YEAR.findall(quoted + self._section_text(hits[0].anchor))))
+            "years_missing": float(bool(years - set(YEAR.findall(quoted + self._section_text(hits[0].anchor)))
+                                        - self.searcher.corpus.documents[hits[0].doc].meta.years)
                                    if hits else bool(years)),
             "unknown_share": self.unknown_share(query),
             "english": float(threshold_group(query.lang) == "en"),
@@ -406,8 +431,7 @@ class Answerer:
             found = {root(w) for w in english_words(quoted, self._stop_en)}
             words = [w for w in english_words(query.text, self._not_topic_en) if root(w) not in found]
             return sorted(dict.fromkeys(words), key=lambda w: -self._idf_en.get(root(w), 8.0))[:3]
-        words = [t for t in self.searcher.analyzer.tokenizer.tokens(query.text)
-                 if len(t) >= 2 and not t.isdigit() and not _FRAMING_ZH.fullmatch(t) and t not in quoted]
+        words = [t for t in self._topic_words_zh(query.text) if t not in quoted]
         return sorted(dict.fromkeys(words), key=lambda w: -self._idf.get(w, 99.0))[:3]
 
     def _other_province(self, question: str, doc_id: str, quoted: str) -> tuple[Province, Province] | None:

@@ -33,6 +33,7 @@ from retriever.evaluation.fit import (
     collect,
     cross_validate,
     describe,
+    final_params,
     fit_model,
     fused_order,
     known_questions,
@@ -41,6 +42,7 @@ from retriever.evaluation.fit import (
     table,
 )
 from retriever.evaluation.report import write_report_section
+from retriever.evaluation.retrieval import document_kind
 from retriever.ingest.corpus import Corpus
 from retriever.search.embedded import EmbeddedSearcher
 from retriever.search.known_questions import known_path
@@ -107,15 +109,18 @@ def _fit(corpus: Corpus, args: argparse.Namespace) -> None:
     oof, chosen = cv.scores, cv.chosen
     model = fit_model(examples, paths, describe(examples) | {"files": [p.name for p in paths],
                                                           "embedders": sorted(searcher.analyzer.embedders),
-                                                          "known_files": [p.name for p in known_files]})
+                                                          "known_files": [p.name for p in known_files]},
+                      final_params(cv))
     inside = [model.scores(e.rows) for e in examples]
     body = [f"## Ranking model (`python -m retriever fit`, {len(examples)} answerable questions of "
             f"{', '.join(p.name for p in paths)}, every document searched)", "",
             "LambdaMART (LightGBM) over the fused top 30 candidates; groups of questions sharing a gold clause never "
             "split between folds; hyperparameters chosen by an inner 4-fold cross-validation in each of 5 outer "
-            f"folds (chosen: {', '.join(str(c) for c in chosen)}). Out-of-fold is the honest figure; in-sample is the "
-            "final model on the questions it was fitted on; fused is the ranking without a model.", "",
-            table(examples, {"fused": fused_order(examples), "out-of-fold": oof, "in-sample": inside}), ""]
+            f"folds (chosen: {', '.join(str(c) for c in chosen)}); the final model's, {model.info['params']}, have the "
+            "best mean inner quality over the folds. Out-of-fold is the honest figure; in-sample is the final model on "
+            "the questions it was fitted on; fused is the ranking without a model.", "",
+            table(examples, {"fused": fused_order(examples), "out-of-fold": oof, "in-sample": inside},
+                  kind=lambda q: document_kind(q, corpus)), ""]
     if missing:
         body.append(f"Question files not found (not used): {', '.join(missing)}.\n")
     if args.legs:

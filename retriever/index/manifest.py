@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ from retriever.errors import CorruptIndexError, IndexMissingError, StaleIndexErr
 from retriever.ingest.corpus import Corpus
 from retriever.types import Document
 
-__all__ = ["SCHEMA_VERSION", "MANIFEST_FILE", "CORPUS_KEYS", "document_digest", "expected_manifest", "model_fingerprint",
+__all__ = ["SCHEMA_VERSION", "MANIFEST_FILE", "CORPUS_KEYS", "document_digest", "expected_manifest", "boosters_sha256",
+           "model_fingerprint",
            "read_manifest", "has_manifest", "stale_changes", "check_fresh", "write_json"]
 
 SCHEMA_VERSION = 3  # 2: per-document digests, BM25 statistics, a base id (delta segments); 3: a sha256 per file
@@ -53,12 +55,16 @@ def document_digest(doc: Document) -> str:
     return digest.hexdigest()
 
 
+def boosters_sha256(boosters: Sequence[str]) -> str:
+    """The hash of a ranking model's boosters (LightGBM text models), in order."""
+    return hashlib.sha256("\n".join(boosters).encode()).hexdigest()
+
+
 def model_fingerprint(path: Path = RANKER_PATH) -> dict[str, str]:
     """The ranking model's hash and the hash of the questions it was fitted on (empty when none is shipped)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return {"sha256": hashlib.sha256(raw["booster"].encode()).hexdigest(),
-                "training_sha256": raw["training_sha256"]}
+        return {"sha256": boosters_sha256(raw["boosters"]), "training_sha256": raw["training_sha256"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 

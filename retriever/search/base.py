@@ -34,7 +34,7 @@ from retriever.search.rerank import (
     section_of,
     sentence_tokens,
 )
-from retriever.types import EXPLAIN_DENSE, Backend, Hit, IndexedClause, Leg, Mode, Rebuild, SearchResult
+from retriever.types import EXPLAIN_DENSE, Backend, DocumentMeta, Hit, IndexedClause, Leg, Mode, Rebuild, SearchResult
 
 __all__ = ["SearcherBase", "Ranked", "LegEvidence", "Parts", "load_parts", "apply_rebuild"]
 
@@ -169,7 +169,7 @@ class SearcherBase(ABC):
             ranked = ranked + [r for r in more if r.record.anchor not in seen]
         if self.known_questions is not None:
             ranked = ranked + self._known_candidates(analyzed, filters, documents, ranked)
-        return ranked, candidate_features(analyzed, ranked, self.statistics, self._formats, self.headings,
+        return ranked, candidate_features(analyzed, ranked, self.statistics, self._metas, self.headings,
                                           self._sentence_tokens, named, self.known_questions)
 
     def _known_candidates(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
@@ -207,9 +207,9 @@ class SearcherBase(ABC):
         return self._sentences[record.anchor]
 
     @cached_property
-    def _formats(self) -> dict[str, str]:
-        """Each document's format (law or plan), a ranking feature."""
-        return {d: doc.meta.format for d, doc in self.corpus.documents.items()}
+    def _metas(self) -> dict[str, DocumentMeta]:
+        """Each document's particulars: its format (law or plan) and the years it names are ranking features."""
+        return {d: doc.meta for d, doc in self.corpus.documents.items()}
 
     def _reranked(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
                   k: int) -> list[Ranked]:

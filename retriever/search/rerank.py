@@ -26,9 +26,9 @@ from retriever.analysis.question import AnswerType, answer_type, carries
 from retriever.analysis.tokenize import english_stopwords, english_words
 from retriever.config import RANKER_PATH
 from retriever.errors import CorpusError, ModelFeaturesError
-from retriever.index.manifest import write_json
+from retriever.index.manifest import boosters_sha256, write_json
 from retriever.search.known_questions import KNOWN_FEATURES, KnownQuestions, known_path
-from retriever.types import IndexedClause, Leg
+from retriever.types import YEAR, DocumentMeta, IndexedClause, Leg
 
 if TYPE_CHECKING:
     from retriever.search.base import Ranked
@@ -56,7 +56,6 @@ FEATURES = (
     "en_x_sim_en_e5", "cov_section", *KNOWN_FEATURES,
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _ASKS_LAW = re.compile(r"法(?:律|规|条)?|条例|\blaws?\b|\bact\b|\barticles?\b", re.IGNORECASE)
 _DENSE = (("use", Leg.dense("use")), ("e5", Leg.dense("e5")), ("en", Leg.dense("use", english=True)),
           ("en_e5", Leg.dense("e5", english=True)))
@@ -109,7 +108,7 @@ def _coverage(terms: Sequence[str], found: set[str] | frozenset[str], stats: Sta
 
 
 def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], stats: Statistics,
-                       formats: Mapping[str, str], headings: Mapping[str, frozenset[str]],
+                       documents: Mapping[str, DocumentMeta], headings: Mapping[str, frozenset[str]],
                        sentences: Callable[[IndexedClause], SentenceTokens],
                        named: frozenset[str] = frozenset(), known: KnownQuestions | None = None) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate, in candidate order. ``headings``: the tokens of each clause's
@@ -124,7 +123,7 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
     tokens = analyzed.tokens
     rare = [t for t in tokens if stats.idf(t) >= math.log(1 + stats.n / 20)]  # in at most ~5% of the clauses
     numbers = set(_NUMBER.findall(query.text))
-    years = set(_YEAR.findall(query.text))
+    years = set(YEAR.findall(query.text))
     asks_law = bool(_ASKS_LAW.search(query.original))
     kind = answer_type(query.text)
     sims = {key: np.array([c.evidence[leg].similarity or 0.0 if leg in c.evidence else 0.0 for c in candidates])
@@ -138,7 +137,8 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
         cov_trans = sum(1 for s in sets if set(s.zh) & record.tokens) / len(sets) if sets else 0.0
         cov_en = _coverage(words_en, record.tokens_en, stats, english=True) if words_en else 0.0
         cov_zh = _coverage(tokens, record.tokens, stats)
-        is_law = formats.get(record.doc) == "law-md"
+        meta = documents.get(record.doc)
+        is_law = meta is not None and meta.format == "law-md"
         in_text = set(_NUMBER.findall(record.text))
         parts = sentences(record)
         rows.append([
@@ -149,7 +149,7 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
             _coverage(tokens, headings.get(record.anchor, frozenset()), stats),
             _coverage(tokens, headings.get("title:" + record.doc, frozenset()), stats),
             len(numbers & in_text) / len(numbers) if numbers else 0.0,
-            float(bool(years - in_text)) if years else 0.0,
+            float(bool(years - in_text - (meta.years if meta is not None else frozenset()))) if years else 0.0,
             math.log(1 + len(record.text)) / 7, float(is_law), float(asks_law and is_law),
             float(english) * sims["en"][i], float(english) * cov_en, float(english) * cov_trans,
             float(not english) * cov_zh,
@@ -171,26 +171,29 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
 
 @dataclass(frozen=True)
 class Reranker:
-    """A fitted LambdaMART model (LightGBM's own text format inside JSON: no pickle) over :data:`FEATURES`."""
+    """A fitted LambdaMART model over :data:`FEATURES`: one or more LightGBM boosters (their own text format inside
+    JSON: no pickle), fitted alike but for their random seed, whose mean score ranks."""
 
-    booster_text: str
+    boosters: tuple[str, ...]
     training_sha256: str  # of the questions it was fitted on
     info: dict  # its "known_sha256": the known questions' file beside it
     known: KnownQuestions | None = field(default=None, compare=False)
 
     @cached_property
-    def _booster(self):
+    def _boosters(self) -> list:
         import lightgbm
 
-        return lightgbm.Booster(model_str=self.booster_text)
+        return [lightgbm.Booster(model_str=text) for text in self.boosters]
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         """Higher is likelier to answer; comparable within one question."""
-        return np.asarray(self._booster.predict(rows), dtype=np.float64) if len(rows) else np.zeros(0)
+        if not len(rows):
+            return np.zeros(0)
+        return np.mean([np.asarray(b.predict(rows), dtype=np.float64) for b in self._boosters], axis=0)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.booster_text.encode()).hexdigest()
+        return boosters_sha256(self.boosters)
 
     def describe(self) -> dict:
         """What the index manifest records of the model."""
@@ -198,7 +201,7 @@ class Reranker:
 
     def to_dict(self) -> dict:
         return {"kind": "lambdamart", "features": list(FEATURES), "training_sha256": self.training_sha256,
-                "info": self.info, "booster": self.booster_text}
+                "info": self.info, "boosters": list(self.boosters)}
 
     def save(self, path: Path) -> None:
         write_json(path, self.to_dict())
@@ -210,19 +213,21 @@ class Reranker:
         given, with other dense legs: then the known questions are not read at all)."""
         try:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
-            booster, training, info = raw["booster"], raw["training_sha256"], raw.get("info", {})
+            boosters, training, info = tuple(raw.get("boosters", ())), raw["training_sha256"], raw.get("info", {})
             features = tuple(raw["features"])
-        except (OSError, ValueError, KeyError, TypeError) as err:
+            if not all(isinstance(b, str) and b for b in boosters) or not (boosters or "booster" in raw):
+                raise ValueError("no boosters")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
             raise CorpusError(f"the ranking model {path} is unreadable ({err}): fit it again with "
                               "`python -m retriever fit`") from None
-        if features != FEATURES:
-            raise ModelFeaturesError(f"the ranking model {path} was fitted on other features: fit it again with "
-                                     "`python -m retriever fit`")
+        if features != FEATURES or "booster" in raw:  # "booster": one booster, as written before ensembles
+            raise ModelFeaturesError(f"the ranking model {path} was fitted on other features or by an older "
+                                     "version: fit it again with `python -m retriever fit`")
         if embedders is not None and sorted(info.get("embedders", [])) != sorted(embedders):
             raise ModelFeaturesError(f"the ranking model {path} was fitted with the dense legs "
                                      f"{info.get('embedders')}, not {list(embedders)}")
         known = KnownQuestions.load(known_path(path), info["known_sha256"]) if "known_sha256" in info else None
-        return cls(booster, training, info, known)
+        return cls(boosters, training, info, known)
 
 
 def load_reranker(embedders: Sequence[str], path: Path = MODEL_PATH) -> Reranker | None:
