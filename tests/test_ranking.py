@@ -249,6 +249,10 @@ def test_a_model_fitted_on_other_features_is_not_used(tmp_path):
     assert load_reranker(BUNDLED_LEGS, path) is None  # the fused order, until `fit` replaces it
     with pytest.raises(CorpusError, match="other features"):
         Reranker.load(path)
+    single = json.loads((ROOT / "retriever" / "data" / "ranker.json").read_text(encoding="utf-8"))
+    single["booster"] = single.pop("boosters")[0]  # one booster, as written before the ensembles
+    path.write_text(json.dumps(single), encoding="utf-8")
+    assert load_reranker(BUNDLED_LEGS, path) is None
 
 
 def test_a_clause_is_read_sentence_by_sentence_for_the_ranking(fake_searcher):

@@ -30,8 +30,8 @@ from retriever.search.known_questions import KnownQuestions, writer_of
 from retriever.search.rerank import RERANK_DEPTH, Reranker
 from retriever.types import Mode
 
-__all__ = ["Example", "collect", "groups_of", "GRID", "FOLDS", "CrossValidation", "cross_validate", "final_params", "fit_model", "recall", "training_hash",
-           "known_questions", "KnownForEach"]
+__all__ = ["Example", "collect", "groups_of", "GRID", "FOLDS", "SEEDS", "CrossValidation", "cross_validate",
+           "final_params", "fit_model", "recall", "training_hash", "known_questions", "KnownForEach"]
 
 GRID = ({"n_estimators": 100, "num_leaves": 4}, {"n_estimators": 200, "num_leaves": 4},
         {"n_estimators": 200, "num_leaves": 7}, {"n_estimators": 400, "num_leaves": 4},
@@ -252,8 +252,10 @@ def table(examples: list[Example], columns: dict[str, list[np.ndarray]],
     documents a question needs), also per language for the questions on laws only."""
     keys: dict[tuple[str, str], list[int]] = {}
     for i, e in enumerate(examples):
-        on_laws = kind is not None and kind(e.question) == "law"
-        for key in ((e.source, e.question.lang), (e.source, "all"), *[(e.source, f"{e.question.lang} · law")] * on_laws):
+        rows = [(e.source, e.question.lang), (e.source, "all")]
+        if kind is not None and kind(e.question) == "law":
+            rows.append((e.source, f"{e.question.lang} · law"))
+        for key in rows:
             keys.setdefault(key, []).append(i)
     head = "| set | language | n | " + " | ".join(f"{name} R@1 | {name} R@5" for name in columns) + " |"
     lines = [head, "|---|---|---|" + "---|---|" * len(columns)]
