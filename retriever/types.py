@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from enum import StrEnum
 from typing import Any
 
@@ -535,10 +536,10 @@ class DocumentMeta:
     edition_en: str = ""  # the same in English: 2020 Amendment
     aliases: tuple[str, ...] = ()  # other names people cite it by (科技进步法, Patent Law)
 
-    @property
+    @cached_property
     def years(self) -> frozenset[str]:
         """The years its title, edition and dates name: "the 2020 amendment" in a question names the document, not a
-        year its clauses must state."""
+        year its clauses must state (read once: every ranked candidate asks)."""
         own = " ".join((self.title, self.title_en, self.edition, self.edition_en, self.issue_date, self.publish_date,
                         self.effective_date))
         return frozenset(YEAR.findall(own))

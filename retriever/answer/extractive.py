@@ -292,7 +292,7 @@ class Answerer:
     @cached_property
     def _function_chars(self) -> frozenset[str]:
         """The one-character Chinese stopwords: a token made of them alone (是从, 由于) is grammar, not a topic."""
-        return frozenset(w for w in load_stopwords("stopwords_zh.txt") if len(w) == 1)
+        return frozenset(w for w in self.searcher.analyzer.tokenizer.stopwords if len(w) == 1)
 
     @cached_property
     def _corpus_text(self) -> str:
