@@ -17,7 +17,7 @@ from retriever.answer.decision import (HAND_SENTENCE_WEIGHTS, SIGNALS, AnswerMod
                                        load_answer_model, threshold_for_precision, threshold_for_refusals)
 from retriever.answer.refusal_rules import provinces_named
 from retriever.errors import CorpusError
-from retriever.evaluation.fit import SEEDS
+from retriever.evaluation.fit import GRID, SEEDS, collect, fit_model, load_sets
 from retriever.search.rerank import Reranker, load_reranker, sentence_tokens
 from retriever.search.synonyms import bm25_idf, synonym_set_scores
 from retriever.types import Leg
@@ -289,6 +289,16 @@ def test_fit_reports_out_of_fold_figures_without_touching_the_shipped_models(ind
     assert "| questions | out-of-fold |" in result.stdout and "Answer or refuse" in result.stdout
     assert "Sentence weights: by hand" in result.stdout  # the own set marks no evidence spans to fit them on
     assert (ROOT / "retriever" / "data" / "ranker.json").read_bytes() == shipped
+
+
+def test_only_the_seed_changes_the_ranking_models_boosters(searcher):
+    """`fit --seed N` refits alike but for the boosters' sampling: how much a held-out figure owes to chance."""
+    path = ROOT / "eval" / "questions.jsonl"
+    sets = {name: questions[:40] for name, questions in load_sets([path]).items()}
+    examples = collect(searcher, sets)
+    first, again, other = (fit_model(examples, [path], {}, GRID[0], seed) for seed in (0, 0, 5))
+    assert first.boosters == again.boosters and other.boosters != first.boosters
+    assert len(other.boosters) == SEEDS and other.info["first_seed"] == 5 and first.training_sha256 == other.training_sha256
 
 
 def test_a_question_naming_a_law_gets_that_laws_clauses_as_candidates(searcher):

@@ -105,12 +105,12 @@ def _fit(corpus: Corpus, args: argparse.Namespace) -> None:
     known_files = [p for p in args.known if p.exists()]
     searcher.known_questions = known_questions(load_sets(known_files), searcher.analyzer.embedders)
     examples = collect(searcher, sets)
-    cv = cross_validate(examples)
+    cv = cross_validate(examples, args.seed)
     oof, chosen = cv.scores, cv.chosen
     model = fit_model(examples, paths, describe(examples) | {"files": [p.name for p in paths],
                                                           "embedders": sorted(searcher.analyzer.embedders),
                                                           "known_files": [p.name for p in known_files]},
-                      final_params(cv))
+                      final_params(cv), args.seed)
     inside = [model.scores(e.rows) for e in examples]
     body = [f"## Ranking model (`python -m retriever fit`, {len(examples)} answerable questions of "
             f"{', '.join(p.name for p in paths)}, every document searched)", "",
@@ -182,6 +182,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     fit.add_argument("--answer-model", type=Path, default=ANSWER_MODEL_PATH,
                      help="where to save the answer-or-refuse model (default: the shipped one)")
     fit.add_argument("--legs", action="store_true", help="also each leg's value: refit without it (slower)")
+    fit.add_argument("--seed", type=int, default=0, help="first random seed of the boosters (default 0, as shipped): "
+                     "another seed shows how much a figure owes to chance")
     fit.add_argument("--no-save", action="store_true")
     fit.add_argument("--no-report", action="store_true")
     fit.add_argument("--index", type=Path)

@@ -132,10 +132,12 @@ def _train(examples: list[Example], params: dict, seed: int = 0) -> object:
                      group=[len(e.anchors) for e in usable])
 
 
-def _ensemble(examples: list[Example], params: dict, training_sha256: str, info: dict) -> Reranker:
-    """:data:`SEEDS` boosters fitted alike but for the seed of their row and column sampling; their mean ranks."""
-    boosters = tuple(_train(examples, params, seed).booster_.model_to_string() for seed in range(SEEDS))
-    return Reranker(boosters, training_sha256, info | {"params": params, "seeds": SEEDS})
+def _ensemble(examples: list[Example], params: dict, training_sha256: str, info: dict, seed: int = 0) -> Reranker:
+    """:data:`SEEDS` boosters fitted alike but for the seed of their row and column sampling (``seed`` onwards);
+    their mean ranks."""
+    seeds = range(seed, seed + SEEDS)
+    boosters = tuple(_train(examples, params, s).booster_.model_to_string() for s in seeds)
+    return Reranker(boosters, training_sha256, info | {"params": params, "seeds": SEEDS, "first_seed": seed})
 
 
 def recall(examples: list[Example], scores: list[np.ndarray], at: int) -> float:
@@ -145,21 +147,22 @@ def recall(examples: list[Example], scores: list[np.ndarray], at: int) -> float:
     return sum(hits) / len(hits) if hits else 0.0
 
 
-def _oof(examples: list[Example], params: dict, groups: np.ndarray, folds: int = FOLDS) -> list[np.ndarray]:
+def _oof(examples: list[Example], params: dict, groups: np.ndarray, folds: int = FOLDS,
+         seed: int = 0) -> list[np.ndarray]:
     from sklearn.model_selection import GroupKFold
 
     scores: list[np.ndarray] = [np.zeros(0)] * len(examples)
     for train, test in GroupKFold(folds).split(np.zeros(len(examples)), groups=groups):
-        model = _train([examples[i] for i in train], params)
+        model = _train([examples[i] for i in train], params, seed)
         for i in test:
             scores[i] = model.predict(examples[i].rows) if len(examples[i].anchors) else np.zeros(0)
     return scores
 
 
-def _qualities(examples: list[Example], groups: np.ndarray) -> tuple[float, ...]:
+def _qualities(examples: list[Example], groups: np.ndarray, seed: int = 0) -> tuple[float, ...]:
     """Each :data:`GRID` point's cross-validated R@1 + R@5 on these examples (inner grouped 4-fold)."""
     def quality(params: dict) -> float:
-        scores = _oof(examples, params, groups, folds=4)
+        scores = _oof(examples, params, groups, folds=4, seed=seed)
         return recall(examples, scores, 1) + recall(examples, scores, 5)
 
     return tuple(quality(params) for params in GRID)
@@ -181,8 +184,9 @@ class CrossValidation:
     qualities: list[tuple[float, ...]]  # each fold's inner cross-validated quality of each GRID point
 
 
-def cross_validate(examples: list[Example]) -> CrossValidation:
-    """Out-of-fold scores, each fold's hyperparameters chosen by an inner grouped cross-validation."""
+def cross_validate(examples: list[Example], seed: int = 0) -> CrossValidation:
+    """Out-of-fold scores, each fold's hyperparameters chosen by an inner grouped cross-validation; ``seed``: the
+    first random seed of the boosters' sampling (another seed measures how much a figure owes to chance)."""
     from sklearn.model_selection import GroupKFold
 
     groups = groups_of(examples)
@@ -191,10 +195,10 @@ def cross_validate(examples: list[Example]) -> CrossValidation:
     chosen, models, qualities = [], [], []
     for fold, (train, test) in enumerate(GroupKFold(FOLDS).split(np.zeros(len(examples)), groups=groups)):
         part = [examples[i] for i in train]
-        qualities.append(_qualities(part, groups[train]))
+        qualities.append(_qualities(part, groups[train], seed))
         params = _best(qualities[-1])
         chosen.append(params)
-        model = _ensemble(part, params, "", {"fold": fold})
+        model = _ensemble(part, params, "", {"fold": fold}, seed)
         models.append(model)
         for i in test:
             folds[i] = fold
@@ -217,9 +221,9 @@ def final_params(cv: CrossValidation) -> dict:
     return _best(np.mean(cv.qualities, axis=0))
 
 
-def fit_model(examples: list[Example], paths: list[Path], info: dict, params: dict) -> Reranker:
-    """The final model: fitted on all questions with ``params`` (:func:`final_params`)."""
-    return _ensemble(examples, params, training_hash(paths), info)
+def fit_model(examples: list[Example], paths: list[Path], info: dict, params: dict, seed: int = 0) -> Reranker:
+    """The final model: fitted on all questions with ``params`` (:func:`final_params`), seeds from ``seed``."""
+    return _ensemble(examples, params, training_hash(paths), info, seed)
 
 
 def load_sets(paths: list[Path]) -> dict[str, list[EvalQuestion]]:
