@@ -10,8 +10,8 @@ runs them (``python -m retriever fit`` / ``eval``), in subprocesses whose models
 (``RETRIEVER_RANKER``, ``RETRIEVER_ANSWER_MODEL``, ``RETRIEVER_INDEX_DIR``); the known questions are the training
 sets that lie in ``eval/`` (never the held-out set); the embeddings are reused from the
 project's store, the shipped models are not touched. ``--seeds 0 5`` fits once per first seed of the boosters and
-adds a table of each figure's spread: the part of a difference that is chance. Figures are printed (and written to eval/report.md with
-``--write-report``), never asserted.
+adds a table of each figure's spread: the part of a difference that is chance. Figures are printed (and written to
+eval/report.md with ``--write-report``), never asserted.
 """
 
 from __future__ import annotations

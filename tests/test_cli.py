@@ -70,3 +70,10 @@ def test_bad_corpus_folder_is_a_clear_error(tmp_path):
     result = run("--corpus", str(tmp_path), "corpus", "list")
     assert result.returncode == 1
     assert "no *.meta.json" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_seed_that_is_not_a_whole_number_from_0_is_refused_before_fitting():
+    for seed in ("-1", "two"):
+        result = run("fit", "--seed", seed, "--no-save", "--no-report")
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "a seed is a whole number from 0" in result.stderr and "随机种子" in result.stderr

@@ -169,6 +169,17 @@ def _fit_decision(searcher: EmbeddedSearcher, sets: dict, examples: list, cv, ra
     return decision, body
 
 
+def _seed(text: str) -> int:
+    """A random seed: a whole number from 0 (argparse shows the message on anything else)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0, not {text!r} 随机种子须为非负整数")
+    return value
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     fit = sub.add_parser("fit", help="fit the ranking and answer models (grouped cross-validation); "
                                            "figures into eval/report.md")
@@ -182,7 +193,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     fit.add_argument("--answer-model", type=Path, default=ANSWER_MODEL_PATH,
                      help="where to save the answer-or-refuse model (default: the shipped one)")
     fit.add_argument("--legs", action="store_true", help="also each leg's value: refit without it (slower)")
-    fit.add_argument("--seed", type=int, default=0, help="first random seed of the boosters (default 0, as shipped): "
+    fit.add_argument("--seed", type=_seed, default=0, help="first random seed of the boosters (default 0, as shipped): "
                      "another seed shows how much a figure owes to chance")
     fit.add_argument("--no-save", action="store_true")
     fit.add_argument("--no-report", action="store_true")
