@@ -91,7 +91,7 @@ def main() -> None:
         sys.exit(f"no held-out set at {args.held_out} (the dev set lies in ../shared/eval)")
     outputs = {seed: held_out_run(args.held_out, args.train, seed) for seed in args.seeds}
     output, fitted = outputs[args.seeds[0]]
-    retrieval = [line for line in output.splitlines() if re.match(r"\| (\S+) \| hybrid \|", line)]
+    retrieval = [line for line in output.splitlines() if _RETRIEVAL.match(line)]
     groups = [line for line in output.splitlines() if line.startswith(("| language × documents", "| user:",
                                                                          "| question kind"))]
     misses = [line for line in output.splitlines() if line.startswith("Missed at 5")]
