@@ -147,6 +147,7 @@ class RefusalReason(Choice):
     WEAK_EVIDENCE = "weak_evidence"
     NO_FIGURE = "no_figure"
     OTHER_PROVINCE = "other_province"
+    NOT_HELD = "not_held"  # the question names a document the corpus does not hold
 
 
 class SentenceStatus(Choice):

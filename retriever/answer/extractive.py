@@ -9,8 +9,9 @@ The answer quotes the best clause's key sentences (a list question: its list) an
 best sentence, English first for English readers. Whether to answer at all is the fitted decision of
 :mod:`retriever.answer.decision` (a probability over the answer's signals, its threshold chosen for a stated
 precision); without one, half the question's coverage by a top clause and half the best sentence's similarity
-against thresholds calibrated on the team's questions. A figure asked for and not quoted, or a province the document
-is not about, is refused as such; every refusal names the documents searched and what the nearest clause lacks.
+against thresholds calibrated on the team's questions. A figure asked for and not quoted, a province the document
+is not about, or a law the corpus does not hold (:mod:`retriever.analysis.other_documents`) is refused as such; every
+refusal names the documents searched and what the nearest clause lacks.
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from retriever.analysis.normalize import to_traditional
+from retriever.analysis.other_documents import OtherDocuments
 from retriever.analysis.question import AnswerType, answer_type, carries, figure_asked, states_figure, states_list
 from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
 from retriever.answer.decision import HAND_SENTENCE_WEIGHTS, AnswerModel, check_sentence_weights, load_answer_model
 from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
 from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
+from retriever.ingest.document_names import DocumentNames
 from retriever.search.protocol import Searcher
 from retriever.types import YEAR, Clause, EnSource, Hit, Lang, RefusalReason, SearchResult, Sentence
 
@@ -62,6 +65,7 @@ clause's sentence outscore the best clause's): on the probe set, which no model 
 gave answers citing a gold clause 120 / 123 / 125 / 127 / 128 of 215 with the quoted clauses' precision 0.833 / 0.826 /
 0.825 / 0.815 / 0.797; 0.5 is the widest within 0.01 of the precision without it. On the dev set: 123 / 124 / 126 / 126
 / 126 of 147, precision 0.946 / 0.940 / 0.941 / 0.921 / 0.908."""
+_NOT_HELD = ("问题所问的{titles}不在所检索的文件之中", "the question asks about {titles}, which they do not include")
 _OTHER_PROVINCE = ("本规划只针对{own}，未涉及{other}", "it is {own_en}'s plan and says nothing about {other_en}")
 DEFAULT_THRESHOLDS = {"zh": 0.40, "en": 0.36}
 """Minimum evidence to answer, for Chinese and for English/mixed questions; calibrated on eval/questions.jsonl
@@ -394,6 +398,8 @@ class Answerer:
         d = self.draft(question, doc)
         q, chosen = d.result.query, d.chosen
         rule = self.rule_refusal(d)
+        if rule is not None and rule[0] is RefusalReason.NOT_HELD:  # whatever the evidence: it was not searched
+            return self._refusal(d, *rule)
         if d.evidence < d.threshold or not chosen:
             if rule is not None and self._addresses_topic(d):  # the topic is there, the figure asked for is not
                 return self._refusal(d, *rule)
@@ -415,15 +421,25 @@ class Answerer:
 
     def rule_refusal(self, d: Draft) -> tuple[RefusalReason, dict[str, Any]] | None:
         """Why a draft is refused whatever the evidence, with what the message needs (a figure asked for and not
-        quoted: the document; another province: both provinces), or None."""
+        quoted: the document; another province: both provinces; a document the corpus does not hold: its title), or
+        None."""
+        q = d.result.query
+        if titles := self._other_documents.named_in(q.text):
+            return RefusalReason.NOT_HELD, {"titles": titles}
         if not d.chosen:
             return None
-        q, doc_id = d.result.query, d.chosen[0].clause.doc_id
+        doc_id = d.chosen[0].clause.doc_id
         if (figure := figure_asked(q.text)) is not None and not states_figure(d.quoted, figure):
             return RefusalReason.NO_FIGURE, {"about": doc_id, "unit": figure.kind}
         if (other := self._other_province(q.text, doc_id, d.quoted)) is not None:
             return RefusalReason.OTHER_PROVINCE, {"provinces": other}
         return None
+
+    @cached_property
+    def _other_documents(self) -> OtherDocuments:
+        """The laws and regulations a question may name that the corpus neither holds nor cites."""
+        names = DocumentNames(self.searcher.corpus).names
+        return OtherDocuments((name for name, _ in names), self._corpus_text)
 
     def _missing(self, query, quoted: str) -> list[str]:
         """The question's rarest topic words that the best clause does not use (what the documents do not say)."""
@@ -461,6 +477,11 @@ class Answerer:
             unit_zh, unit_en = _UNIT_NAMES[(details or {}).get("unit", "any")]
             detail = (_NO_FIGURE[1].format(doc_en=self._titles((about,), True)[0], unit_en=unit_en) if english
                       else _NO_FIGURE[0].format(doc=self._titles((about,), False)[0], unit=unit_zh))
+        elif reason is RefusalReason.NOT_HELD:
+            titles = [t if t.startswith("《") or not re.search(r"[\u4e00-\u9fff]", t) else f"《{t}》"
+                      for t in (details or {}).get("titles", [])]
+            detail = (_NOT_HELD[1].format(titles="; ".join(titles)) if english
+                      else _NOT_HELD[0].format(titles="、".join(titles)))
         elif reason is RefusalReason.OTHER_PROVINCE and provinces:
             own, other = provinces
             detail = (_OTHER_PROVINCE[1].format(own_en=own.en, other_en=other.en) if english

@@ -18,7 +18,7 @@ class Outcome:
     question: EvalQuestion
     group: str  # "zh" (Simplified and Traditional) or "en" (English and mixed), as detected from the question
     evidence: float
-    refused_by_rule: bool  # "no_figure" / "other_province": refused whatever the threshold
+    refused_by_rule: bool  # "no_figure" / "other_province" / "not_held": refused whatever the threshold
     cites_gold: bool
 
 

@@ -1,0 +1,71 @@
+"""Documents a question names that the corpus does not hold: found on the real corpus, never in the team's questions
+that the documents answer, and refused as such (bilingual, naming the document and what was searched)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT
+
+from retriever.analysis.other_documents import OtherDocuments, law_titles
+from retriever.answer.extractive import REFUSAL_EN, REFUSAL_ZH, Answerer
+from retriever.ingest.document_names import DocumentNames
+
+
+@pytest.fixture(scope="module")
+def other(corpus):
+    names = (name for name, _ in DocumentNames(corpus).names)
+    text = "\n".join(c.text for doc in corpus.documents for c in corpus.clauses(doc))
+    return OtherDocuments(names, text)
+
+
+def test_the_title_list_holds_real_titles_longest_first():
+    titles = law_titles()
+    assert len(titles) > 3000 and {"专利法", "专利法实施细则", "商标法", "科学技术进步法"} <= set(titles)
+    assert titles.index("专利法实施细则") < titles.index("专利法")
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("专利法实施细则里规定的发明专利年费是多少？", ["专利法实施细则"]),  # a law's regulations, beside the law held
+    ("商标法规定注册商标的有效期是多少年？", ["商标法"]),
+    ("《湖北省促进科技成果转化条例》规定了哪些奖励？", ["湖北省促进科技成果转化条例"]),  # bracketed, ends as a title
+    ("Under China's Patent Law Implementing Regulations, how many months does an applicant have?",
+     ["Patent Law Implementing Regulations"]),
+    ("What do the Implementing Rules of the Patent Law say about annual fees?", ["Implementing Rules of the Patent Law"]),
+])
+def test_a_document_the_corpus_does_not_hold_is_found(other, question, named):
+    assert other.named_in(question) == named
+
+
+@pytest.mark.parametrize("question", [
+    "专利法第四十二条规定了什么？",  # held, by its short title
+    "《中华人民共和国促进科技成果转化法》第四十三条",  # held, by its full title
+    "科技进步法对基础研究有什么要求？",  # held, by an alias
+    "《湖北省技术市场管理条例》要怎么修订？",  # not held, but the plan cites it: its clauses may answer
+    "《湖北科技创新规划》提出了哪些目标？",  # a plan's title (not a law's) written loosely: never refused for it
+    "Does the Patent Law say how long a patent lasts?",
+    "规划有没有规定高校科研人员的兼职办法？",  # 规定 and 办法 as words, not titles
+])
+def test_documents_held_or_cited_and_ordinary_words_are_not(other, question):
+    assert other.named_in(question) == []
+
+
+def test_no_question_the_documents_answer_names_a_document_not_held(other):
+    """The team's own and training questions (1,600+, answerable ones written on the clauses) never trip the rule."""
+    for name in ("questions.jsonl", "train-questions.jsonl", "probe-questions.jsonl"):
+        for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines():
+            q = json.loads(line)
+            if q.get("answerable", True):
+                assert other.named_in(q["question"]) == [], q["id"]
+
+
+@pytest.mark.parametrize(("question", "refusal", "title"), [
+    ("专利法实施细则规定的发明专利年费每年交多少钱？", REFUSAL_ZH, "《专利法实施细则》"),
+    ("How long is a registered trademark valid under the 商标法?", REFUSAL_EN, "《商标法》"),
+])
+def test_a_question_about_a_document_not_held_is_refused_naming_it(searcher, question, refusal, title):
+    answer = Answerer(searcher).ask(question)
+    assert not answer.answered and answer.reason == "not_held" and not answer.sentences
+    assert answer.message.startswith(refusal) and title in answer.message
+    assert all(doc in answer.searched for doc in searcher.corpus.documents)  # and what was searched
