@@ -32,7 +32,8 @@ def test_the_title_list_holds_real_titles_longest_first():
     ("《湖北省促进科技成果转化条例》规定了哪些奖励？", ["湖北省促进科技成果转化条例"]),  # bracketed, ends as a title
     ("Under China's Patent Law Implementing Regulations, how many months does an applicant have?",
      ["Patent Law Implementing Regulations"]),
-    ("What do the Implementing Rules of the Patent Law say about annual fees?", ["Implementing Rules of the Patent Law"]),
+    ("What do the Implementing Rules of the Patent Law say about annual fees?",
+     ["Implementing Rules of the Patent Law"]),
 ])
 def test_a_document_the_corpus_does_not_hold_is_found(other, question, named):
     assert other.named_in(question) == named

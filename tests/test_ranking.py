@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 
 from retriever.analysis.query_translation import MAX_CANDIDATES
-from retriever.analysis.question import AnswerType, answer_type, carries, figure_asked, states_figure
+from retriever.analysis.question import (AnswerType, answer_type, asks_besides_figure, carries, figure_asked,
+                                         states_figure)
+from retriever.answer.extractive import Answerer
 from retriever.answer.decision import (HAND_SENTENCE_WEIGHTS, SIGNALS, AnswerModel, choose_threshold,
                                        load_answer_model, threshold_for_precision, threshold_for_refusals)
 from retriever.answer.refusal_rules import provinces_named
@@ -88,6 +90,35 @@ def test_a_figure_question_is_answered_only_in_its_unit(question, kind, answered
     asked = figure_asked(question)
     assert asked is not None and asked.kind == kind
     assert states_figure(answered_by, asked) and not states_figure(not_answered_by, asked)
+
+
+@pytest.mark.parametrize(("question", "besides"), [
+    ("外国人申请专利应当委托什么机构,代理费是多少钱?", True),  # normalised punctuation, as the answerer reads it
+    ("How many members sit on the board, and which body appoints them?", True),
+    ("研发投入要达到多少?从哪一年开始算?", True),
+    ("湖北省自然科学基金每年的预算是多少元?", False),  # one part
+    ("每年至少培训几天?规划有规定吗?", False),  # a yes/no part re-asks for the figure
+    ("要建多少个中心?有没有具体数字?", False),
+    ("How much will the fund receive, and is there a cap?", False),
+    ("湖北在哪些领域投入多少资金?", False),  # one part asking both
+])
+def test_a_figure_question_may_ask_something_else_in_another_part(question, besides):
+    assert figure_asked(question) is not None and asks_besides_figure(question) is besides
+
+
+def test_a_missing_figure_refuses_only_a_question_that_asks_nothing_else(searcher):
+    """On the real law: the fee is never given; asked alone it refuses, beside another question it leaves it."""
+    answerer = Answerer(searcher)
+    alone = answerer.draft("外国人在中国申请专利，代理费是多少钱？")
+    parts = answerer.draft("外国人在中国申请专利应当委托什么机构办理，代理费是多少钱？")
+    for draft in (alone, parts):
+        assert draft.chosen and draft.chosen[0].clause.doc_id == "zlf-2020" and answerer._figure_missing(draft)
+    assert answerer.rule_refusal(alone)[0] == "no_figure"
+    assert answerer.rule_refusal(parts) is None
+    answer = answerer.ask("外国人在中国申请专利应当委托什么机构办理，代理费是多少钱？")
+    assert answer.reason != "no_figure"
+    if answer.answered:  # the other part answered: the missing figure is said beside it
+        assert any("没有给出所问的金额" in notice for notice in answer.notices)
 
 
 def test_a_question_for_a_university_wants_a_universitys_name():

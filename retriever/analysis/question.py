@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from retriever.types import Choice
 
-__all__ = ["AnswerType", "FigureAsked", "answer_type", "asks_for_figure", "figure_asked", "states_figure", "states_date", "states_list",
-           "states_name", "carries"]
+__all__ = ["AnswerType", "FigureAsked", "answer_type", "asks_besides_figure", "asks_for_figure", "figure_asked",
+           "states_figure", "states_date", "states_list", "states_name", "carries"]
 
 
 class AnswerType(Choice):
@@ -132,6 +132,25 @@ def figure_asked(question: str) -> FigureAsked | None:
         counted = rf"{_YEAR_AS_DATE}{_NUMBER_OF}(?:万|亿)?(?:余|多)?[{units}]"
         return FigureAsked("count", re.compile(counted + (f"|{_LIST.pattern}" if asked in _ENUMERATED else "")))
     return FigureAsked("any")
+
+
+# A question in parts ("应当委托什么机构，代理费多少？", "how many members, and which body appoints them?"): split at
+# question marks, semicolons, commas and "and what/which/how …". A part asks something else than the figure when it
+# holds a wh-word (什么, 哪, 怎么, what, which, how …) and neither asks for nor speaks of a number. Yes/no parts are not
+# counted: "有没有具体数字？", "规划有规定吗？", "is there a cap?" re-ask for the figure (of the training questions asking
+# for a figure in several parts, the unanswerable ones mostly did this; the answerable ones asked from when, where
+# to, which items).
+_PART_BREAK = re.compile(r"[？?；;，,]|\s(?=and\s+(?:what|which|how|who|when|where|why)\b)", re.IGNORECASE)
+_ASKS_WH = re.compile(r"什么|哪|怎么|如何|怎样|为何|为什么|\b(?:what|which|how|who|why|where|when)\b", re.IGNORECASE)
+_SPEAKS_OF_FIGURE = re.compile(r"数|上限|下限|封顶|具体|百分|比例|占比|金额|多少|几|"
+                               r"\b(?:threshold|numbers?|figures?|limits?|caps?|amounts?|much|many)\b", re.IGNORECASE)
+
+
+def asks_besides_figure(question: str) -> bool:
+    """Whether a (normalised) question asking for a figure also asks, in another part, something that is no figure:
+    the figure missing from the quote then leaves that part answered."""
+    return any(_ASKS_WH.search(part) and not _SPEAKS_OF_FIGURE.search(part) and not asks_for_figure(part)
+               for part in _PART_BREAK.split(question) if part and part.strip())
 
 
 def asks_for_figure(question: str) -> bool:

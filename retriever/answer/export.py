@@ -27,6 +27,7 @@ def _md(text: str) -> str:
 def answer_markdown(answer: Answer, corpus: Corpus) -> str:
     """The question, each quoted sentence with its citation (or the refusal), and the nearest clauses."""
     lines = [f"# {_md(answer.question)}", ""]
+    lines += [f"*{_md(notice)}*\n" for notice in answer.notices]
     if not answer.answered:
         lines += [f"**{_md(answer.message)}**", "", "## Nearest clauses 最接近的条款", ""]
         lines += [f"- `{h.anchor}` {_md(h.label_zh)} · {_md(h.label_en)}: {_md(h.text)}" for h in answer.nearest]

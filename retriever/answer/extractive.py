@@ -27,7 +27,8 @@ import numpy as np
 
 from retriever.analysis.normalize import to_traditional
 from retriever.analysis.other_documents import OtherDocuments
-from retriever.analysis.question import AnswerType, answer_type, carries, figure_asked, states_figure, states_list
+from retriever.analysis.question import (AnswerType, FigureAsked, answer_type, asks_besides_figure, carries,
+                                         figure_asked, states_figure, states_list)
 from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
 from retriever.answer.decision import HAND_SENTENCE_WEIGHTS, AnswerModel, check_sentence_weights, load_answer_model
 from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
@@ -410,8 +411,17 @@ class Answerer:
         chosen = sorted(chosen, key=lambda r: (r.clause.order if r.clause.doc_id == lead_doc else 10**6 + r.hit.rank,
                                                r.index))
         sentences = [self._quote(r.hit, r.clause, r.index, r.sentence, r.score, q.lang) for r in chosen]
+        notices = list(d.result.notices)
+        if (figure := self._figure_missing(d)) is not None:  # a question in parts: the rest answered, not the figure
+            notices.append(self._no_figure(chosen[0].clause.doc_id, figure.kind, threshold_group(q.lang) == "en"))
         return Answer(question, q.lang, True, sentences, d.result.hits, d.evidence, d.threshold, "",
-                      list(d.result.notices), searched=d.searched, signals=d.signals)
+                      notices, searched=d.searched, signals=d.signals)
+
+    def _no_figure(self, doc_id: str, unit: str, english: bool) -> str:
+        """"《doc》提到了相关内容，但没有给出所问的金额" / "… mentions the topic but gives no amount for it"."""
+        unit_zh, unit_en = _UNIT_NAMES[unit]
+        return (_NO_FIGURE[1].format(doc_en=self._titles((doc_id,), True)[0], unit_en=unit_en) if english
+                else _NO_FIGURE[0].format(doc=self._titles((doc_id,), False)[0], unit=unit_zh))
 
     def _addresses_topic(self, d: Draft) -> bool:
         """Whether the evidence would suffice but for the kind of answer missing from it."""
@@ -429,11 +439,17 @@ class Answerer:
         if not d.chosen:
             return None
         doc_id = d.chosen[0].clause.doc_id
-        if (figure := figure_asked(q.text)) is not None and not states_figure(d.quoted, figure):
+        if (figure := self._figure_missing(d)) is not None and not asks_besides_figure(q.text):
             return RefusalReason.NO_FIGURE, {"about": doc_id, "unit": figure.kind}
         if (other := self._other_province(q.text, doc_id, d.quoted)) is not None:
             return RefusalReason.OTHER_PROVINCE, {"provinces": other}
         return None
+
+    @staticmethod
+    def _figure_missing(d: Draft) -> FigureAsked | None:
+        """The figure the question asks for, when no quoted sentence states it in the unit asked."""
+        figure = figure_asked(d.result.query.text)
+        return figure if figure is not None and d.chosen and not states_figure(d.quoted, figure) else None
 
     @cached_property
     def _other_documents(self) -> OtherDocuments:
@@ -474,9 +490,7 @@ class Answerer:
             detail = (_MISSING[1].format(words=", ".join(f"“{w}”" for w in missing)) if english
                       else _MISSING[0].format(words="、".join(f"“{w}”" for w in missing)))
         if reason is RefusalReason.NO_FIGURE and about:
-            unit_zh, unit_en = _UNIT_NAMES[(details or {}).get("unit", "any")]
-            detail = (_NO_FIGURE[1].format(doc_en=self._titles((about,), True)[0], unit_en=unit_en) if english
-                      else _NO_FIGURE[0].format(doc=self._titles((about,), False)[0], unit=unit_zh))
+            detail = self._no_figure(about, (details or {}).get("unit", "any"), english)
         elif reason is RefusalReason.NOT_HELD:
             titles = [t if t.startswith("《") or not re.search(r"[\u4e00-\u9fff]", t) else f"《{t}》"
                       for t in (details or {}).get("titles", [])]

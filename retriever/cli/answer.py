@@ -20,6 +20,8 @@ __all__ = ["register"]
 
 def _show_answer(data: dict) -> None:
     print(f"{data['question']}   [{data['lang']}]")
+    for notice in data["notices"]:  # a truncated question; a figure asked for that the answer does not give
+        print(f"notice 提示: {notice}")
     if not data["answered"]:
         print(f"\n{data['message']}  (evidence {data['evidence']:.2f} < {data['threshold']:.2f})")
         print("nearest clauses 最接近的条款:")
