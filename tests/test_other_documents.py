@@ -9,6 +9,7 @@ import pytest
 from conftest import ROOT
 
 from retriever.analysis.other_documents import OtherDocuments, law_titles
+from retriever.answer.citation_check import CitationChecker
 from retriever.answer.extractive import REFUSAL_EN, REFUSAL_ZH, Answerer
 from retriever.ingest.document_names import DocumentNames
 
@@ -70,3 +71,25 @@ def test_a_question_about_a_document_not_held_is_refused_naming_it(searcher, que
     assert not answer.answered and answer.reason == "not_held" and not answer.sentences
     assert answer.message.startswith(refusal) and title in answer.message
     assert all(doc in answer.searched for doc in searcher.corpus.documents)  # and what was searched
+
+
+@pytest.mark.parametrize(("reference", "title"), [
+    ("专利法实施细则第十条", "《专利法实施细则》"),
+    ("《商标法》第三条第二款", "《商标法》"),
+    ("《湖北省技术市场管理条例》第五条", "《湖北省技术市场管理条例》"),  # the plan cites it; its articles are not here
+    ("Article 12 of the Patent Law Implementing Regulations", "Patent Law Implementing Regulations"),
+])
+def test_a_reference_to_a_document_not_held_is_not_found_as_such(corpus, reference, title):
+    result = CitationChecker(corpus).check(reference)
+    assert result.verdict == "not_found" and result.input_kind == "reference" and result.anchor is None
+    assert title in result.notes[0] and "《中华人民共和国专利法》" in result.notes[0]  # and what the corpus holds
+
+
+def test_a_sentence_that_cites_another_law_is_still_checked_as_a_quote(corpus, other):
+    """The corpus's own sentences that name a law it does not hold (依照《…反垄断法》处理) are quotes, verbatim."""
+    checker = CitationChecker(corpus)
+    citing = [c.text[s.start : s.end] for c in corpus.clauses() for s in c.sentences
+              if other.named_in(c.text[s.start : s.end], cited_too=True)]
+    assert citing
+    for sentence in citing:
+        assert checker.check(sentence).verdict in ("verbatim", "unconfirmed")

@@ -16,8 +16,10 @@ from functools import lru_cache
 from importlib import resources
 
 from retriever.analysis.tokenize import english_stopwords
+from retriever.ingest.corpus import Corpus
+from retriever.ingest.document_names import DocumentNames
 
-__all__ = ["OtherDocuments", "law_titles"]
+__all__ = ["OtherDocuments", "law_titles", "shown"]
 
 _PRC = "中华人民共和国"
 _TITLED = re.compile(r"《([^《》]{2,60}?)》")
@@ -69,13 +71,19 @@ class OtherDocuments:
         self.held = frozenset(_plain(name) for name in held_names)
         self.quoted = _NESTED.sub("", corpus_text.replace(_PRC, ""))
 
-    def _other(self, title: str) -> bool:
-        plain = _plain(title)
-        return bool(plain) and plain not in self.held and plain not in self.quoted
+    @classmethod
+    def of_corpus(cls, corpus: Corpus) -> OtherDocuments:
+        """For a corpus: its documents' names are held, its clauses' text is where a title is quoted."""
+        return cls((name for name, _ in DocumentNames(corpus).names), "\n".join(c.text for c in corpus.clauses()))
 
-    def named_in(self, question: str) -> list[str]:
-        """The titles of the documents ``question`` names that are neither held nor quoted, as the question writes
-        them, in the order found (bracketed titles, listed titles, then English implementing rules)."""
+    def _other(self, title: str, cited_too: bool) -> bool:
+        plain = _plain(title)
+        return bool(plain) and plain not in self.held and (cited_too or plain not in self.quoted)
+
+    def named_in(self, question: str, cited_too: bool = False) -> list[str]:
+        """The titles of the documents ``question`` names that are neither held nor quoted (``cited_too``: nor held,
+        though a clause may cite them: a reference to their articles cannot resolve), as the question writes them, in
+        the order found (bracketed titles, listed titles, then English implementing rules)."""
         found: list[str] = []
         rest = question
         for match in _TITLED.finditer(question):
@@ -88,4 +96,9 @@ class OtherDocuments:
                 found.append(title)
                 rest = rest.replace(title, "□")
         found += [_english_title(m.group()) for m in _EN_IMPLEMENTING.finditer(question)]
-        return [title for title in dict.fromkeys(found) if self._other(title)]
+        return [title for title in dict.fromkeys(found) if self._other(title, cited_too)]
+
+
+def shown(title: str) -> str:
+    """A title as a message shows it: a Chinese one in 《》 (专利法实施细则 → 《专利法实施细则》), an English one as is."""
+    return title if title.startswith("《") or not re.search(r"[\u4e00-\u9fff]", title) else f"《{title}》"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retriever.analysis.normalize import is_traditional, to_characters_simplified, to_simplified
+from retriever.analysis.other_documents import OtherDocuments, shown
 from retriever.answer.references import ReferenceParser
 from retriever.errors import QueryError, UnknownAnchorError
 from retriever.ingest.corpus import Corpus
@@ -27,6 +28,22 @@ __all__ = ["CheckResult", "CitationChecker", "citation"]
 _ANCHOR = re.compile(r"^[a-z0-9][a-z0-9-]*:[a-z0-9.\-]+$")
 _QUOTES = "\"'“”‘’「」『』《》 \u3000"
 _PUNCT = re.compile(r"[\W_]*")
+_PLACE = re.compile(r"第[0-9一二三四五六七八九十百零〇两]+[章节条款项]|\b(?:article|art\.|chapter|section)\s*\d", re.IGNORECASE)
+"""A numbered place (第十条, Article 10): with a document's name, the text is a reference, not a quote."""
+_REFERENCE_SLACK = 8
+"""Characters a reference may hold besides titles and numbered places (的规定, "of the", "under"): a quote that cites
+a law's article inside a sentence ("依照《…法》第十条的规定处罚") is longer and is checked as a quote."""
+
+
+def _names_a_place(text: str, titles: list[str]) -> bool:
+    """Whether ``text`` is a reference made of the titles and a numbered place, not a sentence that mentions them."""
+    rest = text
+    for title in titles:
+        rest = rest.replace(title, "")
+    rest = _PLACE.sub("", rest)
+    rest = re.sub(r"[\W_\d]|\b(?:of|the|in|under|paragraph|para|item|china's|prc)\b|[第之款项段（）()]", "", rest,
+                  flags=re.IGNORECASE)
+    return _PLACE.search(text) is not None and len(rest) <= _REFERENCE_SLACK
 MAX_CHECK_CHARS = 20_000
 
 
@@ -121,6 +138,7 @@ class CitationChecker:
         self.corpus = corpus
         self.default_doc = default_doc or corpus.primary_id
         self._references = ReferenceParser(corpus)
+        self._other_documents = OtherDocuments.of_corpus(corpus)
 
     # -- references -----------------------------------------------------------------------------------
 
@@ -216,6 +234,12 @@ class CitationChecker:
             if doc_id not in self.corpus.documents:
                 raise UnknownAnchorError(raw, self.corpus.suggest(raw))
             return self._resolved(raw, InputKind.ANCHOR)
+        if (titles := self._other_documents.named_in(raw, cited_too=True)) and _names_a_place(raw, titles):
+            named = "、".join(shown(t) for t in titles)
+            held = "、".join(f"《{d.meta.title}》" for d in self.corpus.documents.values())
+            return CheckResult(Verdict.NOT_FOUND, InputKind.REFERENCE, notes=[
+                f"a reference to {named}, which the corpus does not hold 引用的文件不在语料中 (the corpus holds "
+                f"语料包括: {held})"])
         anchor = self._reference_anchor(raw, doc)
         if anchor is not None:
             return self._resolved(anchor, InputKind.REFERENCE, [f"reference read as {anchor}"])

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from retriever.analysis.normalize import to_traditional
-from retriever.analysis.other_documents import OtherDocuments
+from retriever.analysis.other_documents import OtherDocuments, shown
 from retriever.analysis.question import (AnswerType, FigureAsked, answer_type, asks_besides_figure, carries,
                                          figure_asked, states_figure, states_list)
 from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
@@ -34,7 +34,6 @@ from retriever.answer.decision import HAND_SENTENCE_WEIGHTS, AnswerModel, check_
 from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
 from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
-from retriever.ingest.document_names import DocumentNames
 from retriever.search.protocol import Searcher
 from retriever.types import YEAR, Clause, EnSource, Hit, Lang, RefusalReason, SearchResult, Sentence
 
@@ -454,8 +453,7 @@ class Answerer:
     @cached_property
     def _other_documents(self) -> OtherDocuments:
         """The laws and regulations a question may name that the corpus neither holds nor cites."""
-        names = DocumentNames(self.searcher.corpus).names
-        return OtherDocuments((name for name, _ in names), self._corpus_text)
+        return OtherDocuments.of_corpus(self.searcher.corpus)
 
     def _missing(self, query, quoted: str) -> list[str]:
         """The question's rarest topic words that the best clause does not use (what the documents do not say)."""
@@ -492,8 +490,7 @@ class Answerer:
         if reason is RefusalReason.NO_FIGURE and about:
             detail = self._no_figure(about, (details or {}).get("unit", "any"), english)
         elif reason is RefusalReason.NOT_HELD:
-            titles = [t if t.startswith("《") or not re.search(r"[\u4e00-\u9fff]", t) else f"《{t}》"
-                      for t in (details or {}).get("titles", [])]
+            titles = [shown(t) for t in (details or {}).get("titles", [])]
             detail = (_NOT_HELD[1].format(titles="; ".join(titles)) if english
                       else _NOT_HELD[0].format(titles="、".join(titles)))
         elif reason is RefusalReason.OTHER_PROVINCE and provinces:
