@@ -32,7 +32,9 @@ _PLACE = re.compile(r"第[0-9一二三四五六七八九十百零〇两]+[章节
 """A numbered place (第十条, Article 10): with a document's name, the text is a reference, not a quote."""
 _REFERENCE_SLACK = 8
 """Characters a reference may hold besides titles and numbered places (的规定, "of the", "under"): a quote that cites
-a law's article inside a sentence ("依照《…法》第十条的规定处罚") is longer and is checked as a quote."""
+a law's article inside a sentence ("依照《…法》第十条的规定处罚") is longer and is checked as a quote. Measured: the
+references of tests/test_other_documents.py leave 0 characters (专利法实施细则第十条的规定: 3); the 5 corpus sentences
+that name a law the corpus does not hold leave 24 to 104."""
 
 
 def _names_a_place(text: str, titles: list[str]) -> bool:
@@ -44,6 +46,8 @@ def _names_a_place(text: str, titles: list[str]) -> bool:
     rest = re.sub(r"[\W_\d]|\b(?:of|the|in|under|paragraph|para|item|china's|prc)\b|[第之款项段（）()]", "", rest,
                   flags=re.IGNORECASE)
     return _PLACE.search(text) is not None and len(rest) <= _REFERENCE_SLACK
+
+
 MAX_CHECK_CHARS = 20_000
 
 
