@@ -131,3 +131,13 @@ def test_a_year_that_names_a_documents_edition_is_not_a_year_its_clauses_must_st
     assert edition.chosen[0].clause.doc_id == "zlf-2020" and edition.signals["years_missing"] == 0.0
     assert answerer.draft("How long did an invention patent last under the Patent Law in 1995?").signals[
         "years_missing"] == 1.0
+
+
+def test_an_english_refusal_names_only_words_the_nearest_clauses_english_lacks(answerer):
+    # my own wording: the Patent Law's compulsory-licence clauses are found; the words a refusal would call missing
+    # are checked against their English, never against the Chinese (where every English word is "missing")
+    draft = answerer.draft("Which body is responsible for approving compulsory licences under the Patent Law?")
+    english = " ".join(r.hit.text_en or "" for r in draft.chosen).lower()
+    assert "compulsory license" in english  # the clauses found are the compulsory-licence ones
+    missing = answerer._missing(draft.result.query, draft)
+    assert missing and not {"compulsory", "licences", "patent", "law"} & set(missing)

@@ -6,7 +6,7 @@ import pytest
 
 from retriever.analysis.fields import user_terms
 from retriever.analysis.glossary import Glossary
-from retriever.analysis.tokenize import Tokenizer
+from retriever.analysis.tokenize import Tokenizer, stem
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +39,16 @@ def test_the_user_dictionary_comes_from_the_plan(corpus):
     terms = user_terms(corpus, Glossary.load())
     assert "光通信" in terms and "激光" in terms  # from the lead phrase 光通信及激光
     assert len(terms) > 300
+
+
+@pytest.mark.parametrize(("british", "american"), [
+    ("licences", "license"), ("defence", "defense"), ("programmes", "program"), ("catalogue", "catalog"),
+    ("analysed", "analyzed"), ("fulfilment", "fulfillment"), ("judgement", "judgment"), ("ageing", "aging"),
+])
+def test_british_spellings_meet_the_reference_englishs(british, american):
+    assert stem(british) == stem(american)
+
+
+def test_spelling_rules_leave_other_words_alone():
+    for word in ("management", "sense", "licensing", "program", "analysis", "enrollment"):
+        assert stem(word) == word

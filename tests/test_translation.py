@@ -76,6 +76,10 @@ def test_law_renderings_use_the_glossary_in_the_register_of_laws(corpus, doc_id)
 def test_the_patent_term_reads_as_the_official_version_does(corpus):
     en = load_translations(corpus)["zlf-2020"].get("zlf-2020:ch5.a42.p1").en
     assert "twenty years" in en and "ten years" in en and "fifteen years" in en and "from the filing date" in en
+    # 期限 of a patent right is its "term", as in the official version and in this law's "patent term compensation"
+    assert en.startswith("The term of invention patent rights")
+    ends = [load_translations(corpus)["zlf-2020"].get(f"zlf-2020:ch5.a44.p{n}").en for n in (1, 2)]
+    assert all("expiration of its term" in e for e in ends)
 
 
 def test_the_same_chinese_has_the_same_english_everywhere(corpus):

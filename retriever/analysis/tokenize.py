@@ -47,7 +47,16 @@ def english_words(text: str, stopwords: frozenset[str] = frozenset()) -> list[st
 
 _BRITISH = ((re.compile(r"(?<=.{3})is(e|ed|es|ing|ation|ations)$"), r"iz\1"),  # prioritise → prioritize
             (re.compile(r"(?<=.{3})tre(s?)$"), r"ter\1"),  # centre → center
-            (re.compile(r"(?<=.{3})our(s?)$"), r"or\1"))  # labour → labor
+            (re.compile(r"(?<=.{3})our(s?)$"), r"or\1"),  # labour → labor
+            # The laws' reference English spells as the official translations do (license, defense); the team's
+            # training and probe questions wrote licence(s) 69 times, defence 10 and programme(s) 25, matching no
+            # clause's English word
+            (re.compile(r"^(lic|def|off|pret)enc(e|es)$"), r"\1ens\2"),  # licence → license, defence → defense
+            (re.compile(r"^(program|catalog)(?:me|ue)(s?)$"), r"\1\2"),  # programme → program, catalogue → catalog
+            (re.compile(r"(?<=.{3})ys(e|ed|es|ing)$"), r"yz\1"),  # analyse → analyze
+            (re.compile(r"^(fulfil|enrol|instil)(s|ment|ments)?$"), r"\1l\2"),  # fulfil → fulfill, enrolment
+            (re.compile(r"(?<=dg)ement(s?)$"), r"ment\1"),  # judgement → judgment (not management)
+            (re.compile(r"^ageing$"), "aging"))
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +89,8 @@ def stem(word: str) -> str:
     return word
 
 
-_PROBE = ("policies", "labs", "centres", "prioritise", "labour", "researchers", "r&d", "boxes", "hubei's", "status")
+_PROBE = ("policies", "labs", "centres", "prioritise", "labour", "researchers", "r&d", "boxes", "hubei's", "status",
+          "licences", "programmes", "analysed", "fulfilment", "judgement")
 
 
 def english_settings() -> dict[str, str]:

@@ -403,7 +403,7 @@ class Answerer:
         if d.evidence < d.threshold or not chosen:
             if rule is not None and self._addresses_topic(d):  # the topic is there, the figure asked for is not
                 return self._refusal(d, *rule)
-            return self._refusal(d, RefusalReason.WEAK_EVIDENCE, missing=self._missing(q, d.quoted))
+            return self._refusal(d, RefusalReason.WEAK_EVIDENCE, missing=self._missing(q, d))
         if rule is not None:
             return self._refusal(d, *rule)
         lead_doc = chosen[0].clause.doc_id  # document order within the best sentence's document, then by rank
@@ -455,13 +455,17 @@ class Answerer:
         """The laws and regulations a question may name that the corpus neither holds nor cites."""
         return OtherDocuments.of_corpus(self.searcher.corpus)
 
-    def _missing(self, query, quoted: str) -> list[str]:
-        """The question's rarest topic words that the best clause does not use (what the documents do not say)."""
+    def _missing(self, query, d: Draft) -> list[str]:
+        """The question's rarest topic words that the best clause does not use (what the documents do not say): an
+        English question's words against the quoted clauses' English (none claimed missing without English)."""
         if query.lang is Lang.EN:
-            found = {root(w) for w in english_words(quoted, self._stop_en)}
+            english = " ".join(dict.fromkeys(r.hit.text_en or "" for r in d.chosen))
+            if not english.strip():
+                return []
+            found = {root(w) for w in english_words(english, self._stop_en)}
             words = [w for w in english_words(query.text, self._not_topic_en) if root(w) not in found]
             return sorted(dict.fromkeys(words), key=lambda w: -self._idf_en.get(root(w), 8.0))[:3]
-        words = [t for t in self._topic_words_zh(query.text) if t not in quoted]
+        words = [t for t in self._topic_words_zh(query.text) if t not in d.quoted]
         return sorted(dict.fromkeys(words), key=lambda w: -self._idf.get(w, 99.0))[:3]
 
     def _other_province(self, question: str, doc_id: str, quoted: str) -> tuple[Province, Province] | None:

@@ -34,7 +34,18 @@ from retriever.search.rerank import (
     section_of,
     sentence_tokens,
 )
-from retriever.types import EXPLAIN_DENSE, Backend, DocumentMeta, Hit, IndexedClause, Leg, Mode, Rebuild, SearchResult
+from retriever.types import (
+    EXPLAIN_DENSE,
+    YEAR,
+    Backend,
+    DocumentMeta,
+    Hit,
+    IndexedClause,
+    Leg,
+    Mode,
+    Rebuild,
+    SearchResult,
+)
 
 __all__ = ["SearcherBase", "Ranked", "LegEvidence", "Parts", "load_parts", "apply_rebuild"]
 
@@ -142,16 +153,20 @@ class SearcherBase(ABC):
     @cached_property
     def headings(self) -> dict[str, frozenset[str]]:
         """The tokens of each clause's heading path, of each document's title (``title:DOC``) and of each clause's
-        section: the clause and the others under the same parent anchor together (``section:ANCHOR``)."""
+        section: the clause and the others under the same parent anchor together (``section:ANCHOR``); the years
+        its section's text names (``years:ANCHOR``: a section's "到2025年" frames all its clauses)."""
         tokens = self.analyzer.tokenizer.tokens
         records = self.records()
         out = {r.anchor: frozenset(tokens(" ".join(r.heading_path))) for r in records}
         out |= {f"title:{d}": frozenset(tokens(doc.meta.title)) for d, doc in self.corpus.documents.items()}
         sections: dict[str, set[str]] = {}
+        years: dict[str, set[str]] = {}
         for r in records:
             sections.setdefault(section_of(r.anchor), set()).update(r.tokens)
+            years.setdefault(section_of(r.anchor), set()).update(YEAR.findall(r.text))
         shared = {section: frozenset(found) for section, found in sections.items()}  # one set per section
         out |= {f"section:{r.anchor}": shared[section_of(r.anchor)] for r in records}
+        out |= {f"years:{r.anchor}": frozenset(years[section_of(r.anchor)]) for r in records}
         return out
 
     def candidates(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,

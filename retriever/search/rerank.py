@@ -113,7 +113,8 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
                        named: frozenset[str] = frozenset(), known: KnownQuestions | None = None) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate, in candidate order. ``headings``: the tokens of each clause's
     heading path (by anchor), of each document's title (by ``title:DOC``) and of each clause's section (by
-    ``section:ANCHOR``: a question may name the period or topic its section opens with); ``sentences``: a clause's tokens
+    ``section:ANCHOR``: a question may name the period or topic its section opens with; and the years its section names,
+    by ``years:ANCHOR``, which frame it as they do the answer's years_missing signal); ``sentences``: a clause's tokens
     sentence by sentence (a long paragraph covers a question's words across sentences that do not answer it);
     ``named``: the documents the question names (专利法, the Patent Law, 规划); ``known``: the team's known
     questions (zeros for their features without them)."""
@@ -149,7 +150,8 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
             _coverage(tokens, headings.get(record.anchor, frozenset()), stats),
             _coverage(tokens, headings.get("title:" + record.doc, frozenset()), stats),
             len(numbers & in_text) / len(numbers) if numbers else 0.0,
-            float(bool(years - in_text - (meta.years if meta is not None else frozenset()))) if years else 0.0,
+            float(bool(years - in_text - headings.get("years:" + record.anchor, frozenset())
+                       - (meta.years if meta is not None else frozenset()))) if years else 0.0,
             math.log(1 + len(record.text)) / 7, float(is_law), float(asks_law and is_law),
             float(english) * sims["en"][i], float(english) * cov_en, float(english) * cov_trans,
             float(not english) * cov_zh,
