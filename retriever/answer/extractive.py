@@ -214,7 +214,6 @@ class Answerer:
         self._not_topic_en = self._stop_en | framing  # words left out of English coverage
         self._position = {c.anchor: i for i, c in enumerate(records)}
         self._sentence_vectors: dict[str, np.ndarray] = {}
-        self._sections: dict[str, str] = {}
         self._encoder = searcher.analyzer.sentence_encoder
         self._encoder_name = searcher.analyzer.sentence_encoder_name
 
@@ -337,15 +336,6 @@ class Answerer:
             return None
         return hits[1].anchor
 
-    def _section_text(self, anchor: str) -> str:
-        """The text of the clauses that share the clause's heading: a section's "到2025年" frames all its clauses."""
-        section = anchor.rsplit(".", 1)[0]
-        if section not in self._sections:
-            doc = anchor.split(":", 1)[0]
-            self._sections[section] = " ".join(c.text for c in self.searcher.corpus.clauses(doc)
-                                               if c.anchor.startswith(section + "."))
-        return self._sections[section]
-
     def signals(self, query, terms: list[str], hits: list[Hit], scored, quoted: str, kind: AnswerType,
                 vector: np.ndarray) -> dict[str, float]:
         """What the decision model reads of an answer (:data:`~retriever.answer.decision.SIGNALS`); ``vector``: the
@@ -359,7 +349,9 @@ class Answerer:
             "coverage": self.coverage(query, terms, hits),
             "similarity": max((r.similarity for r in scored), default=0.0),
             "type_missing": float(kind is not AnswerType.OTHER and not carries(kind, quoted, query.text)),
-            "years_missing": float(bool(years - set(YEAR.findall(quoted + self._section_text(hits[0].anchor)))
+            # the years of the best clause's section frame it (a section's "到2025年"), as in the ranking feature
+            "years_missing": float(bool(years - set(YEAR.findall(quoted))
+                                        - self.searcher.headings.get("years:" + hits[0].anchor, frozenset())
                                         - self.searcher.corpus.documents[hits[0].doc].meta.years)
                                    if hits else bool(years)),
             "unknown_share": self.unknown_share(query),

@@ -31,6 +31,7 @@ class Searcher(Protocol):
     reranker: Reranker | None  # the ranking model in use (None: the fused order)
     known_questions: KnownQuestions | None  # the team's known questions (ranking features, near-miss signal)
     statistics: Statistics  # document frequencies of the indexed terms, and the index's size
+    headings: dict[str, frozenset[str]]  # each clause's context: heading, title, section tokens, section years
 
     def search(self, query: str, k: int = 10, doc: str | None = None, chapter: int | None = None,
                mode: Mode | str = Mode.HYBRID, issuer: str | None = None, since: str | None = None,
