@@ -23,6 +23,7 @@ from retriever.errors import MetadataError, QueryError
 
 __all__ = [
     "YEAR",
+    "years_named",
     "Choice",
     "Mode",
     "Backend",
@@ -484,6 +485,21 @@ class MatterItem:
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 """A year as a question or a clause writes it (2020, 2025年)."""
+_PLAN_PERIOD = re.compile(r"(?<![第〇零一二两三四五六七八九十百])十([一二三四五])五[”\"」』’]?(末|初)?")
+"""A Five-Year Plan named in words: 十三五 is 2016–2020, 十二五末 its last year (2015), 十四五初 its first (2021); the
+source lost some quote marks (十二五”末), so one may stand between the name and 末."""
+
+
+def years_named(text: str) -> set[str]:
+    """The years a text names: in digits (2020年), and those of a Five-Year Plan named in words (十三五 → 2016 to 2020):
+    "by the end of 2015" is answered by a clause about 十二五末."""
+    years = set(YEAR.findall(text))
+    for m in _PLAN_PERIOD.finditer(text):
+        first = 2006 + 5 * ("一二三四五".index(m.group(1)))  # the 11th plan (十一五) ran 2006–2010
+        span = {"末": (first + 4,), "初": (first,)}.get(m.group(2) or "", range(first, first + 5))
+        years |= {str(y) for y in span}
+    return years
+
 DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 """A document id: lower-case letters, digits and hyphens, at most 64, starting with a letter or digit (it names files
 and appears in every anchor and URL)."""

@@ -141,3 +141,19 @@ def test_an_english_refusal_names_only_words_the_nearest_clauses_english_lacks(a
     assert "compulsory license" in english  # the clauses found are the compulsory-licence ones
     missing = answerer._missing(draft.result.query, draft)
     assert missing and not {"compulsory", "licences", "patent", "law"} & set(missing)
+
+
+def test_a_law_paragraph_that_introduces_items_is_quoted_with_them(answerer, corpus):
+    # my own wordings. A list question: the lead-in ("可以采用下列方式：") and every item, in the law's order, each
+    # cited by its own anchor and carrying its reference English
+    answer = answerer.ask("成果持有人可以用哪些方式转化科技成果？")
+    lead = "cgzhf-2015:ch2.a16.p1"
+    items = [a for a in corpus.children(lead) if corpus.clause(a).kind == "item"]
+    assert answer.answered and len(items) == 6
+    assert [s.anchor for s in answer.sentences][: 1 + len(items)] == [lead, *items]
+    assert all(s.text_en for s in answer.sentences[: 1 + len(items)])
+    # a question one item answers: that item after its lead-in, not the whole list
+    answer = answerer.ask("Can patent enforcement officers inspect the premises of a suspected counterfeiter?")
+    anchors = [s.anchor for s in answer.sentences]
+    assert answer.answered and anchors[:2] == ["zlf-2020:ch7.a69.p1", "zlf-2020:ch7.a69.p1.i2"]
+    assert "zlf-2020:ch7.a69.p1.i1" not in anchors

@@ -13,7 +13,7 @@ import pytest
 
 from retriever.analysis.query_translation import MAX_CANDIDATES
 from retriever.analysis.question import (AnswerType, answer_type, asks_besides_figure, carries, figure_asked,
-                                         states_figure)
+                                         states_figure, states_list)
 from retriever.answer.extractive import Answerer
 from retriever.answer.decision import (HAND_SENTENCE_WEIGHTS, SIGNALS, AnswerModel, choose_threshold,
                                        load_answer_model, threshold_for_precision, threshold_for_refusals)
@@ -58,6 +58,11 @@ def test_a_synonym_set_counts_as_one_term(fake_searcher):
     ("该实验室的名称是什么？", AnswerType.NAME),
     ("如何促进成果转化？", AnswerType.OTHER),
     ("省里对新型研发机构有什么扶持？", AnswerType.OTHER),  # 有什么: a plain "what", not "which ones"
+    # my own wordings: "when" as a question word asks for a time, as a conjunction it does not
+    ("When will the new light source open to users?", AnswerType.DATE),
+    ("Is there a deadline, and when does it start to run?", AnswerType.DATE),
+    ("When a university sells a patent, how is the income shared?", AnswerType.OTHER),
+    ("What does the law expect of companies when it comes to training staff?", AnswerType.OTHER),
 ])
 def test_the_kind_of_answer_a_question_wants(question, kind):
     assert answer_type(question) is kind
@@ -68,6 +73,9 @@ def test_whether_a_text_carries_a_figure_or_a_list():
     assert not states_figure("到2025年，建成科技强省")  # a bare year is not the figure asked for
     assert not states_figure("每年遴选一批企业，建设一流学科")  # a lone 一 is an article
     assert not states_figure("开展5G应用和CO2利用示范") and not states_figure("依照本法第3条")  # names, ordinals
+    # my own sentences: "X、Y和Z" enumerates, and so does a law's lead-in to the items that follow it
+    assert states_list("建立人才引进制度、评价制度和激励制度。") and states_list("可以采取下列措施：")
+    assert not states_list("支持企业建设研发机构。") and not states_list("处三万元以上五百万元以下的罚款。")
 
 
 @pytest.mark.parametrize(("question", "kind", "answered_by", "not_answered_by"), [
@@ -357,6 +365,17 @@ def test_a_clause_is_also_read_with_its_section(fake_searcher):
     assert own["hb-sti-14fyp:ch1.s1.p4"] < section  # its own words and its neighbours'
     assert own["hb-sti-14fyp:ch1.s1.p1"] <= section and not own["hb-sti-14fyp:ch2.s1.p1"] <= section
     assert headings["section:zlf-2020:ch5.a42.p1"] == headings["section:zlf-2020:ch5.a42.p2"]  # one article
+
+
+def test_a_five_year_plan_named_in_words_names_its_years(fake_searcher):
+    from retriever.types import years_named
+
+    # the plan's review writes 十二五”末 (its opening quote lost in the source) and 十三五, never 2015 or 2016
+    assert years_named("高新技术企业由十二五”末的3317家增至2020年") == {"2015", "2020"}
+    assert years_named("十三五期间") == {"2016", "2017", "2018", "2019", "2020"}
+    assert years_named("“十四五”初") == {"2021"} and years_named("第十五五条") == set()
+    section_years = fake_searcher.headings["years:hb-sti-14fyp:ch1.s1.p4"]
+    assert {"2015", "2016", "2020"} <= section_years  # the review of the 13th plan, read with its section
 
 
 @pytest.mark.parametrize(("question", "text", "named"), [

@@ -44,12 +44,18 @@ _ASKS_FIGURE = re.compile(
     r"\bin (yuan|rmb|percent|petaflops|tons?|tonnes)\b|\bcost\b|\bbudget\b|\bprice\b",
     re.IGNORECASE,
 )
-_ASKS_DATE = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|何年|日期|哪月|几月|几号|起施行|生效|\bwhen\b|\bwhat (date|year|day)\b|"
-                        r"\bwhich (date|year|day)\b|\bby what year\b|\beffective\b", re.IGNORECASE)
+# "when" asks for a time as a question word ("When will …", "and when does the clock start"), not as a conjunction:
+# of the team's English questions with "when", 13 of 28 began a condition ("When a court cannot work out the
+# losses, what …", "… when investigating", "when it comes to") and their answers state no date
+_ASKS_DATE = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|何年|日期|哪月|几月|几号|起施行|生效|"
+                        r"\bwhen (?:will|is|are|was|were|does|do|did|can|could|should|must|shall|has|have|would)\b|"
+                        r"\bwhen\s*\?|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bby what year\b|\beffective\b",
+                        re.IGNORECASE)
 # 有什么 is a plain "what" (有什么安排, what arrangements): of the training questions it starts, 2 of 47 were written
 # as list questions, against 106 of 158 for 哪些 and 40 of 49 for 哪几
 _ASKS_LIST = re.compile(r"哪些|哪几|包括什么|包括哪|\bwhich\b.*\b(are|areas|fields|sectors|measures|ways)\b|"
-                        r"\bwhat (are|other|kinds?|types?|areas|fields|measures|sectors)\b|\blist\b", re.IGNORECASE)
+                        r"\bwhat (are|other|kinds?|types?|areas|fields|measures|sectors|ways|forms|channels|routes)\b|"
+                        r"\blist\b", re.IGNORECASE)
 _ASKS_NAME = re.compile(r"叫什么|名称|名字|全称|哪个(实验室|中心|平台|机构|部门|单位|企业|公司|高校|大学)|哪家|哪所|"
                         r"\bwhat is (it|the \w+) (called|named)\b|\bname of\b|\bwhich (laboratory|lab|centre|center|"
                         r"platform|agency|department|authority|company|institution|body|university|college)\b", re.IGNORECASE)
@@ -76,7 +82,9 @@ _DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}日)?)?|[一二三�
                    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
                    r"\b|\b(?:19|20)\d\d\b"
                    r"|(?:之|申请|公告|公布|授权|届满)日(?:起|前|后|内)?|日起|起施行")  # a time fixed by an event: 自申请日起
-_LIST = re.compile(r"、.*、|；.*；|;.*;|（[一二三]）|等[^，。]{0,4}[。，；]")
+# an enumeration: two 、 or ；, numbered items, an 等-closed series, "X、Y和Z", or a lead-in to items that follow (a
+# law's "采用下列方式：" whose items are clauses of their own)
+_LIST = re.compile(r"、.*、|；.*；|;.*;|（[一二三]）|等[^，。]{0,4}[。，；]|、[^，。；、]{1,30}(?:和|及|以及|与|或者)|下列|如下[:：]")
 _NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,20}?(实验室|中心|平台|研究院|公司|集团|大学|学院|基地|园区|示范区)")
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -35,7 +35,7 @@ from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_
 from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
 from retriever.search.protocol import Searcher
-from retriever.types import YEAR, Clause, EnSource, Hit, Lang, RefusalReason, SearchResult, Sentence
+from retriever.types import YEAR, Clause, EnSource, Hit, Lang, RefusalReason, SearchResult, Sentence, years_named
 
 __all__ = ["AnswerSentence", "Answer", "ScoredSentence", "Draft", "Answerer", "hand_evidence", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
 
@@ -213,6 +213,7 @@ class Answerer:
         framing = frozenset(w for line in load_stopwords("question_words_en.txt") for w in line.split())
         self._not_topic_en = self._stop_en | framing  # words left out of English coverage
         self._position = {c.anchor: i for i, c in enumerate(records)}
+        self._records = records
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._encoder = searcher.analyzer.sentence_encoder
         self._encoder_name = searcher.analyzer.sentence_encoder_name
@@ -350,7 +351,7 @@ class Answerer:
             "similarity": max((r.similarity for r in scored), default=0.0),
             "type_missing": float(kind is not AnswerType.OTHER and not carries(kind, quoted, query.text)),
             # the years of the best clause's section frame it (a section's "到2025年"), as in the ranking feature
-            "years_missing": float(bool(years - set(YEAR.findall(quoted))
+            "years_missing": float(bool(years - years_named(quoted)
                                         - self.searcher.headings.get("years:" + hits[0].anchor, frozenset())
                                         - self.searcher.corpus.documents[hits[0].doc].meta.years)
                                    if hits else bool(years)),
@@ -399,14 +400,54 @@ class Answerer:
         if rule is not None:
             return self._refusal(d, *rule)
         lead_doc = chosen[0].clause.doc_id  # document order within the best sentence's document, then by rank
-        chosen = sorted(chosen, key=lambda r: (r.clause.order if r.clause.doc_id == lead_doc else 10**6 + r.hit.rank,
-                                               r.index))
+        chosen = sorted(self._with_list_items(chosen, answer_type(q.text)),
+                        key=lambda r: (r.clause.order if r.clause.doc_id == lead_doc else 10**6 + r.hit.rank, r.index))
         sentences = [self._quote(r.hit, r.clause, r.index, r.sentence, r.score, q.lang) for r in chosen]
         notices = list(d.result.notices)
         if (figure := self._figure_missing(d)) is not None:  # a question in parts: the rest answered, not the figure
             notices.append(self._no_figure(chosen[0].clause.doc_id, figure.kind, threshold_group(q.lang) == "en"))
         return Answer(question, q.lang, True, sentences, d.result.hits, d.evidence, d.threshold, "",
                       notices, searched=d.searched, signals=d.signals)
+
+    def _items(self, lead: Clause) -> list[Clause]:
+        """The items (项) a law paragraph introduces ("采用下列方式：" and its （一）…（六）), in order."""
+        return [c for a in self.searcher.corpus.children(lead.anchor)
+                if (c := self.searcher.corpus.clause(a)).kind == "item"]
+
+    def _with_list_items(self, chosen: list[ScoredSentence], kind: AnswerType) -> list[ScoredSentence]:
+        """The quoted sentences with the list they belong to: a law paragraph that introduces items says nothing
+        without them ("可以采用下列方式："), so its items follow it; an item is quoted after its lead-in ("有权采取下列
+        措施：" before "（二）实施现场检查"), and with the other items when the question asks for a list. The decision
+        was taken on the sentences chosen; this only completes what they quote."""
+        if not chosen:
+            return chosen
+        best = chosen[0]
+        lead = best.clause
+        if lead.kind == "item":
+            parent_anchor = lead.anchor.rpartition(".")[0]
+            parent = self.searcher.corpus.lookup(parent_anchor) if self.searcher.corpus.has_anchor(parent_anchor) else None
+            if not isinstance(parent, Clause):  # an item under no paragraph of its own: nothing to complete
+                return chosen
+            lead = parent
+        items = self._items(lead)
+        if best.clause.kind == "item" and kind is not AnswerType.LIST:
+            items = [c for c in items if c.anchor in {r.clause.anchor for r in chosen}]
+        if not items:
+            return chosen
+        ranked = {r.clause.anchor: r for r in chosen}
+
+        def quoted(clause: Clause) -> list[ScoredSentence]:
+            if clause.anchor in ranked:
+                return [r for r in chosen if r.clause.anchor == clause.anchor]
+            hit = replace(best.hit, anchor=clause.anchor, label_zh=clause.label_zh, label_en=clause.label_en,
+                          text=clause.text, explain={}, marks=(),
+                          text_en=self._records[self._position[clause.anchor]].text_en)
+            return [best._replace(hit=hit, clause=clause, index=i, sentence=sentence, similarity=0.0)
+                    for i, sentence in enumerate(clause.sentences)]
+
+        listed = [r for clause in (lead, *items) for r in quoted(clause)]
+        members = {lead.anchor, *(c.anchor for c in items)}
+        return listed + [r for r in chosen if r.clause.anchor not in members]
 
     def _no_figure(self, doc_id: str, unit: str, english: bool) -> str:
         """"《doc》提到了相关内容，但没有给出所问的金额" / "… mentions the topic but gives no amount for it"."""
@@ -450,14 +491,18 @@ class Answerer:
     def _missing(self, query, d: Draft) -> list[str]:
         """The question's rarest topic words that the best clause does not use (what the documents do not say): an
         English question's words against the quoted clauses' English (none claimed missing without English)."""
+        named = years_named(d.quoted) | (self.searcher.headings.get("years:" + d.chosen[0].clause.anchor, frozenset())
+                                         if d.chosen else set())  # 十二五末 names 2015: not missing
+        metas = [self.searcher.corpus.documents[doc].meta for doc in dict.fromkeys(r.clause.doc_id for r in d.chosen)]
+        titles = " ".join(f"{m.title} {m.title_en}" for m in metas)  # the plan's clauses never repeat "Hubei"
         if query.lang is Lang.EN:
             english = " ".join(dict.fromkeys(r.hit.text_en or "" for r in d.chosen))
             if not english.strip():
                 return []
-            found = {root(w) for w in english_words(english, self._stop_en)}
+            found = {root(w) for w in english_words(f"{english} {titles}", self._stop_en)} | named
             words = [w for w in english_words(query.text, self._not_topic_en) if root(w) not in found]
             return sorted(dict.fromkeys(words), key=lambda w: -self._idf_en.get(root(w), 8.0))[:3]
-        words = [t for t in self._topic_words_zh(query.text) if t not in d.quoted]
+        words = [t for t in self._topic_words_zh(query.text) if t not in d.quoted + titles and t.rstrip("年") not in named]
         return sorted(dict.fromkeys(words), key=lambda w: -self._idf.get(w, 99.0))[:3]
 
     def _other_province(self, question: str, doc_id: str, quoted: str) -> tuple[Province, Province] | None:

@@ -36,7 +36,6 @@ from retriever.search.rerank import (
 )
 from retriever.types import (
     EXPLAIN_DENSE,
-    YEAR,
     Backend,
     DocumentMeta,
     Hit,
@@ -45,6 +44,7 @@ from retriever.types import (
     Mode,
     Rebuild,
     SearchResult,
+    years_named,
 )
 
 __all__ = ["SearcherBase", "Ranked", "LegEvidence", "Parts", "load_parts", "apply_rebuild"]
@@ -154,7 +154,7 @@ class SearcherBase(ABC):
     def headings(self) -> dict[str, frozenset[str]]:
         """The tokens of each clause's heading path, of each document's title (``title:DOC``) and of each clause's
         section: the clause and the others under the same parent anchor together (``section:ANCHOR``); the years
-        its section's text names (``years:ANCHOR``: a section's "到2025年" frames all its clauses)."""
+        its section's text names (``years:ANCHOR``: a section's "到2025年" or "十三五" frames all its clauses)."""
         tokens = self.analyzer.tokenizer.tokens
         records = self.records()
         out = {r.anchor: frozenset(tokens(" ".join(r.heading_path))) for r in records}
@@ -163,7 +163,7 @@ class SearcherBase(ABC):
         years: dict[str, set[str]] = {}
         for r in records:
             sections.setdefault(section_of(r.anchor), set()).update(r.tokens)
-            years.setdefault(section_of(r.anchor), set()).update(YEAR.findall(r.text))
+            years.setdefault(section_of(r.anchor), set()).update(years_named(r.text))
         shared = {section: frozenset(found) for section, found in sections.items()}  # one set per section
         out |= {f"section:{r.anchor}": shared[section_of(r.anchor)] for r in records}
         out |= {f"years:{r.anchor}": frozenset(years[section_of(r.anchor)]) for r in records}
