@@ -157,3 +157,17 @@ def test_a_law_paragraph_that_introduces_items_is_quoted_with_them(answerer, cor
     anchors = [s.anchor for s in answer.sentences]
     assert answer.answered and anchors[:2] == ["zlf-2020:ch7.a69.p1", "zlf-2020:ch7.a69.p1.i2"]
     assert "zlf-2020:ch7.a69.p1.i1" not in anchors
+
+
+def test_the_cli_leads_with_the_english_for_an_english_question(answerer, capsys):
+    from retriever.cli.answer import _show_answer
+
+    answer = answerer.ask("Can patent enforcement officers inspect the premises of a suspected counterfeiter?")
+    _show_answer(answer.to_dict())
+    out = capsys.readouterr().out
+    first = answer.sentences[0]
+    assert first.text_en and out.index(first.text_en) < out.index(first.text)  # English first, verbatim Chinese next
+    answer = answerer.ask("成果持有人可以用哪些方式转化科技成果？")
+    _show_answer(answer.to_dict())
+    out = capsys.readouterr().out
+    assert answer.sentences[0].text in out and answer.sentences[0].text_en not in out  # a Chinese question: Chinese

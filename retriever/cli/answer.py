@@ -28,13 +28,14 @@ def _show_answer(data: dict) -> None:
         for hit in data["nearest"]:
             print(f"  {hit['anchor']}  {hit['label_zh']} · {hit['label_en']}  {hit['text'][:60]}…")
         return
+    english = Lang.from_str(data["lang"]).english
     for sentence in data["sentences"]:
-        print(f"\n「{sentence['text']}」\n    — {sentence['label_zh']} · {sentence['label_en']}  [{sentence['anchor']}]")
+        lead = f"\n{sentence['text_en']}  ({sentence['en_scope']}, {sentence['en_source']})" if (
+            english and sentence.get("text_en")) else ""  # an English question: the English leads, the Chinese follows
+        print(f"{lead}\n「{sentence['text']}」\n    — {sentence['label_zh']} · {sentence['label_en']}  [{sentence['anchor']}]")
         for m in sentence["marks"]:
             shown = sentence["text"][m["start"] : m["end"]]
             print(f"    {m['kind']} 「{shown}」: {m['note']}")
-        if sentence.get("text_en") and Lang.from_str(data["lang"]).english:
-            print(f"    EN ({sentence['en_scope']}, {sentence['en_source']}): {sentence['text_en']}")
         if sentence.get("text_hant"):
             print(f"    繁: {sentence['text_hant']}")
 
