@@ -421,23 +421,23 @@ class Answerer:
         was taken on the sentences chosen; this only completes what they quote."""
         if not chosen:
             return chosen
-        best = chosen[0]
+        corpus, best = self.searcher.corpus, chosen[0]
         lead = best.clause
         if lead.kind == "item":
-            parent_anchor = lead.anchor.rpartition(".")[0]
-            parent = self.searcher.corpus.lookup(parent_anchor) if self.searcher.corpus.has_anchor(parent_anchor) else None
+            above = lead.anchor.rpartition(".")[0]
+            parent = corpus.lookup(above) if corpus.has_anchor(above) else None
             if not isinstance(parent, Clause):  # an item under no paragraph of its own: nothing to complete
                 return chosen
             lead = parent
         items = self._items(lead)
+        chosen_anchors = {r.clause.anchor for r in chosen}
         if best.clause.kind == "item" and kind is not AnswerType.LIST:
-            items = [c for c in items if c.anchor in {r.clause.anchor for r in chosen}]
+            items = [c for c in items if c.anchor in chosen_anchors]
         if not items:
             return chosen
-        ranked = {r.clause.anchor: r for r in chosen}
 
         def quoted(clause: Clause) -> list[ScoredSentence]:
-            if clause.anchor in ranked:
+            if clause.anchor in chosen_anchors:
                 return [r for r in chosen if r.clause.anchor == clause.anchor]
             hit = replace(best.hit, anchor=clause.anchor, label_zh=clause.label_zh, label_en=clause.label_en,
                           text=clause.text, explain={}, marks=(),
@@ -502,7 +502,8 @@ class Answerer:
             found = {root(w) for w in english_words(f"{english} {titles}", self._stop_en)} | named
             words = [w for w in english_words(query.text, self._not_topic_en) if root(w) not in found]
             return sorted(dict.fromkeys(words), key=lambda w: -self._idf_en.get(root(w), 8.0))[:3]
-        words = [t for t in self._topic_words_zh(query.text) if t not in d.quoted + titles and t.rstrip("年") not in named]
+        words = [t for t in self._topic_words_zh(query.text)
+                 if t not in d.quoted + titles and t.rstrip("年") not in named]
         return sorted(dict.fromkeys(words), key=lambda w: -self._idf.get(w, 99.0))[:3]
 
     def _other_province(self, question: str, doc_id: str, quoted: str) -> tuple[Province, Province] | None:

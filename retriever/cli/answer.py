@@ -32,7 +32,8 @@ def _show_answer(data: dict) -> None:
     for sentence in data["sentences"]:
         lead = f"\n{sentence['text_en']}  ({sentence['en_scope']}, {sentence['en_source']})" if (
             english and sentence.get("text_en")) else ""  # an English question: the English leads, the Chinese follows
-        print(f"{lead}\n「{sentence['text']}」\n    — {sentence['label_zh']} · {sentence['label_en']}  [{sentence['anchor']}]")
+        print(f"{lead}\n「{sentence['text']}」\n    — {sentence['label_zh']} · {sentence['label_en']}  "
+              f"[{sentence['anchor']}]")
         for m in sentence["marks"]:
             shown = sentence["text"][m["start"] : m["end"]]
             print(f"    {m['kind']} 「{shown}」: {m['note']}")
