@@ -35,6 +35,7 @@ from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_
 from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
 from retriever.search.protocol import Searcher
+from retriever.search.rerank import section_of
 from retriever.types import YEAR, Clause, EnSource, Hit, Lang, RefusalReason, SearchResult, Sentence, years_named
 
 __all__ = ["AnswerSentence", "Answer", "ScoredSentence", "Draft", "Answerer", "hand_evidence", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
@@ -424,7 +425,7 @@ class Answerer:
         corpus, best = self.searcher.corpus, chosen[0]
         lead = best.clause
         if lead.kind == "item":
-            above = lead.anchor.rpartition(".")[0]
+            above = section_of(lead.anchor)  # an item's parent: its lead-in paragraph
             parent = corpus.lookup(above) if corpus.has_anchor(above) else None
             if not isinstance(parent, Clause):  # an item under no paragraph of its own: nothing to complete
                 return chosen
@@ -502,8 +503,8 @@ class Answerer:
             found = {root(w) for w in english_words(f"{english} {titles}", self._stop_en)} | named
             words = [w for w in english_words(query.text, self._not_topic_en) if root(w) not in found]
             return sorted(dict.fromkeys(words), key=lambda w: -self._idf_en.get(root(w), 8.0))[:3]
-        words = [t for t in self._topic_words_zh(query.text)
-                 if t not in d.quoted + titles and t.rstrip("年") not in named]
+        said = d.quoted + titles
+        words = [t for t in self._topic_words_zh(query.text) if t not in said and t.rstrip("年") not in named]
         return sorted(dict.fromkeys(words), key=lambda w: -self._idf.get(w, 99.0))[:3]
 
     def _other_province(self, question: str, doc_id: str, quoted: str) -> tuple[Province, Province] | None:
