@@ -93,6 +93,11 @@ def test_whether_a_text_carries_a_figure_or_a_list():
     ("What is the licence fee, in RMB?", "money", "收取许可费10万元", "许可期限为五年"),
     ("这一条要求高校做的工作共有几项？", "count", "（一）建立机构；（二）完善制度；", "期限为二十年"),  # count the list
     ("企业数量要增长几倍？", "any", "企业数量实现倍增", "建设一批企业"),  # a figure in words
+    # a duration asked in days, months or years is stated in that unit (my own sentences)
+    ("申请人要在多少天内答复？", "duration", "应当在十五日内答复", "应当在三个月内答复"),
+    ("How many months does the review take?", "duration", "自受理之日起六个月内审结", "审查期限为五年"),
+    ("这项资格最多保留几年？", "duration", "保留期限不超过三年", "在六个月内办理"),
+    ("What is the annual registration fee for a new member?", "money", "会费为每年900元", "按年缴纳会费"),
 ])
 def test_a_figure_question_is_answered_only_in_its_unit(question, kind, answered_by, not_answered_by):
     asked = figure_asked(question)
@@ -378,6 +383,15 @@ def test_a_five_year_plan_named_in_words_names_its_years(fake_searcher):
     assert {"2015", "2020"} <= years["years:hb-sti-14fyp:ch1.s1.p4"]  # its own 十二五末, its section's 2020
     # the review speaks of 十四五时期 in other clauses: that frames them, not the 2020 figures of this one
     assert "2025" not in years["years:hb-sti-14fyp:ch1.s1.p5"] and "2025" in years["years:hb-sti-14fyp:ch1.s1.p7"]
+
+
+def test_a_sections_lead_in_frames_its_years_and_a_later_year_only_its_own_clause(fake_searcher):
+    years = fake_searcher.headings
+    # the goals open with "〓2025年，" (ch1.s4.p1, its 到 lost in the source): the goal paragraphs after it are about 2025
+    assert "2025" in years["years:hb-sti-14fyp:ch1.s4.p3"] and "2025" in years["years:hb-sti-14fyp:ch1.s4.p5"]
+    # the 13th plan's review looks ahead to 2035 in its seventh paragraph: not a frame of its 2020 figures
+    assert "2035" in years["years:hb-sti-14fyp:ch1.s1.p7"]
+    assert "2035" not in years["years:hb-sti-14fyp:ch1.s1.p2"] and "2035" not in years["years:hb-sti-14fyp:ch1.s1.p5"]
 
 
 @pytest.mark.parametrize(("question", "text", "named"), [
