@@ -98,6 +98,8 @@ def test_whether_a_text_carries_a_figure_or_a_list():
     ("How many months does the review take?", "duration", "自受理之日起六个月内审结", "审查期限为五年"),
     ("这项资格最多保留几年？", "duration", "保留期限不超过三年", "在六个月内办理"),
     ("What is the annual registration fee for a new member?", "money", "会费为每年900元", "按年缴纳会费"),
+    ("What tax-free allowance does a visiting fellow get?", "money", "每月补助3000元", "按规定发放补助"),
+    ("每位驻站专家能拿多少补贴？", "money", "每人每年补贴2万元", "选派300名专家"),
 ])
 def test_a_figure_question_is_answered_only_in_its_unit(question, kind, answered_by, not_answered_by):
     asked = figure_asked(question)

@@ -42,7 +42,7 @@ _ASKS_FIGURE = re.compile(
     r"百分之几|\bhow (much|many|long|large|big|high)\b|"
     # "what (annual) output / payload / capacity …": a measure noun after what, at most two words between; "what is
     # the (yearly maintenance) fee": after "what is the", at most three
-    rf"\bwhat (?:\w+ ){{0,2}}?{_MEASURE_NOUN}\b|\bwhat(?:'s| is| are| was| were)(?: the| its)? (?:[\w-]+ ){{0,3}}?"
+    rf"\bwhat (?:[\w-]+ ){{0,2}}?{_MEASURE_NOUN}\b|\bwhat(?:'s| is| are| was| were)(?: the| its)? (?:[\w-]+ ){{0,3}}?"
     rf"{_MEASURE_NOUN}s?\b|"
     r"\bin (yuan|rmb|percent|petaflops|tons?|tonnes)\b|\bcost\b|\bbudget\b|\bprice\b",
     re.IGNORECASE,
