@@ -105,8 +105,8 @@ _MEASURES: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 re.IGNORECASE),
      re.compile(r"[%％]|百分之|百分点|[一二两三四五六七八九十]成|倍|\bper ?cent\b")),
     # a duration asked in days, months or years is stated in that unit: "多少天内" is not answered by "三个月内" (of
-    # the team's 38 questions asking a duration in one of these units, the 10 answerable ones' gold clauses all state
-    # it; 28 of the unanswerable ones' drafts quote a period in another unit or none)
+    # the team's 38 questions asking a duration in one of these units, the 9 answerable ones' gold clauses all state
+    # it; 23 of the 29 unanswerable ones' drafts quote a period in another unit or none)
     ("duration",
      re.compile(rf"(?:多少|(?<![{_NOT_ASKING}])几)(?:天|日)|\bhow many (?:\w+ )?days\b", re.IGNORECASE),
      re.compile(rf"{_NUMBER_OF}(?:个)?(?:日|天)")),
