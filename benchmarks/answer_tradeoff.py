@@ -20,27 +20,11 @@ import numpy as np
 
 from retriever.config import DEFAULT_QUESTIONS, DEV_QUESTIONS, TRAIN_QUESTIONS, IndexConfig
 from retriever.evaluation.answer_fit import answer_table, decide_out_of_fold, draft_cases, fit_sentence_weights
-from retriever.evaluation.fit import (FOLDS, CrossValidation, _ensemble, collect, groups_of, known_questions,
-                                      load_sets)
+from retriever.evaluation.fit import collect, cross_validate, known_questions, load_sets
 from retriever.ingest.corpus import Corpus
 from retriever.search.embedded import EmbeddedSearcher
 
 REFUSED_SHARES = (0.80, 0.85, 0.90)
-
-
-def fixed_cross_validation(examples: list, params: dict, seed: int) -> CrossValidation:
-    """Out-of-fold rankings, every fold fitted with ``params`` (the ranking's own grouped folds)."""
-    from sklearn.model_selection import GroupKFold
-
-    groups = groups_of(examples)
-    scores = [np.zeros(0)] * len(examples)
-    folds = np.zeros(len(examples), dtype=int)
-    models = []
-    for fold, (train, test) in enumerate(GroupKFold(FOLDS).split(np.zeros(len(examples)), groups=groups)):
-        models.append(_ensemble([examples[i] for i in train], params, "", {"fold": fold}, seed))
-        for i in test:
-            folds[i], scores[i] = fold, models[-1].scores(examples[i].rows)
-    return CrossValidation(scores, folds, models, [params] * FOLDS, [])
 
 
 def tradeoff(cases: list, probabilities: np.ndarray) -> list[str]:
@@ -76,7 +60,7 @@ def main() -> None:
     searcher.known_questions = known_questions(load_sets([DEFAULT_QUESTIONS, TRAIN_QUESTIONS]),
                                                searcher.analyzer.embedders)
     examples = collect(searcher, sets)
-    cv = fixed_cross_validation(examples, params, args.seed)
+    cv = cross_validate(examples, args.seed, params)  # the shipped hyperparameters in every fold
     sentence_weights, _ = fit_sentence_weights(draft_cases(searcher, sets, examples, cv))
     cases = draft_cases(searcher, sets, examples, cv, sentence_weights)
     probabilities, answered, _ = decide_out_of_fold(cases)

@@ -116,10 +116,10 @@ _MEASURES: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("duration",
      re.compile(rf"多少年(?!来)|(?<![{_NOT_ASKING}])几年|\bhow many years\b", re.IGNORECASE),
      re.compile(rf"{_YEAR_AS_DATE}{_NUMBER_OF}(?:个)?年")),
+    # any other duration (多久, 期限, 多少年来, weeks, "how long"): the asks in days, months or years are read above
     ("duration",
-     re.compile(rf"多久|多长时间|多少年|(?<![{_NOT_ASKING}])几年|(?:多少|(?<![{_NOT_ASKING}])几)个?月|"
-                rf"(?:多少|(?<![{_NOT_ASKING}])几)(?:天|日|周)|期限|有效期|\bhow long\b|"
-                r"\bhow many (years|months|days|weeks)\b|\bwhat (term|period|duration)\b", re.IGNORECASE),
+     re.compile(rf"多久|多长时间|多少年|(?:多少|(?<![{_NOT_ASKING}])几)周|期限|有效期|\bhow long\b|"
+                r"\bhow many weeks\b|\bwhat (term|period|duration)\b", re.IGNORECASE),
      re.compile(rf"{_YEAR_AS_DATE}{_NUMBER_OF}(?:个)?(?:年|月|日|天|周)")),
     ("money",
      re.compile(r"多少钱|(?:多少|几)(?:亿|万)?元|资金|经费|金额|预算|补助|补贴|资助|奖金|投资额|拨款|"

@@ -184,9 +184,10 @@ class CrossValidation:
     qualities: list[tuple[float, ...]]  # each fold's inner cross-validated quality of each GRID point
 
 
-def cross_validate(examples: list[Example], seed: int = 0) -> CrossValidation:
-    """Out-of-fold scores, each fold's hyperparameters chosen by an inner grouped cross-validation; ``seed``: the
-    first random seed of the boosters' sampling (another seed measures how much a figure owes to chance)."""
+def cross_validate(examples: list[Example], seed: int = 0, params: dict | None = None) -> CrossValidation:
+    """Out-of-fold scores, each fold's hyperparameters chosen by an inner grouped cross-validation, or ``params`` in
+    every fold when given (no inner search, no qualities); ``seed``: the first random seed of the boosters' sampling
+    (another seed measures how much a figure owes to chance)."""
     from sklearn.model_selection import GroupKFold
 
     groups = groups_of(examples)
@@ -195,10 +196,10 @@ def cross_validate(examples: list[Example], seed: int = 0) -> CrossValidation:
     chosen, models, qualities = [], [], []
     for fold, (train, test) in enumerate(GroupKFold(FOLDS).split(np.zeros(len(examples)), groups=groups)):
         part = [examples[i] for i in train]
-        qualities.append(_qualities(part, groups[train], seed))
-        params = _best(qualities[-1])
-        chosen.append(params)
-        model = _ensemble(part, params, "", {"fold": fold}, seed)
+        if params is None:
+            qualities.append(_qualities(part, groups[train], seed))
+        chosen.append(params if params is not None else _best(qualities[-1]))
+        model = _ensemble(part, chosen[-1], "", {"fold": fold}, seed)
         models.append(model)
         for i in test:
             folds[i] = fold
