@@ -16,12 +16,14 @@ from conftest import CORPUS, PLAN_ID, fake_config
 from fakes import FAKE
 
 from retriever.analysis.fields import clause_fields
+from retriever.analysis.normalize import normalize_query
 from retriever.answer.extractive import Answerer
 from retriever.english.reference import english_by_anchor
 from retriever.errors import CorruptIndexError, QueryError, StaleIndexError, UnknownDocumentError
 from retriever.index.manifest import MANIFEST_FILE
 from retriever.search.base import SearcherBase
 from retriever.search.embedded import EmbeddedSearcher
+from retriever.search.filters import Filters
 from retriever.search.milvus import MilvusSearcher
 from retriever.search.protocol import Searcher
 from retriever.types import Backend, Leg, Mode, Rebuild
@@ -59,6 +61,28 @@ def test_an_english_question_also_runs_the_english_legs_and_the_glossary(fake_se
     assert Leg.bm25(english=True).explain_key in why and USE_EN_KEY in why["dense"]
     assert {"en": "optical communication", "zh": "光通信"} in why["glossary"] and "光通信" in result.terms
     assert all(h.text_en for h in result.hits if h.explain["dense"][USE_EN_KEY]["rank"])
+
+
+def test_a_candidate_another_leg_brought_has_its_dense_similarity_as_milvus_reads_it(fake_searcher):
+    """A clause below a dense leg's depth keeps its true similarity (the stored vector against the question's, as
+    the Milvus backend computes it), not 0: the ranking model reads the same evidence from both backends."""
+    shallow = EmbeddedSearcher(fake_searcher.index, fake_searcher.corpus, fake_searcher.analyzer,
+                               replace(fake_searcher.config, depth=5))
+    analyzed = shallow.analyzer.analyze(normalize_query("How will Hubei develop optical communication?"),
+                                        Mode.HYBRID, shallow.translator)
+    ranked, _ = shallow.candidates(analyzed, Filters(), None)
+    rows = {r.anchor: i for i, r in enumerate(shallow.records())}
+    unranked = 0
+    for candidate in ranked:
+        for leg, evidence in candidate.evidence.items():
+            if leg.lexical:
+                continue
+            row = rows[candidate.record.anchor]
+            has_vector = not leg.english or candidate.record.text_en is not None
+            stored = float(shallow.index.vectors[leg][row] @ analyzed.vector_for(leg)) if has_vector else 0.0
+            assert evidence.similarity == pytest.approx(stored, abs=1e-5)
+            unranked += evidence.rank is None and has_vector
+    assert unranked > 0  # five per leg: most candidates came from another leg
 
 
 @pytest.mark.parametrize("mode, present, absent", [(Mode.BM25, "bm25", "dense"), (Mode.DENSE, "dense", "bm25")])

@@ -121,6 +121,15 @@ class EmbeddedSearcher(SearcherBase):
             pairs = [(int(candidates[i]), float(sims[i])) for i in order]
         return [i for i, _ in pairs], dict(pairs)
 
+    def _similarity(self, leg: Leg, row: int, found: dict[int, float], vector: np.ndarray) -> float:
+        """A dense leg's similarity of a candidate, also when another leg brought it (below this leg's depth), as the
+        Milvus backend reads it from the stored vector; 0 for an English leg and a clause without English."""
+        if row in found:
+            return found[row]
+        if leg.english and not self._has_en[row]:
+            return 0.0
+        return float(self.index.vectors[leg][row] @ vector)
+
     def _rank(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None, k: int) -> list[Ranked]:
         mask = self._mask(filters, documents)
         runs: dict[Leg, list[int]] = {}
@@ -140,7 +149,9 @@ class EmbeddedSearcher(SearcherBase):
         ranked = []
         for row, score in fused[:k]:
             evidence = {leg: LegEvidence(ranks[leg].get(row), score=float(scores[leg][row])) if leg.lexical
-                        else LegEvidence(ranks[leg].get(row), similarity=sims[leg].get(row, 0.0)) for leg in runs}
+                        else LegEvidence(ranks[leg].get(row), similarity=self._similarity(leg, row, sims[leg],
+                                                                                          analyzed.vector_for(leg)))
+                        for leg in runs}
             fused_info = {"score": round(score, 6), "rrf_k": self.config.rrf_k, "weights": shown_weights}
             ranked.append(Ranked(self.index.clauses[row], score, fused_info, evidence))
         return ranked
