@@ -77,6 +77,9 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("规划第五章第一节", "hb-sti-14fyp:ch5.s1"),
     ("《湖北省科技创新“十四五”规划》第五章", "hb-sti-14fyp:ch5"),
     ("Article 42 of the Patent Law", "zlf-2020:ch5.a42"),
+    ("Article 42 of the 'Patent Law'", "zlf-2020:ch5.a42"),  # quotes around a name go, an apostrophe in one stays
+    ("Article 43 of the Law of the People's Republic of China on Promoting the Transformation of Scientific and "
+     "Technological Achievements", "cgzhf-2015:ch4.a43"),
     ("Art. 42(1) Patent Law", "zlf-2020:ch5.a42.p1"),
     ("Patent Law, Article 42", "zlf-2020:ch5.a42"),
     ("Chapter V of the Patent Law", "zlf-2020:ch5"),

@@ -21,6 +21,19 @@ def other(corpus):
     return OtherDocuments(names, text)
 
 
+@pytest.mark.parametrize(("question", "named"), [
+    ("Does Hubei's S&T plan say anything about hydrogen?", {"hb-sti-14fyp"}),
+    ("What does the 14th Five-Year Plan want for quantum research?", {"hb-sti-14fyp"}),
+    ("Who owns a service invention under the Patent Law of the People's Republic of China and Hubei's plan?",
+     {"zlf-2020", "hb-sti-14fyp"}),
+    ("How are inventors rewarded in China?", set()),
+])
+def test_the_names_partners_give_the_documents(corpus, question, named):
+    """The plan by the names partners use (Hubei's plan, the S&T plan, the Five-Year Plan), a law by its full English
+    title, apostrophe included; a question naming none names none."""
+    assert DocumentNames(corpus).named_in(question) == named
+
+
 def test_the_title_list_holds_real_titles_longest_first():
     titles = law_titles()
     assert len(titles) > 3000 and {"专利法", "专利法实施细则", "商标法", "科学技术进步法"} <= set(titles)

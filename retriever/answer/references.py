@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from retriever.errors import QueryError
 from retriever.ingest.corpus import Corpus
-from retriever.ingest.document_names import DocumentNames
+from retriever.ingest.document_names import QUOTE_MARKS, DocumentNames
 from retriever.ingest.text import cn_to_int, int_to_cn
 
 __all__ = ["Reference", "ReferenceParser"]
@@ -39,7 +39,6 @@ _EN_PLACE = re.compile(
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
           "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16}
 _GLUE = re.compile(r"^(?:of|in)\s+(?:the\s+)?|[,\s]+(?:of|in)(?:\s+the)?\s*$|^the\s+", re.IGNORECASE)
-_QUOTES = re.compile(r"[《》〈〉“”\"'「」]")
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ class ReferenceParser:
 
     def parse(self, text: str) -> Reference | None:
         """The reference ``text`` makes, or None when it is not a reference (then it is a quote)."""
-        cleaned = _QUOTES.sub("", text).strip()
+        cleaned = QUOTE_MARKS.sub("", text).strip()
         if not re.search(r"[章节段条款项序]|(?i:chapter|ch\.|§|¶|article|art\.|preface|section)", cleaned):
             return None
         doc, rest = self._split_name(cleaned)

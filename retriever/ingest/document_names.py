@@ -14,9 +14,10 @@ from functools import cached_property
 
 from retriever.ingest.corpus import Corpus
 
-__all__ = ["DocumentNames"]
+__all__ = ["DocumentNames", "QUOTE_MARKS"]
 
-_QUOTES = re.compile(r"[《》〈〉“”\"'「」]")
+QUOTE_MARKS = re.compile(r"[《》〈〉“”\"「」]|(?<![A-Za-z])'|'(?![A-Za-z])")
+"""Quotation marks around a name or a reference; an apostrophe inside a word (People's, Hubei's) is no quote."""
 _PRC_ZH = "中华人民共和国"
 _PRC_EN = re.compile(r"\s+of the people'?s republic of china", re.IGNORECASE)
 
@@ -41,7 +42,7 @@ class DocumentNames:
                 english = _PRC_EN.sub("", meta.title_en)
                 forms |= {meta.title_en, english, "the " + english}
             for form in forms:
-                name = _QUOTES.sub("", form).strip().lower()
+                name = QUOTE_MARKS.sub("", form).strip().lower()
                 if name:
                     names.setdefault(name, set()).add(doc_id)
         unique = [(name, ids.pop()) for name, ids in names.items() if len(ids) == 1]
