@@ -23,6 +23,7 @@ def other(corpus):
 
 @pytest.mark.parametrize(("question", "named"), [
     ("Does Hubei's S&T plan say anything about hydrogen?", {"hb-sti-14fyp"}),
+    ("What does Hubei\u2019s plan say about hydrogen?", {"hb-sti-14fyp"}),
     ("What does the 14th Five-Year Plan want for quantum research?", {"hb-sti-14fyp"}),
     ("Who owns a service invention under the Patent Law of the People's Republic of China and Hubei's plan?",
      {"zlf-2020", "hb-sti-14fyp"}),

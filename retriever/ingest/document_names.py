@@ -51,7 +51,7 @@ class DocumentNames:
     def find(self, text: str) -> Iterator[tuple[str, int, int]]:
         """(doc id, start, end) of every document name in ``text``, longest names first; a name inside a longer
         English word (a 'plan' in 'planning') does not count."""
-        lowered = text.lower()
+        lowered = text.lower().replace("\u2019", "'")  # a typographic apostrophe (Hubei’s) as typed on a phone
         for name, doc_id in self.names:
             start = lowered.find(name)
             while start >= 0:
