@@ -84,6 +84,12 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("Patent Law, Article 42", "zlf-2020:ch5.a42"),
     ("Chapter V of the Patent Law", "zlf-2020:ch5"),
     ("Chapter 9 Section 1 of the plan", "hb-sti-14fyp:ch9.s1"),
+    # whose document it is, before its name; places innermost first, as official English translations write them
+    ("Chapter 9 Section 1 of Hubei Province's innovation plan", "hb-sti-14fyp:ch9.s1"),
+    ("China’s Patent Law, Article 42", "zlf-2020:ch5.a42"),
+    ("Paragraph 1 of Article 42 of the Patent Law", "zlf-2020:ch5.a42.p1"),
+    ("Item 2, Paragraph 1, Article 24 of the Patent Law", "zlf-2020:ch2.a24.p1.i2"),
+    ("Section 1 of Chapter 9 of the plan", "hb-sti-14fyp:ch9.s1"),
 ])
 def test_more_references(checker, reference, anchor):
     result = checker.check(reference)

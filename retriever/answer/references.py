@@ -38,7 +38,26 @@ _EN_PLACE = re.compile(
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
           "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16}
-_GLUE = re.compile(r"^(?:of|in)\s+(?:the\s+)?|[,\s]+(?:of|in)(?:\s+the)?\s*$|^the\s+", re.IGNORECASE)
+_WORD = r"(?!(?:of|in|the|preface|chapter|ch|section|sec|article|art|paragraph|para|item)\b)[A-Za-z][\w-]*"
+_POSSESSOR = rf"(?:{_WORD}\s+){{0,2}}{_WORD}['\u2019]s"
+"""Whose document a reference says it is, before the name (Hubei's S&T plan, China's Patent Law): not part of a place."""
+_GLUE = re.compile(rf"^(?:(?:of|in)\s+)?(?:the\s+)?(?:{_POSSESSOR}\s*)?"
+                   rf"|[,\s]+(?:of|in)(?:\s+the)?(?:\s+{_POSSESSOR})?\s*$|[,\s]+{_POSSESSOR}\s*$", re.IGNORECASE)
+
+
+_EN_UNITS = tuple(re.compile(rf"^(?:{u})(?![A-Za-z])", re.IGNORECASE) for u in (
+    "preface", r"chapter|ch\.?", r"section|sec\.?|§", r"article|art\.?", r"paragraph|para\.?|¶", "item|subparagraph"))
+_EN_PARTS = re.compile(r"\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _outermost_first(place: str) -> str:
+    """An English place written innermost first, as official translations do (Paragraph 1 of Article 42, Item 2,
+    Paragraph 1, Article 24), put outermost first (Article 42 Paragraph 1); any other text is left as it is."""
+    parts = [p for p in _EN_PARTS.split(place) if p]
+    units = [next((i for i, unit in enumerate(_EN_UNITS) if unit.match(p)), None) for p in parts]
+    if len(parts) < 2 or None in units or len(set(units)) < len(units):
+        return place
+    return " ".join(p for _, p in sorted(zip(units, parts)))
 
 
 @dataclass(frozen=True)
@@ -104,7 +123,7 @@ class ReferenceParser:
         compact = re.sub(r"\s+", "", rest)
         m = _ZH_PLACE.match(compact) if re.search(r"[章节段条款项序]", compact) else None
         if m is None:
-            m = _EN_PLACE.match(rest.strip())
+            m = _EN_PLACE.match(_outermost_first(rest.strip()))
         if m is None or not any(m.groupdict().values()):
             return None
         g = m.groupdict()
