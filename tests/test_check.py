@@ -90,6 +90,7 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("Paragraph 1 of Article 42 of the Patent Law", "zlf-2020:ch5.a42.p1"),
     ("Item 2, Paragraph 1, Article 24 of the Patent Law", "zlf-2020:ch2.a24.p1.i2"),
     ("Section 1 of Chapter 9 of the plan", "hb-sti-14fyp:ch9.s1"),
+    ("Art 42 para 1 Patent Law", "zlf-2020:ch5.a42.p1"),  # abbreviations without their full stops
 ])
 def test_more_references(checker, reference, anchor):
     result = checker.check(reference)

@@ -117,7 +117,7 @@ class ReferenceParser:
     def parse(self, text: str) -> Reference | None:
         """The reference ``text`` makes, or None when it is not a reference (then it is a quote)."""
         cleaned = QUOTE_MARKS.sub("", text).strip()
-        if not re.search(r"[章节段条款项序]|(?i:chapter|ch\.|§|¶|article|art\.|preface|section)", cleaned):
+        if not re.search(r"[章节段条款项序]|(?i:chapter|ch\.|§|¶|article|art\.|art\s*\d|preface|section)", cleaned):
             return None
         doc, rest = self._split_name(cleaned)
         compact = re.sub(r"\s+", "", rest)
