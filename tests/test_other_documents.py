@@ -28,6 +28,11 @@ def other(corpus):
     ("Who owns a service invention under the Patent Law of the People's Republic of China and Hubei's plan?",
      {"zlf-2020", "hb-sti-14fyp"}),
     ("How are inventors rewarded in China?", set()),
+    # the laws by the short names partners give them, hyphenated or not, British or American spelling
+    ("Does the tech-transfer law let a university keep its licence fees?", {"cgzhf-2015"}),
+    ("Under China's technology commercialisation law, who pays the inventors?", {"cgzhf-2015"}),
+    ("Which agency enforces the S&T law's rules on research ethics?", {"kjjbf-2021"}),
+    ("Which S&T laws does China have?", set()),  # a plural names no one law
 ])
 def test_the_names_partners_give_the_documents(corpus, question, named):
     """The plan by the names partners use (Hubei's plan, the S&T plan, the Five-Year Plan), a law by its full English

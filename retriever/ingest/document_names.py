@@ -19,6 +19,13 @@ __all__ = ["DocumentNames", "QUOTE_MARKS"]
 QUOTE_MARKS = re.compile(r"[《》〈〉“”\"「」]|(?<![A-Za-z])'|'(?![A-Za-z])")
 """Quotation marks around a name or a reference; an apostrophe inside a word (People's, Hubei's) is no quote."""
 _PRC_ZH = "中华人民共和国"
+_ISATION = re.compile(r"isation")
+
+
+def _folded(text: str) -> str:
+    """Text as names are compared, each character in its place: lower case, a typographic apostrophe (Hubei’s, as
+    typed on a phone) as ', a hyphen as a space (tech-transfer law), British -isation as -ization."""
+    return _ISATION.sub("ization", text.lower().replace("\u2019", "'").replace("-", " "))
 _PRC_EN = re.compile(r"\s+of the people'?s republic of china", re.IGNORECASE)
 
 
@@ -30,7 +37,7 @@ class DocumentNames:
 
     @cached_property
     def names(self) -> list[tuple[str, str]]:
-        """(lower-cased name, doc id), longest first; a name two documents share is left out."""
+        """(name as :func:`_folded` compares it, doc id), longest first; a name two documents share is left out."""
         names: dict[str, set[str]] = {}
         for doc_id, doc in self.corpus.documents.items():
             meta = doc.meta
@@ -42,7 +49,7 @@ class DocumentNames:
                 english = _PRC_EN.sub("", meta.title_en)
                 forms |= {meta.title_en, english, "the " + english}
             for form in forms:
-                name = QUOTE_MARKS.sub("", form).strip().lower()
+                name = _folded(QUOTE_MARKS.sub("", form).strip())
                 if name:
                     names.setdefault(name, set()).add(doc_id)
         unique = [(name, ids.pop()) for name, ids in names.items() if len(ids) == 1]
@@ -51,7 +58,7 @@ class DocumentNames:
     def find(self, text: str) -> Iterator[tuple[str, int, int]]:
         """(doc id, start, end) of every document name in ``text``, longest names first; a name inside a longer
         English word (a 'plan' in 'planning') does not count."""
-        lowered = text.lower().replace("\u2019", "'")  # a typographic apostrophe (Hubei’s) as typed on a phone
+        lowered = _folded(text)
         for name, doc_id in self.names:
             start = lowered.find(name)
             while start >= 0:
