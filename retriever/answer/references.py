@@ -38,15 +38,15 @@ _EN_PLACE = re.compile(
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
           "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16}
-_WORD = r"(?!(?:of|in|the|preface|chapter|ch|section|sec|article|art|paragraph|para|item)\b)[A-Za-z][\w-]*"
+_UNITS = ("preface", r"chapter|ch\.?", r"section|sec\.?|§", r"article|art\.?", r"paragraph|para\.?|¶",
+          "item|subparagraph")
+"""The units of an English place, outermost first."""
+_EN_UNITS = tuple(re.compile(rf"^(?:{u})(?![A-Za-z])", re.IGNORECASE) for u in _UNITS)
+_WORD = rf"(?!(?:of|in|the|{'|'.join(_UNITS)})(?![A-Za-z]))[A-Za-z][\w-]*"
 _POSSESSOR = rf"(?:{_WORD}\s+){{0,2}}{_WORD}['\u2019]s"
 """Whose document a reference says it is, before the name (Hubei's S&T plan, China's Patent Law): not part of a place."""
 _GLUE = re.compile(rf"^(?:(?:of|in)\s+)?(?:the\s+)?(?:{_POSSESSOR}\s*)?"
                    rf"|[,\s]+(?:of|in)(?:\s+the)?(?:\s+{_POSSESSOR})?\s*$|[,\s]+{_POSSESSOR}\s*$", re.IGNORECASE)
-
-
-_EN_UNITS = tuple(re.compile(rf"^(?:{u})(?![A-Za-z])", re.IGNORECASE) for u in (
-    "preface", r"chapter|ch\.?", r"section|sec\.?|§", r"article|art\.?", r"paragraph|para\.?|¶", "item|subparagraph"))
 _EN_PARTS = re.compile(r"\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
 
 

@@ -20,13 +20,12 @@ QUOTE_MARKS = re.compile(r"[《》〈〉“”\"「」]|(?<![A-Za-z])'|'(?![A-Za
 """Quotation marks around a name or a reference; an apostrophe inside a word (People's, Hubei's) is no quote."""
 _PRC_ZH = "中华人民共和国"
 _PRC_EN = re.compile(r"\s+of the people'?s republic of china", re.IGNORECASE)
-_ISATION = re.compile(r"isation")
 
 
 def _folded(text: str) -> str:
     """Text as names are compared, each character in its place: lower case, a typographic apostrophe (Hubei’s, as
     typed on a phone) as ', a hyphen as a space (tech-transfer law), British -isation as -ization."""
-    return _ISATION.sub("ization", text.lower().replace("\u2019", "'").replace("-", " "))
+    return text.lower().replace("\u2019", "'").replace("-", " ").replace("isation", "ization")
 
 
 class DocumentNames:
