@@ -9,6 +9,7 @@ import sys
 import pytest
 from conftest import ROOT
 
+from retriever.analysis.normalize import normalize_query
 from retriever.answer.extractive import REFUSAL_EN, REFUSAL_ZH, Answerer
 from retriever.errors import QueryError
 
@@ -171,3 +172,33 @@ def test_the_cli_leads_with_the_english_for_an_english_question(answerer, capsys
     _show_answer(answer.to_dict())
     out = capsys.readouterr().out
     assert answer.sentences[0].text in out and answer.sentences[0].text_en not in out  # a Chinese question: Chinese
+
+
+PLAN, LAWS = frozenset({"hb-sti-14fyp"}), frozenset({"kjjbf-2021", "cgzhf-2015", "zlf-2020"})
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("专利法对职务发明创造的发明人有什么奖励？湖北规划又打算怎样激励科技人员？", {PLAN, frozenset({"zlf-2020"})}),
+    ("国家法律怎样要求企业加大研发投入？湖北规划又提出了什么措施？", {PLAN, LAWS}),  # the law in general
+    ("What does Chinese law say about technology markets, and what will Hubei's plan add?", {PLAN, LAWS}),
+    ("What does national legislation say about technology markets?", {LAWS}),
+    ("专利权的期限是多少年？", set()),
+])
+def test_the_documents_a_question_asks_of(answerer, question, asked):
+    everything = tuple(answerer.searcher.corpus.documents)
+    assert set(answerer.documents_asked(normalize_query(question).text, everything)) == asked
+
+
+@pytest.mark.parametrize("question", [
+    "专利法对职务发明创造的发明人有什么奖励？湖北规划又打算怎样激励科技人员？",
+    "国家法律怎样要求企业加大研发投入？湖北规划又提出了什么措施？",
+])
+def test_a_question_asking_of_a_law_and_the_plan_quotes_both(answerer, corpus, question):
+    """The best clause's document alone would leave half the question unanswered: each document asked of is
+    quoted, verbatim, though its best clause is not among the top five."""
+    answer = answerer.ask(question)
+    assert answer.answered
+    quoted = {s.anchor.split(":")[0] for s in answer.sentences}
+    assert "hb-sti-14fyp" in quoted and quoted & LAWS
+    for s in answer.sentences:
+        assert corpus.clause(s.anchor).text[s.start : s.end] == s.text

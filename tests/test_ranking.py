@@ -136,6 +136,18 @@ def test_a_missing_figure_refuses_only_a_question_that_asks_nothing_else(searche
         assert any("没有给出所问的金额" in notice for notice in answer.notices)
 
 
+@pytest.mark.parametrize(("question", "text", "carried"), [
+    ("这个纪念日定在每年的哪一天？", "每年5月30日为全国科技工作者日。", True),  # a day of the year, no year
+    ("When is the award ceremony held?", "颁奖典礼于每年十月一日举行。", True),
+    ("这个纪念日是哪一年设立的？", "每年5月30日为全国科技工作者日。", False),  # a year asked: a day is no answer
+    ("这部法律从哪天起施行？", "本法自2022年1月1日起施行。", True),
+    ("申报从哪天开始？", "申报期为三个月。", False),  # a period is no date
+])
+def test_a_date_question_is_answered_by_a_day_of_the_year_unless_it_asks_the_year(question, text, carried):
+    assert answer_type(question) is AnswerType.DATE
+    assert carries(AnswerType.DATE, text, question) is carried
+
+
 def test_a_question_for_a_university_wants_a_universitys_name():
     question = "这个实验室是哪所高校牵头建设的？"
     assert answer_type(question) is AnswerType.NAME

@@ -85,6 +85,9 @@ _DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}日)?)?|[一二三�
                    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
                    r"\b|\b(?:19|20)\d\d\b"
                    r"|(?:之|申请|公告|公布|授权|届满)日(?:起|前|后|内)?|日起|起施行")  # a time fixed by an event: 自申请日起
+# a day of the year without its year (每年5月30日, 五月三十日) answers "which day", never "which year"
+_DAY_OF_YEAR = re.compile(r"(?<!\d)\d{1,2}月\d{1,2}日|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
+_ASKS_YEAR = re.compile(r"哪一?年|何年|\b(?:what|which) year\b", re.IGNORECASE)
 # an enumeration: two 、 or ；, numbered items, an 等-closed series, "X、Y和Z", or a lead-in to items that follow (a
 # law's "采用下列方式：" whose items are clauses of their own)
 _LIST = re.compile(r"、.*、|；.*；|;.*;|（[一二三]）|等[^，。]{0,4}[。，；]|、[^，。；、]{1,30}(?:和|及|以及|与|或者)|下列|如下[:：]")
@@ -202,9 +205,12 @@ def states_figure(text: str, asked: FigureAsked | None = None) -> bool:
     return _FIGURE.search(text) is not None
 
 
-def states_date(text: str) -> bool:
-    """Whether a text states a date or a year."""
-    return _DATE.search(text) is not None
+def states_date(text: str, question: str = "") -> bool:
+    """Whether a text states a date or a year; a day of the year (5月30日) counts unless the (normalised)
+    ``question`` asks for a year."""
+    if _DATE.search(text) is not None:
+        return True
+    return not _ASKS_YEAR.search(question) and _DAY_OF_YEAR.search(text) is not None
 
 
 def states_list(text: str) -> bool:
@@ -238,4 +244,6 @@ def carries(kind: AnswerType, text: str, question: str = "") -> bool:
         return states_figure(text, figure_asked(question) if question else None)
     if kind is AnswerType.NAME:
         return states_name(text, question)
-    return {AnswerType.DATE: states_date, AnswerType.LIST: states_list}.get(kind, lambda _: True)(text)
+    if kind is AnswerType.DATE:
+        return states_date(text, question)
+    return kind is not AnswerType.LIST or states_list(text)

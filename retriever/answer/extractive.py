@@ -21,11 +21,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from retriever.analysis.normalize import to_traditional
+from retriever.analysis.normalize import normalize_query, to_traditional
 from retriever.analysis.other_documents import OtherDocuments, shown
 from retriever.analysis.question import (AnswerType, FigureAsked, answer_type, asks_besides_figure, carries,
                                          figure_asked, states_figure, states_list)
@@ -34,8 +35,9 @@ from retriever.answer.decision import HAND_SENTENCE_WEIGHTS, AnswerModel, check_
 from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
 from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
+from retriever.ingest.law import LAW_FORMAT
 from retriever.search.protocol import Searcher
-from retriever.search.rerank import section_of
+from retriever.search.rerank import RERANK_DEPTH, section_of
 from retriever.types import YEAR, Clause, EnSource, Hit, Lang, RefusalReason, SearchResult, Sentence, years_named
 
 __all__ = ["AnswerSentence", "Answer", "ScoredSentence", "Draft", "Answerer", "hand_evidence", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
@@ -73,6 +75,9 @@ DEFAULT_THRESHOLDS = {"zh": 0.40, "en": 0.36}
 (the trade-off table is in the refusal section of eval/report.md)."""
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_ASKS_THE_LAWS = re.compile(r"法律|\b(?:national|chinese|china's|the) laws?\b|\blegislation\b", re.IGNORECASE)
+"""A question that asks of the law in general, naming no law ("法律只说…，湖北规划…", "Does Chinese law …, and how
+does Hubei …"): the laws together are one of the documents it asks of."""
 
 
 @dataclass(frozen=True)
@@ -307,10 +312,39 @@ class Answerer:
                  for name in (doc.meta.title, doc.meta.title_en, *doc.meta.aliases)]
         return "\n".join([*names, *(c.text for c in self.searcher.records())])
 
-    def _choose(self, scored: list[ScoredSentence], hits: list[Hit], kind: AnswerType) -> list[ScoredSentence]:
+    def documents_asked(self, question: str, searched: tuple[str, ...]) -> list[frozenset[str]]:
+        """The documents a (normalised) question asks of, one group each: every searched document it names, and the
+        searched laws together when it speaks of the law in general and names none."""
+        documents = self.searcher.corpus.documents
+        named = self.searcher.document_names.named_in(question) & set(searched)
+        groups = [frozenset({doc}) for doc in sorted(named)]
+        laws = frozenset(doc for doc in searched if documents[doc].meta.format == LAW_FORMAT)
+        if laws and not named & laws and _ASKS_THE_LAWS.search(question):
+            groups.append(laws)
+        return groups
+
+    @staticmethod
+    def _from_other_documents(scored: list[ScoredSentence], top_doc: str,
+                              groups: Sequence[frozenset[str]]) -> list[ScoredSentence]:
+        """For a question that asks of several documents ("科技进步法提到…，湖北规划打算…"), the best-scoring sentence
+        of each one the best clause is not from: the answer quotes every document asked of that the search found."""
+        if len(groups) < 2:
+            return []
+        out: list[ScoredSentence] = []
+        for group in groups:
+            if top_doc in group:
+                continue
+            best = max((r for r in scored if r.clause.doc_id in group), key=lambda r: r.score, default=None)
+            if best is not None and best not in out:
+                out.append(best)
+        return out
+
+    def _choose(self, scored: list[ScoredSentence], hits: list[Hit], kind: AnswerType,
+                groups: Sequence[frozenset[str]] = ()) -> list[ScoredSentence]:
         """The quoted sentences: the best clause's key sentences (its whole list for a list question) and at most
         one supporting clause's best sentence: the runner-up's when the ranking cannot tell the two apart, else one
-        that scores at least as well as the best clause's."""
+        that scores at least as well as the best clause's; for a question asking of several documents (``groups``,
+        :meth:`documents_asked`), the best sentence of each other document asked of instead."""
         top = hits[0].anchor
         own = [r for r in scored if r.clause.anchor == top]
         if not own:
@@ -321,6 +355,8 @@ class Answerer:
         else:
             chosen = sorted((r for r in own if r.score >= KEY_SENTENCE * best), key=lambda r: -r.score)
             chosen = chosen[: self.max_sentences]
+        if others := self._from_other_documents(scored, hits[0].doc, groups):
+            return chosen[: self.max_sentences - len(others)] + others
         tied = self._tied_runner_up(hits)
         support = sorted((r for r in scored
                           if r.clause.anchor != top and (r.score >= best or r.clause.anchor == tied)),
@@ -368,22 +404,28 @@ class Answerer:
 
     def draft(self, question: str, doc: str | None = None) -> Draft:
         """The best answer the documents allow (``doc``'s only, when given), before deciding whether to give it."""
-        result = self.searcher.search(question, k=self.clauses, doc=doc)
+        searched = (doc,) if doc else tuple(self.searcher.corpus.documents)
+        groups = self.documents_asked(normalize_query(question).text, searched)
+        # a question asking of several documents is answered from each: its best clause among every candidate the
+        # ranking model orders, when none is among the top clauses
+        found = self.searcher.search(question, k=RERANK_DEPTH if len(groups) > 1 else self.clauses, doc=doc)
+        result = replace(found, hits=found.hits[: self.clauses])
+        more = [next(h for h in found.hits if h.doc in group) for group in groups
+                if not any(h.doc in group for h in result.hits) and any(h.doc in group for h in found.hits)]
         q = result.query
         if len(re.sub(r"\W", "", q.text)) < 2:
             raise QueryError("the question is too short to answer: ask a whole question 问题过短，请完整提问")
         terms, _ = self.searcher.analyzer.lexical_terms(q)
         numbers = set(_NUMBER.findall(q.text))
         vector = self._encoder.encode_queries([q.text])[0]  # one encoding for the sentences and the near-miss signal
-        scored = self._sentence_features(terms, numbers, result.hits, vector, english=q.lang is Lang.EN)
+        scored = self._sentence_features(terms, numbers, result.hits + more, vector, english=q.lang is Lang.EN)
         kind = answer_type(q.text)
-        chosen = self._choose(scored, result.hits, kind) if scored else []
+        chosen = self._choose(scored, result.hits, kind, groups) if scored else []
         signals = self.signals(q, terms, result.hits, scored, " ".join(r.sentence.text for r in chosen), kind, vector)
         if self.model is not None:
             evidence, threshold = self.model.probability(signals), self.model.threshold
         else:
             evidence, threshold = hand_evidence(signals), self.thresholds[threshold_group(q.lang)]
-        searched = (doc,) if doc else tuple(self.searcher.corpus.documents)
         return Draft(question, result, chosen, signals, evidence, threshold, searched, scored)
 
     def ask(self, question: str, doc: str | None = None) -> Answer:
