@@ -326,10 +326,9 @@ class Answerer:
     @staticmethod
     def _from_other_documents(scored: list[ScoredSentence], top_doc: str,
                               groups: Sequence[frozenset[str]]) -> list[ScoredSentence]:
-        """For a question that asks of several documents ("科技进步法提到…，湖北规划打算…"), the best-scoring sentence
-        of each one the best clause is not from: the answer quotes every document asked of that the search found."""
-        if len(groups) < 2:
-            return []
+        """For a question that asks of documents ("科技进步法提到…，湖北规划打算…", "How does the plan …"), the
+        best-scoring sentence of each one the best clause is not from: the answer quotes every document asked of that
+        the search found."""
         out: list[ScoredSentence] = []
         for group in groups:
             if top_doc in group:
@@ -343,7 +342,7 @@ class Answerer:
                 groups: Sequence[frozenset[str]] = ()) -> list[ScoredSentence]:
         """The quoted sentences: the best clause's key sentences (its whole list for a list question) and at most
         one supporting clause's best sentence: the runner-up's when the ranking cannot tell the two apart, else one
-        that scores at least as well as the best clause's; for a question asking of several documents (``groups``,
+        that scores at least as well as the best clause's; for a question asking of documents (``groups``,
         :meth:`documents_asked`), the best sentence of each other document asked of instead."""
         top = hits[0].anchor
         own = [r for r in scored if r.clause.anchor == top]
@@ -406,9 +405,9 @@ class Answerer:
         """The best answer the documents allow (``doc``'s only, when given), before deciding whether to give it."""
         searched = (doc,) if doc else tuple(self.searcher.corpus.documents)
         groups = self.documents_asked(normalize_query(question).text, searched)
-        # a question asking of several documents is answered from each: its best clause among every candidate the
-        # ranking model orders, when none is among the top clauses
-        found = self.searcher.search(question, k=RERANK_DEPTH if len(groups) > 1 else self.clauses, doc=doc)
+        # a question asking of documents is answered from each: its best clause among every candidate the ranking
+        # model orders, when none is among the top clauses
+        found = self.searcher.search(question, k=RERANK_DEPTH if groups else self.clauses, doc=doc)
         result = replace(found, hits=found.hits[: self.clauses])
         more = [next(h for h in found.hits if h.doc in group) for group in groups
                 if not any(h.doc in group for h in result.hits) and any(h.doc in group for h in found.hits)]
@@ -421,7 +420,8 @@ class Answerer:
         scored = self._sentence_features(terms, numbers, result.hits + more, vector, english=q.lang is Lang.EN)
         kind = answer_type(q.text)
         chosen = self._choose(scored, result.hits, kind, groups) if scored else []
-        signals = self.signals(q, terms, result.hits, scored, " ".join(r.sentence.text for r in chosen), kind, vector)
+        top = [r for r in scored if r.hit.rank <= self.clauses]  # the decision reads the top clauses' sentences
+        signals = self.signals(q, terms, result.hits, top, " ".join(r.sentence.text for r in chosen), kind, vector)
         if self.model is not None:
             evidence, threshold = self.model.probability(signals), self.model.threshold
         else:
