@@ -203,3 +203,12 @@ def test_a_question_asking_of_a_law_and_the_plan_quotes_both(answerer, corpus, q
     assert "hb-sti-14fyp" in quoted and quoted & LAWS
     for s in answer.sentences:
         assert corpus.clause(s.anchor).text[s.start : s.end] == s.text
+
+
+def test_the_decision_reads_an_item_with_its_lead_in(answerer):
+    """The period of a patent's grace (六个月内) stands in the lead-in of Art. 24's items: the draft quotes the lead-in
+    with the item, so the figure asked for is carried and no rule refuses it."""
+    draft = answerer.draft("在规定的学术会议上首次发表的发明创造，多久内申请专利不会丧失新颖性？")
+    assert "zlf-2020:ch2.a24.p1" in draft.anchors
+    assert any(a.startswith("zlf-2020:ch2.a24.p1.i") for a in draft.anchors)
+    assert draft.signals["type_missing"] == 0.0 and answerer.rule_refusal(draft) is None

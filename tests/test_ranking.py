@@ -62,6 +62,9 @@ def test_a_synonym_set_counts_as_one_term(fake_searcher):
     ("When will the new light source open to users?", AnswerType.DATE),
     ("Is there a deadline, and when does it start to run?", AnswerType.DATE),
     ("When a university sells a patent, how is the income shared?", AnswerType.OTHER),
+    ("What budget does the province set aside for the new laboratory?", AnswerType.FIGURE),
+    ("Must cities set their own budget for science parks, and who approves it?", AnswerType.OTHER),  # in passing
+    ("Do low-cost medical devices get faster approval?", AnswerType.OTHER),
     ("What does the law expect of companies when it comes to training staff?", AnswerType.OTHER),
 ])
 def test_the_kind_of_answer_a_question_wants(question, kind):

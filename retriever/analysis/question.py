@@ -36,7 +36,7 @@ _CLASSIFIERS = "家个项所名位条种座批人件类支处次届款台篇"  #
 # so; 第几 which (article): answered by the citation itself
 _NOT_ASKING = "哪这那近前头好十第"
 _MEASURE_NOUN = (r"(share|percentage|proportion|rate|ratio|amount|number|level|output|capacity|payload|value|volume|"
-                 r"size|scale|total|sum|quota|fee|fine|penalty|allowance|salary)")
+                 r"size|scale|total|sum|quota|fee|fine|penalty|allowance|salary|budget|cost|price)")
 _ASKS_FIGURE = re.compile(
     rf"多少|(?<![{_NOT_ASKING}])几[{_CLASSIFIERS}年成倍天日周]|多大|多高|多长|多久|税率|费率|利率|比例是|比重是|金额|"
     r"百分之几|\bhow (much|many|long|large|big|high)\b|"
@@ -44,7 +44,9 @@ _ASKS_FIGURE = re.compile(
     # the (yearly maintenance) fee": after "what is the", at most three
     rf"\bwhat (?:[\w-]+ ){{0,2}}?{_MEASURE_NOUN}\b|\bwhat(?:'s| is| are| was| were)(?: the| its)? (?:[\w-]+ ){{0,3}}?"
     rf"{_MEASURE_NOUN}s?\b|"
-    r"\bin (yuan|rmb|percent|petaflops|tons?|tonnes)\b|\bcost\b|\bbudget\b|\bprice\b",
+    # a budget, cost or price is asked for as a measure noun after "what (is the)" or by "how much"; named in passing
+    # ("set their own budget", "low-cost kits") it asks no figure
+    r"\bin (yuan|rmb|percent|petaflops|tons?|tonnes)\b",
     re.IGNORECASE,
 )
 # "when" asks for a time as a question word ("When will …", "and when does the clock start"), not as a conjunction:

@@ -419,7 +419,8 @@ class Answerer:
         vector = self._encoder.encode_queries([q.text])[0]  # one encoding for the sentences and the near-miss signal
         scored = self._sentence_features(terms, numbers, result.hits + more, vector, english=q.lang is Lang.EN)
         kind = answer_type(q.text)
-        chosen = self._choose(scored, result.hits, kind, groups) if scored else []
+        # the decision reads what the answer will quote: an item with its lead-in, a lead-in with its items
+        chosen = self._with_list_items(self._choose(scored, result.hits, kind, groups), kind) if scored else []
         top = [r for r in scored if r.hit.rank <= self.clauses]  # the decision reads the top clauses' sentences
         signals = self.signals(q, terms, result.hits, top, " ".join(r.sentence.text for r in chosen), kind, vector)
         if self.model is not None:
@@ -443,8 +444,8 @@ class Answerer:
         if rule is not None:
             return self._refusal(d, *rule)
         lead_doc = chosen[0].clause.doc_id  # document order within the best sentence's document, then by rank
-        chosen = sorted(self._with_list_items(chosen, answer_type(q.text)),
-                        key=lambda r: (r.clause.order if r.clause.doc_id == lead_doc else 10**6 + r.hit.rank, r.index))
+        chosen = sorted(chosen, key=lambda r: (r.clause.order if r.clause.doc_id == lead_doc else 10**6 + r.hit.rank,
+                                               r.index))
         sentences = [self._quote(r.hit, r.clause, r.index, r.sentence, r.score, q.lang) for r in chosen]
         notices = list(d.result.notices)
         if (figure := self._figure_missing(d)) is not None:  # a question in parts: the rest answered, not the figure
@@ -461,7 +462,8 @@ class Answerer:
         """The quoted sentences with the list they belong to: a law paragraph that introduces items says nothing
         without them ("可以采用下列方式："), so its items follow it; an item is quoted after its lead-in ("有权采取下列
         措施：" before "（二）实施现场检查"), and with the other items when the question asks for a list. The decision
-        was taken on the sentences chosen; this only completes what they quote."""
+        reads the chosen sentences so completed: an item's figure or period may stand in its lead-in ("在申请日以前
+        六个月内，有下列情形之一的")."""
         if not chosen:
             return chosen
         corpus, best = self.searcher.corpus, chosen[0]
