@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -409,8 +409,10 @@ class Answerer:
         # model orders, when none is among the top clauses
         found = self.searcher.search(question, k=RERANK_DEPTH if groups else self.clauses, doc=doc)
         result = replace(found, hits=found.hits[: self.clauses])
-        more = [next(h for h in found.hits if h.doc in group) for group in groups
-                if not any(h.doc in group for h in result.hits) and any(h.doc in group for h in found.hits)]
+        more: list[Hit] = []
+        for group in groups:
+            if not any(h.doc in group for h in result.hits):
+                more += [h for h in found.hits if h.doc in group][:1]
         q = result.query
         if len(re.sub(r"\W", "", q.text)) < 2:
             raise QueryError("the question is too short to answer: ask a whole question 问题过短，请完整提问")
