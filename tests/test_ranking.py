@@ -140,7 +140,7 @@ def test_a_missing_figure_refuses_only_a_question_that_asks_nothing_else(searche
 
 
 @pytest.mark.parametrize(("question", "text", "carried"), [
-    ("这个纪念日定在每年的哪一天？", "每年5月30日为全国科技工作者日。", True),  # a day of the year, no year
+    ("这个纪念日是每年的几月几号？", "每年5月30日为全国科技工作者日。", True),  # a day of the year, no year
     ("When is the award ceremony held?", "颁奖典礼于每年十月一日举行。", True),
     ("这个纪念日是哪一年设立的？", "每年5月30日为全国科技工作者日。", False),  # a year asked: a day is no answer
     ("这部法律从哪天起施行？", "本法自2022年1月1日起施行。", True),

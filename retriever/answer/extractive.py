@@ -76,8 +76,9 @@ DEFAULT_THRESHOLDS = {"zh": 0.40, "en": 0.36}
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _ASKS_THE_LAWS = re.compile(r"法律|\b(?:national|chinese|china's|the) laws?\b|\blegislation\b", re.IGNORECASE)
-"""A question that asks of the law in general, naming no law ("法律只说…，湖北规划…", "Does Chinese law …, and how
-does Hubei …"): the laws together are one of the documents it asks of."""
+"""A question that asks of the law in general, naming no law ("国家法律怎样要求…？湖北规划又…", "What does national
+legislation say …, and what will Hubei …"): the laws together are one of the documents it asks of. Of the 176
+answerable training questions it finds naming no law, all 176 cite a law's clause (27 the plan's too)."""
 
 
 @dataclass(frozen=True)
@@ -313,8 +314,8 @@ class Answerer:
         return "\n".join([*names, *(c.text for c in self.searcher.records())])
 
     def documents_asked(self, question: str, searched: tuple[str, ...]) -> list[frozenset[str]]:
-        """The documents a (normalised) question asks of, one group each: every searched document it names, and the
-        searched laws together when it speaks of the law in general and names none."""
+        """The documents a (normalised) question asks of, one group each (no document in two): every searched
+        document it names, and the searched laws together when it speaks of the law in general and names none."""
         documents = self.searcher.corpus.documents
         named = self.searcher.document_names.named_in(question) & set(searched)
         groups = [frozenset({doc}) for doc in sorted(named)]
@@ -326,20 +327,15 @@ class Answerer:
     @staticmethod
     def _from_other_documents(scored: list[ScoredSentence], top_doc: str,
                               groups: Sequence[frozenset[str]]) -> list[ScoredSentence]:
-        """For a question that asks of documents ("科技进步法提到…，湖北规划打算…", "How does the plan …"), the
+        """For a question that asks of documents ("专利法对…有什么规定？湖北规划又…", "What does the plan say …"), the
         best-scoring sentence of each one the best clause is not from: the answer quotes every document asked of that
         the search found."""
-        out: list[ScoredSentence] = []
-        for group in groups:
-            if top_doc in group:
-                continue
-            best = max((r for r in scored if r.clause.doc_id in group), key=lambda r: r.score, default=None)
-            if best is not None and best not in out:
-                out.append(best)
-        return out
+        best = (max((r for r in scored if r.clause.doc_id in group), key=lambda r: r.score, default=None)
+                for group in groups if top_doc not in group)
+        return [r for r in best if r is not None]
 
     def _choose(self, scored: list[ScoredSentence], hits: list[Hit], kind: AnswerType,
-                groups: Sequence[frozenset[str]] = ()) -> list[ScoredSentence]:
+                groups: Sequence[frozenset[str]]) -> list[ScoredSentence]:
         """The quoted sentences: the best clause's key sentences (its whole list for a list question) and at most
         one supporting clause's best sentence: the runner-up's when the ranking cannot tell the two apart, else one
         that scores at least as well as the best clause's; for a question asking of documents (``groups``,
