@@ -27,6 +27,13 @@ def test_the_right_clause_comes_back_in_the_top_five(searcher, question, gold):
     assert f"{PLAN_ID}:{gold}" in anchors(result)
 
 
+def test_a_quoted_slogan_finds_the_clause_that_writes_it_unquoted(searcher, corpus):
+    """The plan writes 科技三命精神 without quote marks; a question that quotes part of it still reaches it."""
+    result = searcher.search("湖北倡导的「科技三命」精神出自规划哪里?", k=1, doc=PLAN_ID)
+    assert "科技三命" in corpus.clause(result.hits[0].anchor).text
+    assert "科技三命精神" in result.hits[0].explain["bm25"]["matched_terms"]
+
+
 def test_hits_are_whole_clauses_that_explain_themselves(searcher, corpus):
     result = searcher.search("东湖科学城建设", k=5)
     assert result.query.lang.value == "zh-Hans"

@@ -35,6 +35,13 @@ def test_long_terms_keep_their_four_character_words(tokenizer):
     assert "基础研究十年行动" in tokens and "基础研究" in tokens
 
 
+def test_quote_marks_do_not_split_words(tokenizer):
+    unquoted = tokenizer.tokens("秉持科技三命精神")
+    assert "科技三命精神" in unquoted
+    for quoted in ("秉持“科技三命”精神", "秉持「科技三命」精神", '秉持"科技三命"精神', "秉持‘科技三命’精神"):
+        assert tokenizer.tokens(quoted) == unquoted
+
+
 def test_the_user_dictionary_comes_from_the_plan(corpus):
     terms = user_terms(corpus, Glossary.load())
     assert "光通信" in terms and "激光" in terms  # from the lead phrase 光通信及激光
