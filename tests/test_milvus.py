@@ -56,6 +56,14 @@ def test_parity_top5_overlap_and_recall(milvus, searcher):
     assert abs(recall["embedded"] - recall["milvus"]) / len(questions) <= 0.03
 
 
+@pytest.mark.parametrize("backend", ["embedded", "milvus"])
+def test_a_quoted_slogan_is_the_lexical_legs_first_hit_on_both_backends(backend, milvus, searcher, corpus):
+    """Milvus segments the clauses and the question itself (jieba analyzer): both are given without quote marks."""
+    found = (milvus if backend == "milvus" else searcher).search("湖北倡导的「科技三命」精神出自规划哪里?", k=5)
+    first = [hit.anchor for hit in found.hits if hit.explain["bm25"]["rank"] == 1]
+    assert first and "科技三命" in corpus.clause(first[0]).text
+
+
 def test_same_json_contract_and_explanations(milvus, searcher):
     a = searcher.search("How does Hubei support basic research?", k=3).to_dict()
     b = milvus.search("How does Hubei support basic research?", k=3).to_dict()

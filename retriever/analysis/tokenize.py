@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from importlib import resources
 
-__all__ = ["Tokenizer", "load_stopwords", "english_stopwords", "DOC_NUMBER", "english_words", "english_settings", "stem", "root"]
+__all__ = ["Tokenizer", "without_quote_marks", "load_stopwords", "english_stopwords", "DOC_NUMBER", "english_words", "english_settings", "stem", "root"]
 
 DOC_NUMBER = re.compile(r"(?P<issuer>[\u4e00-\u9fff]{0,3})[〔［\[(（](?P<year>\d{4})[〕］\])）](?P<number>\d+)号")
 """Document numbers such as 鄂政发〔2021〕18号 (any bracket style), kept as one token."""
@@ -21,10 +21,15 @@ _ISSUER_BOUNDARY = re.compile(r"^.*[据照于按和与及的是在对见]")
 
 _SKIP = re.compile(r"^[\W_〓]+$")
 _QUOTE_IN_CHINESE = re.compile(r"[“”「」『』]|(?<=[\u4e00-\u9fff])[\"‘’]|[\"‘’](?=[\u4e00-\u9fff])")
-"""Quote marks in Chinese text, dropped before segmentation: they do not split words. A question quotes a slogan
-(“科技三命”精神) the clause writes unquoted, and the scraped plan lost many opening quotes (十三五”期间, see the corpus
-damage notes), so with the marks kept the same words segment differently on the two sides."""
 _ENGLISH_WORD = re.compile(r"[a-z0-9][a-z0-9&']*")  # hyphens split: "innovation-driven" → innovation, driven
+
+
+def without_quote_marks(text: str) -> str:
+    """Chinese text without its quote marks, which do not split words: a question quotes a slogan (“科技三命”精神) the
+    clause writes unquoted, and the scraped plan lost many opening quotes (十三五”期间, see the corpus damage notes), so
+    with the marks kept the same words would segment differently in the clause and the question. Quote marks between
+    Latin letters (Hubei’s) stay."""
+    return _QUOTE_IN_CHINESE.sub("", text)
 
 
 def english_stopwords() -> frozenset[str]:
@@ -145,7 +150,7 @@ class Tokenizer:
         """Tokens of a (Simplified) text: document numbers whole, jieba search-mode words, lower-cased."""
         out: list[str] = []
         pos = 0
-        text = _QUOTE_IN_CHINESE.sub("", text)
+        text = without_quote_marks(text)
         for m in DOC_NUMBER.finditer(text):
             issuer = _ISSUER_BOUNDARY.sub("", m.group("issuer"))
             out.extend(self._words(text[pos : m.start("issuer") + len(m.group("issuer")) - len(issuer)]))

@@ -121,6 +121,7 @@ class MilvusCollection:
             "legs": [leg.vector_key for leg in self.legs],
             "lexical": self.lexical.value,
             "tokenizer": self.tokenizer.settings() if self.lexical is MilvusLexical.CLIENT else self.analyzer(),
+            "lexical_text": "without quote marks",  # what the server-side analyzer is given (fields.lexical_text)
             "bm25": {"k1": self.index_config.k1, "b": self.index_config.b},
         }
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from retriever.analysis.embedders import Embedder
 from retriever.analysis.fields import clause_fields
+from retriever.analysis.tokenize import without_quote_marks
 from retriever.config import BackendConfig, IndexConfig, SearchConfig
 from retriever.english.reference import english_by_anchor
 from retriever.errors import IncompleteLoadError, StaleIndexError
@@ -111,7 +112,8 @@ class MilvusSearcher(SearcherBase):
             client = self.collection.lexical is MilvusLexical.CLIENT or leg.english
             translations = [z for t in analyzed.translations for z in t.zh]  # as a bag: Milvus has no synonym sets
             data: Any = (opaque(analyzed.terms_of(leg)) if client
-                         else " ".join([q.text, *q.variants, *(m["zh"] for m in analyzed.glossary), *translations]))
+                         else without_quote_marks(" ".join([q.text, *q.variants, *(m["zh"] for m in analyzed.glossary),
+                                                            *translations])))
             params: dict[str, Any] = {"metric_type": "BM25"}
         else:
             data = analyzed.vector_for(leg).tolist()
