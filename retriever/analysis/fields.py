@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from retriever.analysis.glossary import Glossary
-from retriever.analysis.tokenize import Tokenizer, english_stopwords, english_words, without_quote_marks
+from retriever.analysis.tokenize import Tokenizer, english_stopwords, english_words
 from retriever.ingest.corpus import Corpus, chapter_of
 from retriever.types import Clause, Document, IndexedClause
 
@@ -40,12 +40,11 @@ def user_terms(corpus: Corpus, glossary: Glossary) -> list[str]:
 
 
 def lexical_text(clause: Clause) -> str:
-    """What BM25 sees of a clause: its text without quote marks (:func:`without_quote_marks`; a server-side
-    analyzer segments it too), and for law articles the article label (第八条)."""
+    """What BM25 sees of a clause: its text, and for law articles the article label (第八条)."""
     if clause.kind in ("article", "item"):
         article = next((p for p in clause.label_zh.split() if p.endswith("条") or "条之" in p), "")
-        return f"{article} {without_quote_marks(clause.text)}"
-    return without_quote_marks(clause.text)
+        return f"{article} {clause.text}"
+    return clause.text
 
 
 DENSE_MAX_CHARS = 2000

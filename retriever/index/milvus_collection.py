@@ -26,7 +26,7 @@ import numpy as np
 
 from retriever.analysis.embedders import Embedder
 from retriever.analysis.fields import ClauseFields, clause_fields, lexical_text
-from retriever.analysis.tokenize import Tokenizer
+from retriever.analysis.tokenize import Tokenizer, without_quote_marks
 from retriever.config import BackendConfig, IndexConfig
 from retriever.english.reference import english_by_anchor
 from retriever.errors import (
@@ -121,7 +121,7 @@ class MilvusCollection:
             "legs": [leg.vector_key for leg in self.legs],
             "lexical": self.lexical.value,
             "tokenizer": self.tokenizer.settings() if self.lexical is MilvusLexical.CLIENT else self.analyzer(),
-            "lexical_text": "without quote marks",  # what the server-side analyzer is given (fields.lexical_text)
+            "lexical_text": "without quote marks",  # what the server-side analyzer is given (rows and questions)
             "bm25": {"k1": self.index_config.k1, "b": self.index_config.b},
         }
 
@@ -280,7 +280,8 @@ class MilvusCollection:
                 "issuer": meta.issuer.lower(), "issuer_en": meta.issuer_en.lower(), "date": meta_date(meta),
                 "has_en": f.text_en is not None,
                 Leg.bm25().milvus_text_field:
-                    (opaque(f.tokens) if self.lexical is MilvusLexical.CLIENT else lexical_text(c))[:_MAX_TEXT],
+                    (opaque(f.tokens) if self.lexical is MilvusLexical.CLIENT
+                     else without_quote_marks(lexical_text(c)))[:_MAX_TEXT],  # as Tokenizer.tokens reads it
                 Leg.bm25(english=True).milvus_text_field: opaque(f.tokens_en)[:_MAX_TEXT],
                 "record": {key: value for key, value in record.to_dict().items()
                            if key in ("label_zh", "label_en", "heading_path", "text", "text_en", "tokens", "tokens_en")},
