@@ -20,7 +20,7 @@ import numpy as np
 
 from retriever.config import DEFAULT_QUESTIONS, DEV_QUESTIONS, TRAIN_QUESTIONS, IndexConfig
 from retriever.evaluation.answer_fit import answer_table, decide_out_of_fold, draft_cases, fit_sentence_weights
-from retriever.evaluation.fit import collect, cross_validate, known_questions, load_sets
+from retriever.evaluation.fit import collect, cross_validate, load_sets, ready_to_collect
 from retriever.ingest.corpus import Corpus
 from retriever.search.embedded import EmbeddedSearcher
 
@@ -55,10 +55,8 @@ def main() -> None:
     if shipped is None:
         raise SystemExit("no ranking model fitted with these dense legs: run `python -m retriever fit` first")
     params = shipped.info["params"]
-    searcher.reranker = None  # the candidates are the fused ones, as `fit` collects them
     sets = load_sets([p for p in (DEFAULT_QUESTIONS, TRAIN_QUESTIONS, DEV_QUESTIONS) if p.exists()])
-    searcher.known_questions = known_questions(load_sets([DEFAULT_QUESTIONS, TRAIN_QUESTIONS]),
-                                               searcher.analyzer.embedders)
+    ready_to_collect(searcher, [DEFAULT_QUESTIONS, TRAIN_QUESTIONS])
     examples = collect(searcher, sets)
     cv = cross_validate(examples, args.seed, params)  # the shipped hyperparameters in every fold
     sentence_weights, _ = fit_sentence_weights(draft_cases(searcher, sets, examples, cv))

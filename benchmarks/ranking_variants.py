@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from retriever.config import DEFAULT_QUESTIONS, DEV_QUESTIONS, EVAL_DIR, TRAIN_QUESTIONS, IndexConfig
-from retriever.evaluation.fit import Example, collect, cross_validate, fit_model, known_questions, load_sets, table
+from retriever.evaluation.fit import (Example, collect, cross_validate, fit_model, load_sets, ready_to_collect,
+                                      table)
 from retriever.evaluation.retrieval import EvalQuestion, document_kind
 from retriever.ingest.corpus import Corpus
 from retriever.search.embedded import EmbeddedSearcher
@@ -44,9 +45,7 @@ in the stop-31 fit (the fifth chose 200 trees of 7 leaves), and the final model'
 def collect_to(out: Path) -> None:
     """Write OUT.npz and OUT.json: the fused candidates and features of every answerable question."""
     searcher = EmbeddedSearcher.open(IndexConfig(), rebuild="stale")
-    searcher.reranker = None
-    searcher.known_questions = known_questions(load_sets([DEFAULT_QUESTIONS, TRAIN_QUESTIONS]),
-                                               searcher.analyzer.embedders)
+    ready_to_collect(searcher, [DEFAULT_QUESTIONS, TRAIN_QUESTIONS])
     examples = collect(searcher, load_sets(SETS))
     meta = {"features": list(FEATURES),
             "examples": [{"source": e.source, "id": e.question.id, "lang": e.question.lang,

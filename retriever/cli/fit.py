@@ -36,8 +36,8 @@ from retriever.evaluation.fit import (
     final_params,
     fit_model,
     fused_order,
-    known_questions,
     load_sets,
+    ready_to_collect,
     recall,
     table,
 )
@@ -100,10 +100,9 @@ def _fit(corpus: Corpus, args: argparse.Namespace) -> None:
     paths = [p for p in args.questions if p.exists()]
     missing = [str(p) for p in args.questions if not p.exists()]
     searcher = EmbeddedSearcher.open(index_config(args), corpus=corpus, rebuild="stale")  # a refit ranker stales it
-    searcher.reranker = None  # the candidates are the fused ones, whatever model is shipped
     sets = load_sets(paths)
     known_files = [p for p in args.known if p.exists()]
-    searcher.known_questions = known_questions(load_sets(known_files), searcher.analyzer.embedders)
+    ready_to_collect(searcher, known_files)
     examples = collect(searcher, sets)
     cv = cross_validate(examples, args.seed)
     oof, chosen = cv.scores, cv.chosen

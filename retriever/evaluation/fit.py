@@ -31,7 +31,8 @@ from retriever.search.rerank import RERANK_DEPTH, Reranker
 from retriever.types import Mode
 
 __all__ = ["Example", "collect", "groups_of", "GRID", "FOLDS", "SEEDS", "CrossValidation", "cross_validate",
-           "final_params", "fit_model", "recall", "training_hash", "known_questions", "KnownForEach"]
+           "final_params", "fit_model", "recall", "training_hash", "known_questions", "KnownForEach",
+           "ready_to_collect"]
 
 GRID = ({"n_estimators": 100, "num_leaves": 4}, {"n_estimators": 200, "num_leaves": 4},
         {"n_estimators": 200, "num_leaves": 7}, {"n_estimators": 400, "num_leaves": 4},
@@ -230,6 +231,13 @@ def fit_model(examples: list[Example], paths: list[Path], info: dict, params: di
 def load_sets(paths: list[Path]) -> dict[str, list[EvalQuestion]]:
     """Question sets by file stem (questions, dev-questions …)."""
     return {path.stem: load_questions(path) for path in paths}
+
+
+def ready_to_collect(searcher: SearcherBase, known: list[Path]) -> None:
+    """Set ``searcher`` up as fitting collects: no ranking model (the fused candidates, whatever model is shipped) and
+    the questions of ``known`` (the team's own sets) as its known questions."""
+    searcher.reranker = None
+    searcher.known_questions = known_questions(load_sets(known), searcher.analyzer.embedders)
 
 
 def known_questions(sets: dict[str, list[EvalQuestion]], embedders: dict) -> KnownQuestions:
