@@ -53,6 +53,7 @@ def gold_rank(scores: np.ndarray, gold: set[int]) -> int:
 
 
 def measure(grid: Sequence[tuple[float, float]]) -> None:
+    """Print each leg's R@5 / MRR@10 per set and document kind, for every (k1, b) of ``grid``."""
     config = IndexConfig()
     searcher = EmbeddedSearcher.open(config, rebuild="stale")
     documents = list(searcher.corpus.documents.values())
@@ -72,9 +73,7 @@ def measure(grid: Sequence[tuple[float, float]]) -> None:
             engines[leg].index(tokens[leg], show_progress=False)
         for name, question, analyzed in questions:
             gold = {rows[a] for a in question.gold if a in rows}
-            for leg in LEGS:
-                if leg.english and not analyzed.tokens_en:
-                    continue  # a Chinese question: the English leg does not run
+            for leg in analyzed.legs(LEGS):  # the legs the searcher runs for this question
                 rank = gold_rank(leg_scores(engines[leg], len(fields), analyzed, leg, idf_of), gold)
                 for kind in ("all", document_kind(question, searcher.corpus)):
                     ranks[(leg.name, name, kind)].append(rank)
