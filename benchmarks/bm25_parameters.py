@@ -22,28 +22,17 @@ import bm25s
 import numpy as np
 
 from retriever.analysis.fields import clause_fields
-from retriever.config import DEFAULT_QUESTIONS, DEV_QUESTIONS, EVAL_DIR, TRAIN_QUESTIONS, IndexConfig
+from retriever.config import DEV_QUESTIONS, QUESTION_SETS, IndexConfig
 from retriever.english.reference import english_by_anchor
 from retriever.evaluation.fit import load_sets
 from retriever.evaluation.retrieval import document_kind
 from retriever.search.embedded import EmbeddedSearcher
-from retriever.search.query import AnalyzedQuery
-from retriever.search.synonyms import bm25_idf, synonym_set_scores
+from retriever.search.synonyms import bm25_idf, query_scores
 from retriever.types import Leg, Mode
 
-SETS = [DEFAULT_QUESTIONS, TRAIN_QUESTIONS, DEV_QUESTIONS, EVAL_DIR / "probe-questions.jsonl"]
 GRID = ["1.2,0.5", "1.2,0.75", "1.2,0.9", "0.9,0.5", "1.6,0.5"]
 LEGS = (Leg.bm25(), Leg.bm25(english=True))
 MISSED = 10_000  # the rank of a gold clause a leg does not score at all
-
-
-def leg_scores(engine: bm25s.BM25, clauses: int, analyzed: AnalyzedQuery, leg: Leg, idf_of) -> np.ndarray:
-    """One leg's BM25 score of every clause, as the embedded searcher scores it (translation sets as one term)."""
-    tokens = analyzed.tokens_en if leg.english else analyzed.tokens
-    scores = np.asarray(engine.get_scores(tokens) if tokens else np.zeros(clauses), dtype=np.float64)
-    for synonyms in () if leg.english else analyzed.translations:
-        scores = scores + synonym_set_scores(engine, synonyms.zh, idf_of)
-    return scores
 
 
 def gold_rank(scores: np.ndarray, gold: set[int]) -> int:
@@ -61,7 +50,7 @@ def measure(grid: Sequence[tuple[float, float]]) -> None:
     rows = {record.anchor: i for i, record in enumerate(searcher.index.clauses)}
     tokens = {leg: [f.tokens_en if leg.english else f.tokens for f in fields] for leg in LEGS}
     questions = [(name, q, searcher.analyzer.analyze(q.question, Mode.BM25, searcher.translator))
-                 for name, items in load_sets(SETS).items() for q in items if q.answerable]
+                 for name, items in load_sets(list(QUESTION_SETS)).items() for q in items if q.answerable]
     idf_of = bm25_idf(config.bm25_method)
     table: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     counts: dict[tuple[str, str, str], int] = {}
@@ -74,7 +63,9 @@ def measure(grid: Sequence[tuple[float, float]]) -> None:
         for name, question, analyzed in questions:
             gold = {rows[a] for a in question.gold if a in rows}
             for leg in analyzed.legs(LEGS):  # the legs the searcher runs for this question
-                rank = gold_rank(leg_scores(engines[leg], len(fields), analyzed, leg, idf_of), gold)
+                tokens, sets = analyzed.lexical_query(leg)
+                scores = query_scores(engines[leg], tokens, [s.zh for s in sets], idf_of, len(fields))
+                rank = gold_rank(scores, gold)
                 for kind in ("all", document_kind(question, searcher.corpus)):
                     ranks[(leg.name, name, kind)].append(rank)
         for key, found in ranks.items():
@@ -97,6 +88,8 @@ def main() -> None:
         grid = [(float(k1), float(b)) for k1, b in (pair.split(",") for pair in args.grid)]
     except ValueError:
         raise SystemExit(f"each grid point is K1,B (two numbers), not {args.grid}") from None
+    if not DEV_QUESTIONS.exists():
+        raise SystemExit(f"needs the dev set: {DEV_QUESTIONS} not found")
     measure(grid)
 
 

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever.config import DEFAULT_QUESTIONS, DEV_QUESTIONS, EVAL_DIR, TRAIN_QUESTIONS, IndexConfig
+from retriever.config import (DEFAULT_QUESTIONS, DEV_QUESTIONS, PROBE_QUESTIONS, QUESTION_SETS, TRAIN_QUESTIONS,
+                              IndexConfig)
 from retriever.evaluation.fit import (Example, collect, cross_validate, fit_model, load_sets, ready_to_collect,
                                       table)
 from retriever.evaluation.retrieval import EvalQuestion, document_kind
@@ -35,8 +36,7 @@ from retriever.ingest.corpus import Corpus
 from retriever.search.embedded import EmbeddedSearcher
 from retriever.search.rerank import FEATURES
 
-SETS = [DEFAULT_QUESTIONS, TRAIN_QUESTIONS, DEV_QUESTIONS, EVAL_DIR / "probe-questions.jsonl"]
-HELD_OUT = "probe-questions"
+HELD_OUT = PROBE_QUESTIONS.stem
 PARAMS = {"n_estimators": 800, "num_leaves": 4}
 """Fixed so that variants are compared at the same capacity: the hyperparameters four of the five outer folds chose
 in the stop-31 fit (the fifth chose 200 trees of 7 leaves), and the final model's."""
@@ -46,7 +46,7 @@ def collect_to(out: Path) -> None:
     """Write OUT.npz and OUT.json: the fused candidates and features of every answerable question."""
     searcher = EmbeddedSearcher.open(IndexConfig(), rebuild="stale")
     ready_to_collect(searcher, [DEFAULT_QUESTIONS, TRAIN_QUESTIONS])
-    examples = collect(searcher, load_sets(SETS))
+    examples = collect(searcher, load_sets(list(QUESTION_SETS)))
     meta = {"features": list(FEATURES),
             "examples": [{"source": e.source, "id": e.question.id, "lang": e.question.lang,
                           "question": e.question.question, "gold": list(e.question.gold), "anchors": e.anchors}

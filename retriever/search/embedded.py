@@ -22,7 +22,7 @@ from retriever.search.filters import Filters
 from retriever.search.fusion import leg_weights, reciprocal_rank_fusion
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
 from retriever.search.rerank import load_reranker
-from retriever.search.synonyms import bm25_idf, synonym_set_scores
+from retriever.search.synonyms import bm25_idf, query_scores
 from retriever.types import Backend, IndexedClause, Leg, Rebuild
 
 __all__ = ["EmbeddedSearcher"]
@@ -96,10 +96,7 @@ class EmbeddedSearcher(SearcherBase):
                      sets: tuple[TranslationSet, ...] = ()) -> tuple[list[int], np.ndarray]:
         if not tokens and not sets:
             return [], np.zeros(len(self.index), dtype=np.float32)
-        engine = self.index.lexical[leg]
-        scores = engine.get_scores(tokens) if tokens else np.zeros(len(self.index), dtype=np.float32)
-        for synonyms in sets:
-            scores = scores + synonym_set_scores(engine, synonyms.zh, self._idf_of)
+        scores = query_scores(self.index.lexical[leg], tokens, [s.zh for s in sets], self._idf_of, len(self.index))
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         depth = min(self.config.depth, len(scores))
@@ -137,8 +134,7 @@ class EmbeddedSearcher(SearcherBase):
         sims: dict[Leg, dict[int, float]] = {}
         for leg in analyzed.legs(self._legs):
             if leg.lexical:
-                plain = analyzed.tokens_en if leg.english else analyzed.tokens
-                sets = () if leg.english else analyzed.translations
+                plain, sets = analyzed.lexical_query(leg)
                 runs[leg], scores[leg] = self._lexical_run(leg, plain, mask, sets)
             else:
                 runs[leg], sims[leg] = self._dense_run(leg, analyzed.vector_for(leg), mask)

@@ -47,6 +47,10 @@ class AnalyzedQuery:
             return self.tokens_en
         return self.tokens + [z for s in self.translations for z in s.zh if z not in self.tokens]
 
+    def lexical_query(self, leg: Leg) -> tuple[list[str], tuple[TranslationSet, ...]]:
+        """What a lexical leg scores: its plain tokens, and for the Chinese leg the translation sets (each one term)."""
+        return (self.tokens_en, ()) if leg.english else (self.tokens, self.translations)
+
     def vector_for(self, leg: Leg) -> np.ndarray:
         return self.vectors[leg.embedder]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["bm25_idf", "synonym_set_scores"]
+__all__ = ["bm25_idf", "synonym_set_scores", "query_scores"]
 
 
 def bm25_idf(method: str) -> Callable[..., float]:
@@ -36,3 +36,13 @@ def synonym_set_scores(engine: Any, members: Sequence[str], idf_of: Callable[...
         present |= hit
     union = int(present.sum())
     return (best * idf_of(union, N=n)).astype(np.float32) if union else np.zeros(n, dtype=np.float32)
+
+
+def query_scores(engine: Any, tokens: Sequence[str], sets: Sequence[Sequence[str]], idf_of: Callable[..., float],
+                 size: int) -> np.ndarray:
+    """Per clause (``size`` of them), the BM25 score of a question: its plain ``tokens``, and each of ``sets`` as one
+    term (:func:`synonym_set_scores`)."""
+    scores = engine.get_scores(list(tokens)) if tokens else np.zeros(size, dtype=np.float32)
+    for members in sets:
+        scores = scores + synonym_set_scores(engine, members, idf_of)
+    return scores
