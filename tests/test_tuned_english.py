@@ -1,0 +1,65 @@
+"""The English MiniLM tuned on the team's English questions: its training pairs, tuning, and the check on loading."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from retriever.analysis.embedders import SentenceTransformerEmbedder
+from retriever.analysis.tuned_english import TUNING, TUNING_FILE, english_pairs, load_tuned, tune
+from retriever.config import DEFAULT_QUESTIONS, TRAIN_QUESTIONS
+from retriever.english.reference import english_by_anchor
+from retriever.errors import ModelUnavailableError, StaleIndexError
+from retriever.evaluation.retrieval import load_questions
+
+
+@pytest.fixture(scope="module")
+def english(corpus) -> dict[str, str]:
+    return english_by_anchor(corpus.documents.values())
+
+
+@pytest.fixture(scope="module")
+def team_pairs(english) -> list[tuple[str, str]]:
+    return english_pairs(load_questions(DEFAULT_QUESTIONS) + load_questions(TRAIN_QUESTIONS), english)
+
+
+def test_pairs_are_english_questions_with_the_english_of_their_gold_clause(team_pairs, english):
+    questions = {q.question: q for q in load_questions(DEFAULT_QUESTIONS) + load_questions(TRAIN_QUESTIONS)}
+    assert len(team_pairs) > 400
+    for question, clause in team_pairs:
+        asked = questions[question]
+        assert asked.lang == "en" and asked.answerable and clause == english[asked.gold[0]]
+    assert not any(q.lang == "mixed" for q in (questions[p[0]] for p in team_pairs))
+
+
+@pytest.mark.slow  # tunes the real bundled model
+def test_tuning_brings_each_question_nearer_its_clause_and_is_checked_on_loading(team_pairs, tmp_path):
+    pairs = team_pairs[:8]
+    quick = replace(TUNING, epochs=2, batch_size=4, learning_rate=1e-4)
+    folder = tune(pairs, tmp_path / "tuned", quick)
+    record = json.loads((folder / TUNING_FILE).read_text(encoding="utf-8"))
+    assert record["pairs"] == 8 and record["tuning"]["batch_size"] == 4
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no half-written folder left
+
+    def margins(model: SentenceTransformerEmbedder) -> np.ndarray:
+        sims = model.encode_queries([q for q, _ in pairs]) @ model.encode_passages([c for _, c in pairs]).T
+        return np.diag(sims) - (sims.sum(axis=1) - np.diag(sims)) / (len(pairs) - 1)
+
+    tuned = load_tuned(folder, pairs, quick)
+    assert margins(tuned).mean() > margins(SentenceTransformerEmbedder.bundled_minilm()).mean()
+    vectors = tuned.encode_queries(["Which provincial laboratories are planned?"])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    with pytest.raises(StaleIndexError):
+        load_tuned(folder, team_pairs[1:9], quick)  # tuned on other questions
+    with pytest.raises(StaleIndexError):
+        load_tuned(folder, pairs)  # tuned with other settings
+
+
+def test_a_missing_tuned_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelUnavailableError, match="no tuned English model"):
+        load_tuned(tmp_path)
+    with pytest.raises(ValueError, match="no English question pairs"):
+        tune([], tmp_path / "none")
