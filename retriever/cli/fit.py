@@ -108,7 +108,8 @@ def _fit(corpus: Corpus, args: argparse.Namespace) -> None:
     oof, chosen = cv.scores, cv.chosen
     model = fit_model(examples, paths, describe(examples) | {"files": [p.name for p in paths],
                                                           "embedders": sorted(searcher.analyzer.embedders),
-                                                          "known_files": [p.name for p in known_files]},
+                                                          "known_files": [p.name for p in known_files],
+                                                          "tuned_english": searcher.tuned.record},
                       final_params(cv), args.seed)
     inside = [model.scores(e.rows) for e in examples]
     body = [f"## Ranking model (`python -m retriever fit`, {len(examples)} answerable questions of "

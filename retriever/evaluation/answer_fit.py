@@ -81,7 +81,7 @@ def draft_cases(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]], exa
         with KnownForEach(searcher) as known_for:
             for source, questions in sets.items():
                 for n, q in enumerate(questions):
-                    known_for(q.id)
+                    known_for(q)
                     fold, group = place.get((source, q.id), (n % FOLDS, -1))
                     if group < 0:
                         group, spare = spare, spare + 1

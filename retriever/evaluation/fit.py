@@ -23,6 +23,8 @@ from typing import Self
 import numpy as np
 
 from retriever.analysis.normalize import normalize_query
+from retriever.analysis.tuned_english import english_pairs, team_halves
+from retriever.config import TUNED_DIR
 from retriever.evaluation.retrieval import EvalQuestion, load_questions
 from retriever.search.base import SearcherBase
 from retriever.search.filters import Filters
@@ -70,7 +72,7 @@ def collect(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]]) -> list
             for q in questions:
                 if not (q.answerable and q.gold):
                     continue
-                known_for(q.id)
+                known_for(q)
                 analyzed = searcher.analyzer.analyze(normalize_query(q.question), Mode.HYBRID, searcher.translator)
                 ranked, rows = searcher.candidates(analyzed, Filters(), None, RERANK_DEPTH)
                 anchors = [r.record.anchor for r in ranked]
@@ -80,26 +82,31 @@ def collect(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]]) -> list
 
 class KnownForEach:
     """While fitting, each question is described by the known questions of every writer but its own
-    (:meth:`~retriever.search.known_questions.KnownQuestions.leaving_out`); the searcher's own are put back after."""
+    (:meth:`~retriever.search.known_questions.KnownQuestions.leaving_out`) and by a tuned English model that was not
+    tuned on it (``searcher.tuned_cross_fit``, set by :func:`ready_to_collect`); the searcher's own are put back
+    after."""
 
     def __init__(self, searcher: SearcherBase) -> None:
         self.searcher = searcher
         self.known = searcher.known_questions
+        self.tuned = searcher.tuned
         self._views: dict[str, KnownQuestions] = {}
 
     def __enter__(self) -> Self:
         return self
 
-    def __call__(self, question_id: str) -> None:
+    def __call__(self, question: EvalQuestion) -> None:
+        self.searcher.tuned = self.searcher.tuned_cross_fit.get(question.question, self.tuned)
         if self.known is None:
             return
-        writer = writer_of(question_id)
+        writer = writer_of(question.id)
         if writer not in self._views:
             self._views[writer] = self.known.leaving_out(writer)
         self.searcher.known_questions = self._views[writer]
 
     def __exit__(self, *exc: object) -> None:
         self.searcher.known_questions = self.known
+        self.searcher.tuned = self.tuned
 
 
 def groups_of(examples: list[Example]) -> np.ndarray:
@@ -234,10 +241,21 @@ def load_sets(paths: list[Path]) -> dict[str, list[EvalQuestion]]:
 
 
 def ready_to_collect(searcher: SearcherBase, known: list[Path]) -> None:
-    """Set ``searcher`` up as fitting collects: no ranking model (the fused candidates, whatever model is shipped) and
-    the questions of ``known`` (the team's own sets) as its known questions."""
+    """Set ``searcher`` up as fitting collects: no ranking model (the fused candidates, whatever model is shipped),
+    the questions of ``known`` (the team's own sets) as its known questions, and the English model tuned on the team's
+    English questions, with the two models tuned on each half of them (:class:`KnownForEach` describes a question
+    the full model was tuned on by the half model that never saw it)."""
     searcher.reranker = None
-    searcher.known_questions = known_questions(load_sets(known), searcher.analyzer.embedders)
+    sets = load_sets(known)
+    searcher.known_questions = known_questions(sets, searcher.analyzer.embedders)
+    searcher.tuned = searcher.tuned_english()
+    english = {r.anchor: r.text_en for r in searcher.records() if r.text_en}
+    questions = [q for found in sets.values() for q in found]
+    halves = team_halves(english_pairs(questions, english), {q.question: q.gold[0] for q in questions if q.gold})
+    models = [searcher.tuned_english(TUNED_DIR.with_name(f"{TUNED_DIR.name}-half-{n}"), half)
+              for n, half in enumerate(halves, 1)]
+    # a question of one half is described by the other half's model
+    searcher.tuned_cross_fit = {q: models[1 - n] for n, half in enumerate(halves) for q, _ in half}
 
 
 def known_questions(sets: dict[str, list[EvalQuestion]], embedders: dict) -> KnownQuestions:

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -18,8 +19,9 @@ from retriever.analysis.glossary import Glossary
 from retriever.analysis.normalize import normalize_query
 from retriever.analysis.query_translation import DictionaryTranslator
 from retriever.analysis.tokenize import Tokenizer
-from retriever.config import IndexConfig, SearchConfig
-from retriever.errors import IndexMissingError
+from retriever.analysis.tuned_english import TunedEnglish, team_pairs, tuned_model, tuning_record
+from retriever.config import TUNED_DIR, IndexConfig, SearchConfig
+from retriever.errors import IndexMissingError, ModelFeaturesError
 from retriever.ingest.corpus import Corpus
 from retriever.ingest.document_names import DocumentNames
 from retriever.search.filters import Filters
@@ -124,11 +126,34 @@ class SearcherBase(ABC):
         self.opened = "loaded"  # what opening did to the index: loaded, created, updated or rebuilt
         self.reranker: Reranker | None = None  # the learned ranking, when a model is loaded
         self.known_questions: KnownQuestions | None = None  # the model's known questions (a ranking feature)
+        self.tuned: TunedEnglish | None = None  # the English model tuned on them (a ranking feature)
+        self.tuned_cross_fit: dict[str, TunedEnglish] = {}  # while fitting: question → a model not tuned on it
 
     def use_ranking_model(self, model: Reranker | None) -> None:
-        """Rank with ``model`` and describe candidates by its known questions (None: the fused order)."""
+        """Rank with ``model`` and describe candidates by its known questions and tuned English model (None: the
+        fused order; also when the model was fitted with an English model tuned on other questions, as for a model
+        fitted on other features)."""
+        try:
+            tuned = self.tuned_english(expected=model.info.get("tuned_english")) if model is not None else None
+        except ModelFeaturesError:
+            model, tuned = None, None
         self.reranker = model
         self.known_questions = model.known if model is not None else None
+        self.tuned = tuned
+
+    def tuned_english(self, folder: Path = TUNED_DIR, pairs: Sequence[tuple[str, str]] | None = None,
+                      expected: dict | None = None) -> TunedEnglish:
+        """The English model tuned on ``pairs`` (the team's, by default) in ``folder`` over this index's clauses:
+        tuned first when it is missing or was tuned on other questions. ``expected``: the tuning record the ranking
+        model was fitted with (:class:`~retriever.errors.ModelFeaturesError` when the team's questions changed since:
+        its features would mean something else)."""
+        english = {r.anchor: r.text_en for r in self.records() if r.text_en}
+        if pairs is None:
+            pairs, _ = team_pairs(english)
+        if expected is not None and expected != tuning_record(pairs):
+            raise ModelFeaturesError("the ranking model was fitted with an English model tuned on other questions: "
+                                     "fit it again with `python -m retriever fit`")
+        return TunedEnglish.over(tuned_model(folder, pairs), folder, english)
 
     @abstractmethod
     def _rank(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
@@ -193,7 +218,7 @@ class SearcherBase(ABC):
         if self.known_questions is not None:
             ranked = ranked + self._known_candidates(analyzed, filters, documents, ranked)
         return ranked, candidate_features(analyzed, ranked, self.statistics, self._metas, self.headings,
-                                          self._sentence_tokens, named, self.known_questions)
+                                          self._sentence_tokens, named, self.known_questions, self.tuned)
 
     def _known_candidates(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,
                           ranked: list[Ranked]) -> list[Ranked]:

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from retriever.analysis.question import AnswerType, answer_type, carries
+from retriever.analysis.tuned_english import TUNED_FEATURES, TunedEnglish
 from retriever.analysis.tokenize import english_stopwords, english_words
 from retriever.config import RANKER_PATH
 from retriever.errors import CorpusError, ModelFeaturesError
 from retriever.index.manifest import boosters_sha256, write_json
 from retriever.search.known_questions import KNOWN_FEATURES, KnownQuestions, known_path
-from retriever.types import YEAR, DocumentMeta, IndexedClause, Leg
+from retriever.types import YEAR, DocumentMeta, IndexedClause, Lang, Leg
 
 if TYPE_CHECKING:
     from retriever.search.base import Ranked
@@ -53,7 +54,7 @@ FEATURES = (
     "en_x_sim_en", "en_x_cov_en", "en_x_cov_trans", "zh_x_cov_zh",
     "figure_x_has", "date_x_has", "list_x_has", "name_x_has",
     "cov_zh_sentence", "cov_en_sentence", "names_doc", "names_other_doc", "sim_en_e5", "gap_en_e5",
-    "en_x_sim_en_e5", "cov_section", *KNOWN_FEATURES,
+    "en_x_sim_en_e5", "cov_section", *KNOWN_FEATURES, *TUNED_FEATURES,
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _ASKS_LAW = re.compile(r"法(?:律|规|条)?|条例|\blaws?\b|\bact\b|\barticles?\b", re.IGNORECASE)
@@ -110,14 +111,15 @@ def _coverage(terms: Sequence[str], found: set[str] | frozenset[str], stats: Sta
 def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], stats: Statistics,
                        documents: Mapping[str, DocumentMeta], headings: Mapping[str, frozenset[str]],
                        sentences: Callable[[IndexedClause], SentenceTokens],
-                       named: frozenset[str] = frozenset(), known: KnownQuestions | None = None) -> np.ndarray:
+                       named: frozenset[str] = frozenset(), known: KnownQuestions | None = None,
+                       tuned: TunedEnglish | None = None) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate, in candidate order. ``headings``: the tokens of each clause's
     heading path (by anchor), of each document's title (by ``title:DOC``) and of each clause's section (by
     ``section:ANCHOR``: a question may name the period or topic its section opens with; and the years its section names,
     by ``years:ANCHOR``, which frame it as they do the answer's years_missing signal); ``sentences``: a clause's tokens
     sentence by sentence (a long paragraph covers a question's words across sentences that do not answer it);
     ``named``: the documents the question names (专利法, the Patent Law, 规划); ``known``: the team's known
-    questions (zeros for their features without them)."""
+    questions, ``tuned``: the English model tuned on them (zeros for their features without them)."""
     query = analyzed.query
     english = query.lang.english
     words_en = english_words(query.text, english_stopwords()) if english else []  # light stems, as indexed
@@ -167,8 +169,10 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
     anchors = [c.record.anchor for c in candidates]
     near = (known.features(query.text, analyzed.vectors, anchors) if known is not None
             else np.zeros((len(candidates), len(KNOWN_FEATURES))))
-    base = np.asarray(rows, dtype=np.float64).reshape(len(candidates), len(FEATURES) - len(KNOWN_FEATURES))
-    return np.hstack([base, near])
+    similar = (tuned.features(query.text, query.lang is Lang.EN, anchors) if tuned is not None
+               else np.zeros((len(candidates), len(TUNED_FEATURES))))
+    width = len(FEATURES) - len(KNOWN_FEATURES) - len(TUNED_FEATURES)
+    return np.hstack([np.asarray(rows, dtype=np.float64).reshape(len(candidates), width), near, similar])
 
 
 @dataclass(frozen=True)
