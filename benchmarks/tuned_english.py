@@ -3,9 +3,10 @@
 ``PYTHONHASHSEED=0 python benchmarks/tuned_english.py tune MODELS``
     fine-tunes three models (``retriever.analysis.tuned_english``) into MODELS/: ``half-1`` and ``half-2`` on the two
     halves of the team's English questions (``eval/questions.jsonl`` + ``eval/train-questions.jsonl``, split by gold
-    clause as ``fit`` splits them, so no clause's questions are on both sides) and ``full`` on all of them; then prints R@5 / MRR@10 of the leg alone
-    (the question against every clause's reference English): the bundled MiniLM untuned, each half's questions by the
-    model tuned on the other half, the dev and probe sets (never tuned on) by ``full``. About 12 minutes.
+    clause as ``fit`` splits them, so no clause's questions are on both sides) and ``full`` on all of them; then
+    prints R@5 / MRR@10 of the leg alone (the question against every clause's reference English): the bundled MiniLM
+    untuned, each half's questions by the model tuned on the other half, the dev and probe sets (never tuned on) by
+    ``full``. About 12 minutes.
 What the model is worth after the ranking model: ``python benchmarks/ranking_variants.py compare COLLECTION --drop
 sim_tuned gap_tuned en_x_sim_tuned en_x_gap_tuned`` (while fitting, a team question is described by the half model
 that never saw it, as here).

@@ -64,9 +64,16 @@ DEV_CITATIONS = SHARED / "eval" / "dev-citations.jsonl"
 
 
 def models_offline() -> None:
-    """Make Hugging Face libraries load models from disk only (no hub downloads), unless the user set otherwise."""
+    """Make Hugging Face libraries load models from disk only (no hub downloads) and quietly (no "Loading weights"
+    progress bar on every start), unless the user set otherwise."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    if "transformers" in sys.modules:  # imported before: it read the setting then
+        from transformers.utils import logging as transformers_logging
+
+        if os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1":
+            transformers_logging.disable_progress_bar()
 
 
 def fixed_hashing() -> None:

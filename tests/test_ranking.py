@@ -323,8 +323,7 @@ def test_the_ranking_model_describes_candidates_with_the_english_model_tuned_on_
 
     model = searcher.reranker
     assert model is not None and searcher.tuned is not None
-    english = {r.anchor: r.text_en for r in searcher.records() if r.text_en}
-    assert model.info["tuned_english"] == searcher.tuned.record == tuning_record(team_pairs(english)[0])
+    assert model.info["tuned_english"] == searcher.tuned.record == tuning_record(team_pairs(searcher.clause_english)[0])
     columns = [FEATURES.index(name) for name in TUNED_FEATURES]
     analyzed = searcher.analyzer.analyze(normalize_query("Which national laboratories will the province build?"),
                                          "hybrid", searcher.translator)

@@ -23,7 +23,7 @@ from typing import Self
 import numpy as np
 
 from retriever.analysis.normalize import normalize_query
-from retriever.analysis.tuned_english import english_pairs, team_halves
+from retriever.analysis.tuned_english import english_pairs, pairs_sha256, team_halves
 from retriever.config import TUNED_DIR
 from retriever.evaluation.retrieval import EvalQuestion, load_questions
 from retriever.search.base import SearcherBase
@@ -249,11 +249,13 @@ def ready_to_collect(searcher: SearcherBase, known: list[Path]) -> None:
     sets = load_sets(known)
     searcher.known_questions = known_questions(sets, searcher.analyzer.embedders)
     searcher.tuned = searcher.tuned_english()
-    english = {r.anchor: r.text_en for r in searcher.records() if r.text_en}
+    english = searcher.clause_english
     questions = [q for found in sets.values() for q in found]
     halves = team_halves(english_pairs(questions, english), {q.question: q.gold[0] for q in questions if q.gold})
-    models = [searcher.tuned_english(TUNED_DIR.with_name(f"{TUNED_DIR.name}-half-{n}"), half)
-              for n, half in enumerate(halves, 1)]
+    # each set of halves in its own folders (named by their pairs): fitting on other sets never overwrites them
+    folders = [TUNED_DIR.with_name(f"{TUNED_DIR.name}-half-{n}-{pairs_sha256(half)[:12]}")
+               for n, half in enumerate(halves, 1)]
+    models = [searcher.tuned_english(folder, half) for folder, half in zip(folders, halves)]
     # a question of one half is described by the other half's model
     searcher.tuned_cross_fit = {q: models[1 - n] for n, half in enumerate(halves) for q, _ in half}
 

@@ -147,7 +147,7 @@ class SearcherBase(ABC):
         tuned first when it is missing or was tuned on other questions. ``expected``: the tuning record the ranking
         model was fitted with (:class:`~retriever.errors.ModelFeaturesError` when the team's questions changed since:
         its features would mean something else)."""
-        english = {r.anchor: r.text_en for r in self.records() if r.text_en}
+        english = self.clause_english
         if pairs is None:
             pairs, _ = team_pairs(english)
         if expected is not None and expected != tuning_record(pairs):
@@ -163,6 +163,11 @@ class SearcherBase(ABC):
     @abstractmethod
     def records(self) -> Sequence[IndexedClause]:
         """Every indexed clause."""
+
+    @cached_property
+    def clause_english(self) -> dict[str, str]:
+        """Each clause's English (anchor → text), for the clauses that have one."""
+        return {r.anchor: r.text_en for r in self.records() if r.text_en}
 
     @cached_property
     def statistics(self) -> Statistics:
