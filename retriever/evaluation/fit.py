@@ -252,12 +252,16 @@ def ready_to_collect(searcher: SearcherBase, known: list[Path]) -> None:
     english = searcher.clause_english
     questions = [q for found in sets.values() for q in found]
     halves = team_halves(english_pairs(questions, english), {q.question: q.gold[0] for q in questions if q.gold})
-    # each set of halves in its own folders (named by their pairs): fitting on other sets never overwrites them
-    folders = [TUNED_DIR.with_name(f"{TUNED_DIR.name}-half-{n}-{pairs_sha256(half)[:12]}")
-               for n, half in enumerate(halves, 1)]
-    models = [searcher.tuned_english(folder, half) for folder, half in zip(folders, halves)]
+    models = [searcher.tuned_english(folder, half) for folder, half in zip(half_folders(halves), halves)]
     # a question of one half is described by the other half's model
     searcher.tuned_cross_fit = {q: models[1 - n] for n, half in enumerate(halves) for q, _ in half}
+
+
+def half_folders(halves: Sequence[Sequence[tuple[str, str]]]) -> list[Path]:
+    """Where the models tuned on each half live: beside the full model, named by the half's pairs, so fitting on
+    other sets (the test of ``fit`` on the own set) never overwrites the team's."""
+    return [TUNED_DIR.with_name(f"{TUNED_DIR.name}-half-{n}-{pairs_sha256(half)[:12]}")
+            for n, half in enumerate(halves, 1)]
 
 
 def known_questions(sets: dict[str, list[EvalQuestion]], embedders: dict) -> KnownQuestions:
