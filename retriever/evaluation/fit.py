@@ -23,7 +23,7 @@ from typing import Self
 import numpy as np
 
 from retriever.analysis.normalize import normalize_query
-from retriever.analysis.tuned_english import english_pairs, pairs_sha256, team_halves
+from retriever.analysis.tuned_english import pairs_sha256, question_pairs, team_halves
 from retriever.config import TUNED_DIR
 from retriever.evaluation.retrieval import EvalQuestion, load_questions
 from retriever.search.base import SearcherBase
@@ -249,9 +249,7 @@ def ready_to_collect(searcher: SearcherBase, known: list[Path]) -> None:
     sets = load_sets(known)
     searcher.known_questions = known_questions(sets, searcher.analyzer.embedders)
     searcher.tuned = searcher.tuned_english()
-    english = searcher.clause_english
-    questions = [q for found in sets.values() for q in found]
-    halves = team_halves(english_pairs(questions, english), {q.question: q.gold[0] for q in questions if q.gold})
+    halves = team_halves(*question_pairs([q for found in sets.values() for q in found], searcher.clause_english))
     models = [searcher.tuned_english(folder, half) for folder, half in zip(half_folders(halves), halves)]
     # a question of one half is described by the other half's model
     searcher.tuned_cross_fit = {q: models[1 - n] for n, half in enumerate(halves) for q, _ in half}
