@@ -182,6 +182,11 @@ PLAN, LAWS = frozenset({"hb-sti-14fyp"}), frozenset({"kjjbf-2021", "cgzhf-2015",
     ("国家法律怎样要求企业加大研发投入？湖北规划又提出了什么措施？", {PLAN, LAWS}),  # the law in general
     ("What does Chinese law say about technology markets, and what will Hubei's plan add?", {PLAN, LAWS}),
     ("What does national legislation say about technology markets?", {LAWS}),
+    # a province named beside a document asked of: that province's own documents are asked of too
+    ("法律对青年科技人才培养有什么要求？湖北那边有什么机制？", {PLAN, LAWS}),
+    ("What does the Patent Law say about service inventions, and what does Hubei do about them?",
+     {PLAN, frozenset({"zlf-2020"})}),
+    ("湖北对青年科技人才培养有什么机制？", set()),  # the province alone asks of no document
     ("专利权的期限是多少年？", set()),
 ])
 def test_the_documents_a_question_asks_of(answerer, question, asked):

@@ -315,12 +315,18 @@ class Answerer:
 
     def documents_asked(self, question: str, searched: tuple[str, ...]) -> list[frozenset[str]]:
         """The documents a (normalised) question asks of, one group each (no document in two): every searched
-        document it names, and the searched laws together when it speaks of the law in general and names none."""
+        document it names, and the searched laws together when it speaks of the law in general and names none. A
+        question that asks of some document and also names a province asks of that province's own documents too
+        ("法律对…怎么要求？湖北那边又有什么机制？")."""
         documents = self.searcher.corpus.documents
         named = self.searcher.document_names.named_in(question) & set(searched)
-        groups = [frozenset({doc}) for doc in sorted(named)]
         laws = frozenset(doc for doc in searched if documents[doc].meta.format == LAW_FORMAT)
-        if laws and not named & laws and _ASKS_THE_LAWS.search(question):
+        asks_laws = bool(laws) and not named & laws and _ASKS_THE_LAWS.search(question) is not None
+        if named or asks_laws:
+            provinces = provinces_named(question)
+            named |= {doc for doc in searched if jurisdiction_of(documents[doc].meta.issuer) in provinces}
+        groups = [frozenset({doc}) for doc in sorted(named)]
+        if asks_laws:
             groups.append(laws)
         return groups
 
