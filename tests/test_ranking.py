@@ -153,6 +153,17 @@ def test_a_date_question_is_answered_by_a_day_of_the_year_unless_it_asks_the_yea
     assert carries(AnswerType.DATE, text, question) is carried
 
 
+@pytest.mark.parametrize(("question", "kind"), [("这份文件哪一年开始施行？", AnswerType.DATE),
+                                              ("规划提出到2025年建成多少个创新中心？", AnswerType.FIGURE)])
+def test_a_documents_title_states_no_figure_or_date(question, kind):
+    """The years and numbers in a title (第十四个五年规划, 二〇三五年远景目标纲要) name the document: a sentence
+    that only cites it carries no answer; the same numbers outside a title do."""
+    assert answer_type(question) is kind
+    cited = "根据《湖北省国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》，制定本规划。"
+    assert not carries(kind, cited, question)
+    assert carries(kind, "到二〇三五年，建成十四个创新中心。", question)
+
+
 def test_a_question_for_a_university_wants_a_universitys_name():
     question = "这个实验室是哪所高校牵头建设的？"
     assert answer_type(question) is AnswerType.NAME
@@ -438,6 +449,10 @@ def test_a_sections_lead_in_frames_its_years_and_a_later_year_only_its_own_claus
     ("光谷实验室依托哪所高校建设？", "建设湖北光谷实验室。", False),
     ("光谷实验室的全称是什么？", "建设湖北光谷实验室。", True),  # its full name is the answer
     ("专利工作由哪个部门管理？", "国务院专利行政部门负责管理全国的专利工作。", True),
+    # a unit (单位) is any organisation, never another laboratory the text lists
+    ("光谷实验室由哪家单位牵头建设？", "加快建设东湖实验室、江夏实验室等湖北实验室。", False),
+    ("光谷实验室由哪家单位牵头建设？", "省科技厅会同武汉市人民政府建设湖北光谷实验室。", True),
+    ("Which organisation runs the Guanggu Laboratory?", "由华中科技大学牵头建设湖北光谷实验室。", True),
 ])
 def test_a_which_question_wants_a_name_other_than_its_own(question, text, named):
     assert answer_type(question) is AnswerType.NAME

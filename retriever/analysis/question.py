@@ -18,7 +18,7 @@ from functools import lru_cache
 from retriever.types import Choice
 
 __all__ = ["AnswerType", "FigureAsked", "answer_type", "asks_besides_figure", "asks_for_figure", "figure_asked",
-           "states_figure", "states_date", "states_list", "states_name", "carries"]
+           "states_figure", "states_date", "states_list", "states_name", "carries", "without_titles"]
 
 
 class AnswerType(Choice):
@@ -63,16 +63,21 @@ _ASKS_LIST = re.compile(r"哪些|哪几|包括什么|包括哪|\bwhich\b.*\b(are
                         r"\blist\b", re.IGNORECASE)
 _ASKS_NAME = re.compile(r"叫什么|名称|名字|全称|哪个(实验室|中心|平台|机构|部门|单位|企业|公司|高校|大学)|哪家|哪所|"
                         r"\bwhat is (it|the \w+) (called|named)\b|\bname of\b|\bwhich (laboratory|lab|centre|center|"
-                        r"platform|agency|department|authority|company|institution|body|university|college)\b", re.IGNORECASE)
+                        r"platform|agency|department|authority|company|institution|organi[sz]ation|body|university|college)\b", re.IGNORECASE)
 # a question for a university is answered by a university's name (大学, 学院), not by the laboratory it asks about
 _ASKS_UNIVERSITY = re.compile(r"(?:哪所|哪个|哪家)(?:高校|大学|院校|学校)|\bwhich (?:university|college)\b",
                               re.IGNORECASE)
 _UNIVERSITY = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:大学|学院)")
 # a question for a body (which agency, department, unit) is answered by a body's name: 国务院专利行政部门, 省科技厅,
 # 自然科学基金委员会, 人民法院; never by a laboratory's
-_ASKS_BODY = re.compile(r"哪个(?:机构|部门|单位)|\bwhich (?:agency|department|body|authority)\b",
+_ASKS_BODY = re.compile(r"哪[个家所](?:机构|部门)|\bwhich (?:agency|department|body|authority)\b",
                         re.IGNORECASE)
-_BODY = re.compile(r"[\u4e00-\u9fff]{1,20}?(?:部门|机构|机关|委员会|厅|局|署|政府|国务院|法院|协会|学会|办公室)")
+_BODIES = r"部门|机构|机关|委员会|厅|局|署|政府|国务院|法院|协会|学会|办公室"
+_BODY = re.compile(rf"[\u4e00-\u9fff]{{1,20}}?(?:{_BODIES})")
+# a question for a unit (单位: which unit builds, hosts, undertakes it) is answered by an organisation's name: a body,
+# a university, an institute or a company; never by the laboratory or centre it asks about, nor by other ones
+_ASKS_UNIT = re.compile(r"哪[个家所一]?单位|\bwhich (?:organi[sz]ation|entity|institution)\b", re.IGNORECASE)
+_ORGANISATION = re.compile(rf"[\u4e00-\u9fff]{{1,20}}?(?:{_BODIES}|大学|学院|研究院|研究所|科学院|公司|集团)")
 
 _CN_NUMERAL = r"(?:[二两三四五六七八九十百千万亿〇零][一二两三四五六七八九十百千万亿〇零]*|一[十百千万亿][一二两三四五六七八九十百千万亿〇零]*)"
 # a lone 一 is an article (一批 a batch, 一个 a, 一流 first-class), a figure only before a unit of time
@@ -232,16 +237,30 @@ def states_name(text: str, question: str = "") -> bool:
     university's name when the (normalised) ``question`` asks which university, a body's when it asks which body.
     For a "which" question the name must be another than those the question gives: "九峰山实验室依托哪家单位" is
     not answered by 九峰山实验室."""
-    pattern = _UNIVERSITY if _ASKS_UNIVERSITY.search(question) else _BODY if _ASKS_BODY.search(question) else _NAME
+    pattern = (_UNIVERSITY if _ASKS_UNIVERSITY.search(question) else _BODY if _ASKS_BODY.search(question)
+               else _ORGANISATION if _ASKS_UNIT.search(question) else _NAME)
     names = (m.group() for m in pattern.finditer(text))
     if not _ASKS_WHICH.search(question):
         return next(names, None) is not None
     return any(name[-_OWN_NAME_TAIL:] not in question for name in names)
 
 
+_TITLE = re.compile(r"《[^》]{0,60}》")
+"""A document's title (《…第十四个五年规划和二〇三五年远景目标纲要》): the numbers and years in it name the document,
+they state no figure or date."""
+
+
+def without_titles(text: str) -> str:
+    """The text without the titles of the documents it names (:data:`_TITLE`)."""
+    return _TITLE.sub("", text)
+
+
 def carries(kind: AnswerType, text: str, question: str = "") -> bool:
     """Whether ``text`` carries an answer of the kind the (normalised) ``question`` asks for (always, when the kind
-    is OTHER): a figure in the unit asked, a university's name when one is asked for."""
+    is OTHER): a figure in the unit asked, a university's name when one is asked for; a figure or date only outside
+    the titles of documents the text names."""
+    if kind in (AnswerType.FIGURE, AnswerType.DATE):
+        text = without_titles(text)
     if kind is AnswerType.FIGURE:
         return states_figure(text, figure_asked(question) if question else None)
     if kind is AnswerType.NAME:

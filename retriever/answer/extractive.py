@@ -29,7 +29,7 @@ import numpy as np
 from retriever.analysis.normalize import normalize_query, to_traditional
 from retriever.analysis.other_documents import OtherDocuments, shown
 from retriever.analysis.question import (AnswerType, FigureAsked, answer_type, asks_besides_figure, carries,
-                                         figure_asked, states_figure, states_list)
+                                         figure_asked, states_figure, states_list, without_titles)
 from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
 from retriever.answer.decision import HAND_SENTENCE_WEIGHTS, AnswerModel, check_sentence_weights, load_answer_model
 from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
@@ -530,7 +530,8 @@ class Answerer:
     def _figure_missing(d: Draft) -> FigureAsked | None:
         """The figure the question asks for, when no quoted sentence states it in the unit asked."""
         figure = figure_asked(d.result.query.text)
-        return figure if figure is not None and d.chosen and not states_figure(d.quoted, figure) else None
+        return (figure if figure is not None and d.chosen and not states_figure(without_titles(d.quoted), figure)
+                else None)
 
     @cached_property
     def _other_documents(self) -> OtherDocuments:
