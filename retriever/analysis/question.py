@@ -68,7 +68,7 @@ _ASKS_NAME = re.compile(r"叫什么|名称|名字|全称|哪个(实验室|中心
 _ASKS_UNIVERSITY = re.compile(r"(?:哪所|哪个|哪家)(?:高校|大学|院校|学校)|\bwhich (?:university|college)\b",
                               re.IGNORECASE)
 _UNIVERSITY = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:大学|学院)")
-# a question for a body (which agency, department, unit) is answered by a body's name: 国务院专利行政部门, 省科技厅,
+# a question for a body (which agency, department) is answered by a body's name: 国务院专利行政部门, 省科技厅,
 # 自然科学基金委员会, 人民法院; never by a laboratory's
 _ASKS_BODY = re.compile(r"哪[个家所](?:机构|部门)|\bwhich (?:agency|department|body|authority)\b",
                         re.IGNORECASE)
