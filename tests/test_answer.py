@@ -217,3 +217,14 @@ def test_the_decision_reads_an_item_with_its_lead_in(answerer):
     assert "zlf-2020:ch2.a24.p1" in draft.anchors
     assert any(a.startswith("zlf-2020:ch2.a24.p1.i") for a in draft.anchors)
     assert draft.signals["type_missing"] == 0.0 and answerer.rule_refusal(draft) is None
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("Which year is set for the mid-term evaluation of Hubei's 14th Five-Year S&T plan?", "gives no date or year"),
+    ("九峰山实验室由哪家单位承建？", "没有给出所问的名称"),
+])
+def test_a_refusal_says_the_date_or_name_asked_for_is_missing(answerer, question, missing):
+    """The plan speaks of the topic (a mid-term evaluation, the laboratory) but gives no year or host: the refusal
+    says which kind of answer is missing rather than listing words."""
+    answer = answerer.ask(question)
+    assert not answer.answered and missing in answer.message

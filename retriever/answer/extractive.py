@@ -46,7 +46,10 @@ REFUSAL_ZH = "所检索的文件未涉及"
 REFUSAL_EN = "The documents searched do not address this"
 _NO_FIGURE = ("{doc}提到了相关内容，但没有给出所问的{unit}", "{doc_en} mentions the topic but gives no {unit_en} for it")
 _UNIT_NAMES = {"money": ("金额", "amount"), "share": ("比例或比率", "share or rate"), "duration": ("期限或时长", "period"),
-               "count": ("数量", "number"), "any": ("数字", "figure")}
+               "count": ("数量", "number"), "any": ("数字", "figure"), "date": ("日期或年份", "date or year"),
+               "name": ("名称", "name")}
+_KIND_UNITS = {AnswerType.DATE: "date", AnswerType.NAME: "name"}
+"""The kinds of answer a refusal can say are missing besides a figure: "mentions the topic but gives no date"."""
 _SEARCHED = ("检索范围：{titles}。", "Documents searched: {titles}.")
 _MISSING = ("最接近的条款未提及{words}", "the nearest clause does not mention {words}")
 _FRAMING_ZH = re.compile(r"什么|哪些|哪个|哪里|如何|怎么|怎样|多少|是否|有没有|为什么|规划|湖北|湖北省|文件|规定|要求|提出")
@@ -444,6 +447,8 @@ class Answerer:
         if d.evidence < d.threshold or not chosen:
             if rule is not None and self._addresses_topic(d):  # the topic is there, the figure asked for is not
                 return self._refusal(d, *rule)
+            if (unit := self._kind_missing(d)) is not None:  # the topic is there, the date or name asked for is not
+                return self._refusal(d, RefusalReason.WEAK_EVIDENCE, {"about": chosen[0].clause.doc_id, "unit": unit})
             return self._refusal(d, RefusalReason.WEAK_EVIDENCE, missing=self._missing(q, d))
         if rule is not None:
             return self._refusal(d, *rule)
@@ -499,7 +504,8 @@ class Answerer:
         return listed + [r for r in chosen if r.clause.anchor not in members]
 
     def _no_figure(self, doc_id: str, unit: str, english: bool) -> str:
-        """"《doc》提到了相关内容，但没有给出所问的金额" / "… mentions the topic but gives no amount for it"."""
+        """"《doc》提到了相关内容，但没有给出所问的金额" / "… mentions the topic but gives no amount for it" (or the
+        date, year or name asked for: :data:`_UNIT_NAMES`)."""
         unit_zh, unit_en = _UNIT_NAMES[unit]
         return (_NO_FIGURE[1].format(doc_en=self._titles((doc_id,), True)[0], unit_en=unit_en) if english
                 else _NO_FIGURE[0].format(doc=self._titles((doc_id,), False)[0], unit=unit_zh))
@@ -509,6 +515,12 @@ class Answerer:
         signals = dict(d.signals, type_missing=0.0)
         evidence = self.model.probability(signals) if self.model is not None else hand_evidence(signals)
         return evidence >= d.threshold
+
+    def _kind_missing(self, d: Draft) -> str | None:
+        """The date or name a question asks for (:data:`_KIND_UNITS`), when the quote lacks it and the evidence
+        would suffice but for that: what the refusal says is missing."""
+        unit = _KIND_UNITS.get(answer_type(d.result.query.text))
+        return unit if unit and d.chosen and d.signals.get("type_missing") and self._addresses_topic(d) else None
 
     def rule_refusal(self, d: Draft) -> tuple[RefusalReason, dict[str, Any]] | None:
         """Why a draft is refused whatever the evidence, with what the message needs (a figure asked for and not
@@ -579,7 +591,7 @@ class Answerer:
         if missing:
             detail = (_MISSING[1].format(words=", ".join(f"“{w}”" for w in missing)) if english
                       else _MISSING[0].format(words="、".join(f"“{w}”" for w in missing)))
-        if reason is RefusalReason.NO_FIGURE and about:
+        if reason in (RefusalReason.NO_FIGURE, RefusalReason.WEAK_EVIDENCE) and about:  # a figure, date or name
             detail = self._no_figure(about, (details or {}).get("unit", "any"), english)
         elif reason is RefusalReason.NOT_HELD:
             titles = [shown(t) for t in (details or {}).get("titles", [])]
