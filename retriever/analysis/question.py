@@ -18,7 +18,7 @@ from functools import lru_cache
 from retriever.types import Choice
 
 __all__ = ["AnswerType", "FigureAsked", "answer_type", "asks_besides_figure", "asks_for_figure", "figure_asked",
-           "states_figure", "states_date", "states_list", "states_name", "carries", "without_titles"]
+           "states_figure", "states_date", "states_list", "states_name", "carries"]
 
 
 class AnswerType(Choice):
@@ -204,9 +204,20 @@ def answer_type(question: str) -> AnswerType:
     return AnswerType.OTHER
 
 
+_TITLE = re.compile(r"《[^》]{0,60}》")
+"""A document's title (《…第十四个五年规划和二〇三五年远景目标纲要》): the numbers and years in it name the document,
+they state no figure or date."""
+
+
+def _without_titles(text: str) -> str:
+    """The text without the titles of the documents it names (:data:`_TITLE`)."""
+    return _TITLE.sub("", text)
+
+
 def states_figure(text: str, asked: FigureAsked | None = None) -> bool:
     """Whether a text states a figure (a number that is not a bare year, or a counted Chinese numeral), in the
-    asked unit when one is given."""
+    asked unit when one is given; never inside a document's title."""
+    text = _without_titles(text)
     if asked is not None and asked.stated is not None:
         return asked.stated.search(text) is not None
     return _FIGURE.search(text) is not None
@@ -214,7 +225,8 @@ def states_figure(text: str, asked: FigureAsked | None = None) -> bool:
 
 def states_date(text: str, question: str = "") -> bool:
     """Whether a text states a date or a year; a day of the year (5月30日) counts unless the (normalised)
-    ``question`` asks for a year."""
+    ``question`` asks for a year; never inside a document's title."""
+    text = _without_titles(text)
     if _DATE.search(text) is not None:
         return True
     return not _ASKS_YEAR.search(question) and _DAY_OF_YEAR.search(text) is not None
@@ -245,22 +257,9 @@ def states_name(text: str, question: str = "") -> bool:
     return any(name[-_OWN_NAME_TAIL:] not in question for name in names)
 
 
-_TITLE = re.compile(r"《[^》]{0,60}》")
-"""A document's title (《…第十四个五年规划和二〇三五年远景目标纲要》): the numbers and years in it name the document,
-they state no figure or date."""
-
-
-def without_titles(text: str) -> str:
-    """The text without the titles of the documents it names (:data:`_TITLE`)."""
-    return _TITLE.sub("", text)
-
-
 def carries(kind: AnswerType, text: str, question: str = "") -> bool:
     """Whether ``text`` carries an answer of the kind the (normalised) ``question`` asks for (always, when the kind
-    is OTHER): a figure in the unit asked, a university's name when one is asked for; a figure or date only outside
-    the titles of documents the text names."""
-    if kind in (AnswerType.FIGURE, AnswerType.DATE):
-        text = without_titles(text)
+    is OTHER): a figure in the unit asked, a university's name when one is asked for."""
     if kind is AnswerType.FIGURE:
         return states_figure(text, figure_asked(question) if question else None)
     if kind is AnswerType.NAME:

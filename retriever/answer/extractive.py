@@ -29,7 +29,7 @@ import numpy as np
 from retriever.analysis.normalize import normalize_query, to_traditional
 from retriever.analysis.other_documents import OtherDocuments, shown
 from retriever.analysis.question import (AnswerType, FigureAsked, answer_type, asks_besides_figure, carries,
-                                         figure_asked, states_figure, states_list, without_titles)
+                                         figure_asked, states_figure, states_list)
 from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root
 from retriever.answer.decision import HAND_SENTENCE_WEIGHTS, AnswerModel, check_sentence_weights, load_answer_model
 from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
@@ -44,7 +44,7 @@ __all__ = ["AnswerSentence", "Answer", "ScoredSentence", "Draft", "Answerer", "h
 
 REFUSAL_ZH = "所检索的文件未涉及"
 REFUSAL_EN = "The documents searched do not address this"
-_NO_FIGURE = ("{doc}提到了相关内容，但没有给出所问的{unit}", "{doc_en} mentions the topic but gives no {unit_en} for it")
+_NOT_GIVEN = ("{doc}提到了相关内容，但没有给出所问的{unit}", "{doc_en} mentions the topic but gives no {unit_en} for it")
 _UNIT_NAMES = {"money": ("金额", "amount"), "share": ("比例或比率", "share or rate"), "duration": ("期限或时长", "period"),
                "count": ("数量", "number"), "any": ("数字", "figure"), "date": ("日期或年份", "date or year"),
                "name": ("名称", "name")}
@@ -445,10 +445,12 @@ class Answerer:
         if rule is not None and rule[0] is RefusalReason.NOT_HELD:  # whatever the evidence: it was not searched
             return self._refusal(d, *rule)
         if d.evidence < d.threshold or not chosen:
-            if rule is not None and self._addresses_topic(d):  # the topic is there, the figure asked for is not
-                return self._refusal(d, *rule)
-            if (unit := self._kind_missing(d)) is not None:  # the topic is there, the date or name asked for is not
-                return self._refusal(d, RefusalReason.WEAK_EVIDENCE, {"about": chosen[0].clause.doc_id, "unit": unit})
+            if chosen and self._addresses_topic(d):  # the topic is there, the figure, date or name asked for is not
+                if rule is not None:
+                    return self._refusal(d, *rule)
+                if (unit := _KIND_UNITS.get(answer_type(q.text))) is not None:
+                    return self._refusal(d, RefusalReason.WEAK_EVIDENCE, {"about": chosen[0].clause.doc_id,
+                                                                          "unit": unit})
             return self._refusal(d, RefusalReason.WEAK_EVIDENCE, missing=self._missing(q, d))
         if rule is not None:
             return self._refusal(d, *rule)
@@ -458,7 +460,7 @@ class Answerer:
         sentences = [self._quote(r.hit, r.clause, r.index, r.sentence, r.score, q.lang) for r in chosen]
         notices = list(d.result.notices)
         if (figure := self._figure_missing(d)) is not None:  # a question in parts: the rest answered, not the figure
-            notices.append(self._no_figure(chosen[0].clause.doc_id, figure.kind, threshold_group(q.lang) == "en"))
+            notices.append(self._not_given(chosen[0].clause.doc_id, figure.kind, threshold_group(q.lang) == "en"))
         return Answer(question, q.lang, True, sentences, d.result.hits, d.evidence, d.threshold, "",
                       notices, searched=d.searched, signals=d.signals)
 
@@ -503,24 +505,18 @@ class Answerer:
         members = {lead.anchor, *(c.anchor for c in items)}
         return listed + [r for r in chosen if r.clause.anchor not in members]
 
-    def _no_figure(self, doc_id: str, unit: str, english: bool) -> str:
+    def _not_given(self, doc_id: str, unit: str, english: bool) -> str:
         """"《doc》提到了相关内容，但没有给出所问的金额" / "… mentions the topic but gives no amount for it" (or the
         date, year or name asked for: :data:`_UNIT_NAMES`)."""
         unit_zh, unit_en = _UNIT_NAMES[unit]
-        return (_NO_FIGURE[1].format(doc_en=self._titles((doc_id,), True)[0], unit_en=unit_en) if english
-                else _NO_FIGURE[0].format(doc=self._titles((doc_id,), False)[0], unit=unit_zh))
+        return (_NOT_GIVEN[1].format(doc_en=self._titles((doc_id,), True)[0], unit_en=unit_en) if english
+                else _NOT_GIVEN[0].format(doc=self._titles((doc_id,), False)[0], unit=unit_zh))
 
     def _addresses_topic(self, d: Draft) -> bool:
         """Whether the evidence would suffice but for the kind of answer missing from it."""
         signals = dict(d.signals, type_missing=0.0)
         evidence = self.model.probability(signals) if self.model is not None else hand_evidence(signals)
         return evidence >= d.threshold
-
-    def _kind_missing(self, d: Draft) -> str | None:
-        """The date or name a question asks for (:data:`_KIND_UNITS`), when the quote lacks it and the evidence
-        would suffice but for that: what the refusal says is missing."""
-        unit = _KIND_UNITS.get(answer_type(d.result.query.text))
-        return unit if unit and d.chosen and d.signals.get("type_missing") and self._addresses_topic(d) else None
 
     def rule_refusal(self, d: Draft) -> tuple[RefusalReason, dict[str, Any]] | None:
         """Why a draft is refused whatever the evidence, with what the message needs (a figure asked for and not
@@ -542,8 +538,7 @@ class Answerer:
     def _figure_missing(d: Draft) -> FigureAsked | None:
         """The figure the question asks for, when no quoted sentence states it in the unit asked."""
         figure = figure_asked(d.result.query.text)
-        return (figure if figure is not None and d.chosen and not states_figure(without_titles(d.quoted), figure)
-                else None)
+        return figure if figure is not None and d.chosen and not states_figure(d.quoted, figure) else None
 
     @cached_property
     def _other_documents(self) -> OtherDocuments:
@@ -592,7 +587,7 @@ class Answerer:
             detail = (_MISSING[1].format(words=", ".join(f"“{w}”" for w in missing)) if english
                       else _MISSING[0].format(words="、".join(f"“{w}”" for w in missing)))
         if reason in (RefusalReason.NO_FIGURE, RefusalReason.WEAK_EVIDENCE) and about:  # a figure, date or name
-            detail = self._no_figure(about, (details or {}).get("unit", "any"), english)
+            detail = self._not_given(about, (details or {}).get("unit", "any"), english)
         elif reason is RefusalReason.NOT_HELD:
             titles = [shown(t) for t in (details or {}).get("titles", [])]
             detail = (_NOT_HELD[1].format(titles="; ".join(titles)) if english
