@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT
 
 from retriever.analysis.normalize import normalize_query
+from retriever.analysis.question import AnswerType, answer_type, states_list
 from retriever.answer.extractive import REFUSAL_EN, REFUSAL_ZH, Answerer
 from retriever.errors import QueryError
 
@@ -208,6 +209,16 @@ def test_a_question_asking_of_a_law_and_the_plan_quotes_both(answerer, corpus, q
     assert "hb-sti-14fyp" in quoted and quoted & LAWS
     for s in answer.sentences:
         assert corpus.clause(s.anchor).text[s.start : s.end] == s.text
+
+
+def test_a_list_question_is_no_near_miss_for_want_of_enumeration_marks(answerer):
+    """The ways to settle an open-licence dispute stand in one sentence joined by ；, 或者 and 也可以, not by 、: the
+    list question is answered from it, and its draft does not count the answer type as missing."""
+    question = "专利开放许可发生纠纷，可以通过哪些途径解决？"
+    draft = answerer.draft(question)
+    assert answer_type(draft.result.query.text) is AnswerType.LIST and not states_list(draft.quoted)
+    assert "zlf-2020:ch6.a52.p1" in draft.anchors and draft.signals["type_missing"] == 0.0
+    assert answerer.ask(question).answered
 
 
 def test_the_decision_reads_an_item_with_its_lead_in(answerer):

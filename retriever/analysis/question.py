@@ -91,14 +91,18 @@ _FIGURE = re.compile(
 _DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}日)?)?|[一二三四五六七八九〇零]{4}年|"
                    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
                    r"\b|\b(?:19|20)\d\d\b"
-                   r"|(?:之|申请|公告|公布|授权|届满)日(?:起|前|后|内)?|日起|起施行")  # a time fixed by an event: 自申请日起
+                   r"|(?:之|申请|公告|公布|授权|届满)日(?:起|前|后|内)?|日起|起施行"  # a time fixed by an event: 自申请日起,
+                   r"|当年|[之以]前")  # 被授予专利权的当年, 在被授予专利权之前
 # a day of the year without its year (每年5月30日, 五月三十日) answers "which day", never "which year"
 _DAY_OF_YEAR = re.compile(r"(?<!\d)\d{1,2}月\d{1,2}日|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|\b(?:what|which) year\b", re.IGNORECASE)
 # an enumeration: two 、 or ；, numbered items, an 等-closed series, "X、Y和Z", or a lead-in to items that follow (a
 # law's "采用下列方式：" whose items are clauses of their own)
 _LIST = re.compile(r"、.*、|；.*；|;.*;|（[一二三]）|等[^，。]{0,4}[。，；]|、[^，。；、]{1,30}(?:和|及|以及|与|或者)|下列|如下[:：]")
-_NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,20}?(实验室|中心|平台|研究院|公司|集团|大学|学院|基地|园区|示范区)")
+# a programme's or event's name ends in its kind (楚才兴鄂科创行动, 乡村振兴科技支撑工程, …技术成果交易会): the corpus's
+# damaged quotes (组织实〓“…工程,) often lost the closing ” that would mark it
+_NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,20}?(实验室|中心|平台|研究院|公司|集团|大学|学院|基地|园区|示范区|"
+                   r"工程|行动|计划|专项|大会|交易会|示范线|联盟|论坛)")
 
 
 # --- the unit a figure question wants ----------------------------------------------------------------------------
