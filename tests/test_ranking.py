@@ -55,6 +55,7 @@ def test_a_synonym_set_counts_as_one_term(fake_searcher):
     ("发明专利权的期限是多少年？", AnswerType.FIGURE),
     ("How many national laboratories will be built?", AnswerType.FIGURE),
     ("这部法律从哪一年开始施行？", AnswerType.DATE),
+    ("In which month is the annual report due?", AnswerType.DATE),  # as 几月 / 哪月
     ("走廊串联了哪几个城市？", AnswerType.LIST),
     ("Which sectors will the province support?", AnswerType.LIST),
     ("该实验室的名称是什么？", AnswerType.NAME),

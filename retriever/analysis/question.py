@@ -54,7 +54,7 @@ _ASKS_FIGURE = re.compile(
 # losses, what …", "… when investigating", "when it comes to") and their answers state no date
 _ASKS_DATE = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|何年|日期|哪月|几月|几号|起施行|生效|"
                         r"\bwhen (?:will|is|are|was|were|does|do|did|can|could|should|must|shall|has|have|would)\b|"
-                        r"\bwhen\s*\?|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bby what year\b|"
+                        r"\bwhen\s*\?|\bwhat (date|year|month|day)\b|\bwhich (date|year|month|day)\b|\bby what year\b|"
                         r"\beffective\b", re.IGNORECASE)
 # 有什么 is a plain "what" (有什么安排, what arrangements): of the training questions it starts, 2 of 47 were written
 # as list questions, against 106 of 158 for 哪些 and 40 of 49 for 哪几
