@@ -200,6 +200,10 @@ def test_another_province_counts_as_named_in_evidence_by_its_abbreviation_only_i
     assert not provinces_named("迈上新台阶")  # abbreviations are never read in a question
     assert carries(AnswerType.LIST, "重点发展光纤、激光器、光模块等产品。")
     assert carries(AnswerType.DATE, "均自申请日起计算") and not carries(AnswerType.DATE, "期限为二十年")
+    assert carries(AnswerType.OTHER, "任何文本")
+
+
+def test_a_time_fixed_by_an_event_and_a_programmes_name_are_carried():
     # a time fixed by an event answers "from which year" or "until when"
     assert carries(AnswerType.DATE, "专利权人应当自被授予专利权的当年开始缴纳年费。", "年费从哪一年开始交？")
     assert carries(AnswerType.DATE, "申请人可以在被授予专利权之前随时撤回其专利申请。", "申请到什么时候还能撤回？")
@@ -207,7 +211,6 @@ def test_another_province_counts_as_named_in_evidence_by_its_abbreviation_only_i
     # a programme's name ends in its kind, with or without quotes around it
     assert carries(AnswerType.NAME, "组织实施楚才兴鄂科创行动，发展壮大人才队伍。", "人才方面的专项行动叫什么？")
     assert not carries(AnswerType.NAME, "发展壮大高水平科技创新人才队伍。", "人才方面的专项行动叫什么？")
-    assert carries(AnswerType.OTHER, "任何文本")
 
 
 def test_the_threshold_is_the_lowest_that_keeps_the_precision():
