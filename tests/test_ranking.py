@@ -113,6 +113,23 @@ def test_a_figure_question_is_answered_only_in_its_unit(question, kind, answered
     assert states_figure(answered_by, asked) and not states_figure(not_answered_by, asked)
 
 
+@pytest.mark.parametrize(("question", "answered_by", "not_answered_by"), [
+    ("每个项目的资助最高是多少？", "每项资助不超过200万元", "每项资助不低于200万元"),
+    ("What is the maximum amount of a grant?", "资助金额最高为50万元", "资助50万元以上"),
+    ("企业自筹资金至少要占多少比例？", "自筹资金不低于总投入的50%", "自筹资金占比为50%"),
+    ("What is the minimum share the inventor receives?", "提取不少于百分之二十的比例", "提取百分之二十"),
+])
+def test_a_bound_asked_in_one_direction_is_stated_in_that_direction(question, answered_by, not_answered_by):
+    asked = figure_asked(question)
+    assert asked is not None and asked.bound is not None
+    assert states_figure(answered_by, asked) and not states_figure(not_answered_by, asked)
+
+
+def test_a_question_asking_both_bounds_or_none_asks_no_direction():
+    assert figure_asked("补助的上限和下限各是多少？").bound is None
+    assert figure_asked("每个项目资助多少钱？").bound is None
+
+
 @pytest.mark.parametrize(("question", "besides"), [
     ("外国人申请专利应当委托什么机构,代理费是多少钱?", True),  # normalised punctuation, as the answerer reads it
     ("How many members sit on the board, and which body appoints them?", True),
@@ -181,6 +198,9 @@ def test_a_question_for_a_body_wants_a_bodys_name():
     assert not carries(AnswerType.NAME, "加快建设国家重点实验室", question)  # a laboratory is not who handles it
     assert not carries(AnswerType.NAME, "专利权人可以请求调解", question)
     assert answer_type("Which authority grants the licence?") is AnswerType.NAME
+    # 全局, 布局, 部署 end in 局 or 署 but name no body; 知识产权局 does
+    assert not carries(AnswerType.NAME, "服务发展全局，优化区域布局，做好战略部署。", question)
+    assert carries(AnswerType.NAME, "由国务院专利行政部门所属的知识产权局受理。", "申请由哪个机构受理？")
 
 
 def test_these_years_several_or_which_article_are_not_how_many():
