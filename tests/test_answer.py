@@ -161,6 +161,25 @@ def test_a_law_paragraph_that_introduces_items_is_quoted_with_them(answerer, cor
     assert "zlf-2020:ch7.a69.p1.i1" not in anchors
 
 
+@pytest.mark.parametrize(("question", "lead", "answering"), [
+    ("两家单位合作转化成果时产生了新的发明创造，合同又没约定，权益归谁？", "cgzhf-2015:ch4.a40.p1", "cgzhf-2015:ch4.a40.p1.i2"),
+    ("If two organisations jointly commercialise a result and create a new invention, who owns it when the contract "
+     "is silent?", "cgzhf-2015:ch4.a40.p1", "cgzhf-2015:ch4.a40.p1.i2"),
+    ("捐赠资助科技活动能享受税收优惠吗？", "kjjbf-2021:ch9.a90.p1", "kjjbf-2021:ch9.a90.p1.i5"),
+])
+def test_a_lead_in_answering_no_list_question_is_quoted_with_the_item_that_answers(answerer, corpus, question, lead,
+                                                                                     answering):
+    # my own wordings. The best clause is the lead-in ("按照下列原则办理：", "从事下列活动的"): the question asks for
+    # no list, so the quote is the lead-in and the one item that answers, not its neighbours
+    draft = answerer.draft(question)
+    assert draft.chosen[0].clause.anchor == lead
+    answer = answerer.ask(question)
+    anchors = [s.anchor for s in answer.sentences]
+    items = [a for a in corpus.children(lead) if corpus.clause(a).kind == "item"]
+    assert answer.answered and anchors[0] == lead and answering in anchors
+    assert [a for a in items if a in anchors] == [answering]
+
+
 def test_the_cli_leads_with_the_english_for_an_english_question(answerer, capsys):
     from retriever.cli.answer import _show_answer
 
