@@ -24,6 +24,7 @@ from retriever.errors import MetadataError, QueryError
 __all__ = [
     "YEAR",
     "years_named",
+    "plan_period_years",
     "Choice",
     "Mode",
     "Backend",
@@ -490,15 +491,32 @@ _PLAN_PERIOD = re.compile(r"(?<![第〇零一二两三四五六七八九十百])
 source lost some quote marks (十二五”末), so one may stand between the name and 末."""
 
 
+_PLAN_PERIOD_EN = re.compile(r"\b(?:(1[1-5])(?:th)?|(eleventh|twelfth|thirteenth|fourteenth|fifteenth))[\s-]+five[\s-]*year",
+                             re.IGNORECASE)
+"""A Five-Year Plan named in English: the 13th Five-Year Plan, the Thirteenth Five Year period."""
+_ORDINALS_EN = ("eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth")
+
+
+def _plan_years(number: int, part: str = "") -> set[str]:
+    """The years of the ``number``-th Five-Year Plan (the 11th ran 2006–2010), or its last (末) or first (初) year."""
+    first = 2006 + 5 * (number - 11)
+    return {str(y) for y in {"末": (first + 4,), "初": (first,)}.get(part, range(first, first + 5))}
+
+
+def plan_period_years(text: str) -> set[str]:
+    """The years of the Five-Year Plans a text names in words, in Chinese (十三五 → 2016 to 2020, 十二五末 → 2015) or
+    English (the 13th Five-Year Plan)."""
+    years = {y for m in _PLAN_PERIOD.finditer(text) for y in _plan_years(11 + "一二三四五".index(m.group(1)),
+                                                                          m.group(2) or "")}
+    for m in _PLAN_PERIOD_EN.finditer(text):
+        years |= _plan_years(int(m.group(1)) if m.group(1) else 11 + _ORDINALS_EN.index(m.group(2).lower()))
+    return years
+
+
 def years_named(text: str) -> set[str]:
     """The years a text names: in digits (2020年), and those of a Five-Year Plan named in words (十三五 → 2016 to 2020):
     "by the end of 2015" is answered by a clause about 十二五末."""
-    years = set(YEAR.findall(text))
-    for m in _PLAN_PERIOD.finditer(text):
-        first = 2006 + 5 * ("一二三四五".index(m.group(1)))  # the 11th plan (十一五) ran 2006–2010
-        span = {"末": (first + 4,), "初": (first,)}.get(m.group(2) or "", range(first, first + 5))
-        years |= {str(y) for y in span}
-    return years
+    return set(YEAR.findall(text)) | plan_period_years(text)
 
 DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 """A document id: lower-case letters, digits and hyphens, at most 64, starting with a letter or digit (it names files

@@ -464,6 +464,37 @@ def test_a_five_year_plan_named_in_words_names_its_years(fake_searcher):
     assert "2025" not in years["years:hb-sti-14fyp:ch1.s1.p5"] and "2025" in years["years:hb-sti-14fyp:ch1.s1.p7"]
 
 
+def test_a_plans_clause_speaks_of_its_sections_period_or_else_its_titles(fake_searcher):
+    from retriever.types import plan_period_years
+
+    thirteenth = {"2016", "2017", "2018", "2019", "2020"}
+    assert plan_period_years("十三五时期") == plan_period_years("the 13th Five-Year Plan") == thirteenth
+    assert plan_period_years("over the Thirteenth Five Year period") == thirteenth
+    assert plan_period_years("十二五”末") == {"2015"} and plan_period_years("Article 13 of the plan") == set()
+    periods = fake_searcher.headings
+    # the review's lead-in opens with 十三五”期间 (ch1.s1.p1): its fourth paragraph's figures are of that period
+    assert thirteenth <= periods["periods:hb-sti-14fyp:ch1.s1.p4"]
+    # the plan's projects name no period: they speak of the plan's own, the 十四五 of its title
+    fourteenth = plan_period_years("十四五")
+    assert fourteenth <= periods["periods:hb-sti-14fyp:ch9.s1.p3"] and not thirteenth & periods["periods:hb-sti-14fyp:ch9.s1.p3"]
+    assert "periods:zlf-2020:ch5.a42.p1" not in periods  # a law is in force whatever the period
+
+
+# my own wordings; without the rule the 14th plan's tasks on the same topics rank first (ch6.s2.p6, ch0.s0.p1)
+@pytest.mark.parametrize("question", ["十三五时期湖北在生物医药方面有什么进展？",
+                                      "What did Hubei achieve in optoelectronics during the 13th Five-Year Plan?"])
+def test_a_question_asking_of_one_five_year_plan_gets_the_clauses_of_that_plan_first(searcher, question):
+    from retriever.types import plan_period_years
+
+    asked = plan_period_years(question)
+    hits = searcher.search(question, k=30).hits
+    speaks = [bool(asked & searcher.headings.get("periods:" + h.anchor, asked)) for h in hits]
+    assert hits[0].anchor.startswith("hb-sti-14fyp:ch1.s1.")  # the 13th plan's review
+    assert speaks == sorted(speaks, reverse=True) and not all(speaks)  # then the clauses of another period
+    scores = [h.explain["rerank"]["score"] for h in hits]
+    assert all(a >= b for a, b, x, y in zip(scores, scores[1:], speaks, speaks[1:]) if x == y)  # each in its order
+
+
 def test_a_sections_lead_in_frames_its_years_and_a_later_year_only_its_own_clause(fake_searcher):
     years = fake_searcher.headings
     # the goals open with "〓2025年，" (ch1.s4.p1, its 到 lost in the source): the goal paragraphs after it are about 2025
