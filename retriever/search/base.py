@@ -195,9 +195,11 @@ class SearcherBase(ABC):
         out |= {f"title:{d}": frozenset(tokens(doc.meta.title)) for d, doc in self.corpus.documents.items()}
         sections: dict[str, set[str]] = {}
         years: dict[str, set[str]] = {}
-        for r in records:
+        periods: dict[str, set[str]] = {}
+        for r in records:  # a section's first clause is its lead-in
             sections.setdefault(section_of(r.anchor), set()).update(r.tokens)
-            years.setdefault(section_of(r.anchor), set(YEAR.findall(r.text)))  # its first clause's: the lead-in
+            years.setdefault(section_of(r.anchor), set(YEAR.findall(r.text)))
+            periods.setdefault(section_of(r.anchor), plan_period_years(r.text))
         shared = {section: frozenset(found) for section, found in sections.items()}  # one set per section
         out |= {f"section:{r.anchor}": shared[section_of(r.anchor)] for r in records}
         # the years a section's lead-in names frame its clauses ("〓2025年，" opens the goals, ch1.s4); a year named
@@ -210,11 +212,8 @@ class SearcherBase(ABC):
         # the Five-Year Plan periods a plan's clause speaks of (``periods:ANCHOR``; a document whose title names no
         # period, a law, has none): those its title names (a plan's clauses speak of its own period) unless its
         # section's lead-in names one ("十三五”期间，" opens the 13th plan's review, ch1.s1), and the years it names
-        lead_ins: dict[str, set[str]] = {}
-        for r in records:
-            lead_ins.setdefault(section_of(r.anchor), plan_period_years(r.text))
         titles = {d: plan_period_years(doc.meta.title) for d, doc in self.corpus.documents.items()}
-        out |= {f"periods:{r.anchor}": frozenset((lead_ins[section_of(r.anchor)] or titles[r.doc])
+        out |= {f"periods:{r.anchor}": frozenset((periods[section_of(r.anchor)] or titles[r.doc])
                                                  | out[f"years:{r.anchor}"]) for r in records if titles.get(r.doc)}
         return out
 
