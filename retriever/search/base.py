@@ -295,8 +295,12 @@ class SearcherBase(ABC):
         asked = plan_period_years(analyzed.query.text)
         if not asked:
             return ranked
-        periods = self.headings
-        return sorted(ranked, key=lambda r: not asked & periods.get("periods:" + r.record.anchor, asked))  # stable
+        return sorted(ranked, key=lambda r: not self.speaks_of_period(r.record.anchor, asked))  # stable
+
+    def speaks_of_period(self, anchor: str, asked: set[str]) -> bool:
+        """Whether a clause speaks of a plan period (``asked``: its years, :func:`~retriever.types.plan_period_years`);
+        a law's clause, which has no period, always does."""
+        return bool(asked & self.headings.get("periods:" + anchor, asked))
 
     def search(self, query: str, k: int = 10, doc: str | None = None, chapter: int | None = None,
                mode: Mode | str = Mode.HYBRID, issuer: str | None = None, since: str | None = None,
