@@ -486,9 +486,10 @@ class MatterItem:
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 """A year as a question or a clause writes it (2020, 2025年)."""
-_PLAN_PERIOD = re.compile(r"(?<![第〇零一二两三四五六七八九十百])十([一二三四五])五[”\"」』’]?(末|初)?")
-"""A Five-Year Plan named in words: 十三五 is 2016–2020, 十二五末 its last year (2015), 十四五初 its first (2021); the
-source lost some quote marks (十二五”末), so one may stand between the name and 末."""
+_PLAN_PERIOD = re.compile(r"(?:(?<![第〇零一二两三四五六七八九十百])十([一二三四五])五|第十([一二三四五])个五年(?:规划|计划)?)"
+                          r"[”\"」』’]?(末|初)?")
+"""A Five-Year Plan named in words, short or long: 十三五 (第十三个五年规划) is 2016–2020, 十二五末 its last year (2015),
+十四五初 its first (2021); the source lost some quote marks (十二五”末), so one may stand between the name and 末."""
 
 
 _PLAN_PERIOD_EN = re.compile(r"\b(?:(1[1-5])(?:th)?|(eleventh|twelfth|thirteenth|fourteenth|fifteenth))[\s-]+five[\s-]*year",
@@ -504,10 +505,10 @@ def _plan_years(number: int, part: str = "") -> set[str]:
 
 
 def plan_period_years(text: str) -> set[str]:
-    """The years of the Five-Year Plans a text names in words, in Chinese (十三五 → 2016 to 2020, 十二五末 → 2015) or
-    English (the 13th Five-Year Plan)."""
-    years = {y for m in _PLAN_PERIOD.finditer(text) for y in _plan_years(11 + "一二三四五".index(m.group(1)),
-                                                                          m.group(2) or "")}
+    """The years of the Five-Year Plans a text names in words, in Chinese (十三五 or 第十三个五年规划 → 2016 to 2020,
+    十二五末 → 2015) or English (the 13th Five-Year Plan)."""
+    years = {y for m in _PLAN_PERIOD.finditer(text)
+             for y in _plan_years(11 + "一二三四五".index(m.group(1) or m.group(2)), m.group(3) or "")}
     for m in _PLAN_PERIOD_EN.finditer(text):
         years |= _plan_years(int(m.group(1)) if m.group(1) else 11 + _ORDINALS_EN.index(m.group(2).lower()))
     return years

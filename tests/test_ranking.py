@@ -471,6 +471,9 @@ def test_a_plans_clause_speaks_of_its_sections_period_or_else_its_titles(fake_se
     assert plan_period_years("十三五时期") == plan_period_years("the 13th Five-Year Plan") == thirteenth
     assert plan_period_years("over the Thirteenth Five Year period") == thirteenth
     assert plan_period_years("十二五”末") == {"2015"} and plan_period_years("Article 13 of the plan") == set()
+    # the long form names the same period; "the first five years" of a plan names none
+    assert plan_period_years("第十三个五年规划期间") == thirteenth and plan_period_years("第十二个五年计划末") == {"2015"}
+    assert plan_period_years("新征程的第一个五年") == set()
     periods = fake_searcher.headings
     # the review's lead-in opens with 十三五”期间 (ch1.s1.p1): its fourth paragraph's figures are of that period
     assert thirteenth <= periods["periods:hb-sti-14fyp:ch1.s1.p4"]
@@ -481,7 +484,7 @@ def test_a_plans_clause_speaks_of_its_sections_period_or_else_its_titles(fake_se
 
 
 # my own wordings; without the rule the 14th plan's tasks on the same topics rank first (ch6.s2.p6, ch0.s0.p1)
-@pytest.mark.parametrize("question", ["十三五时期湖北在生物医药方面有什么进展？",
+@pytest.mark.parametrize("question", ["十三五时期湖北在生物医药方面有什么进展？", "第十三个五年规划期间湖北的生物医药有什么进展？",
                                       "What did Hubei achieve in optoelectronics during the 13th Five-Year Plan?"])
 def test_a_question_asking_of_one_five_year_plan_gets_the_clauses_of_that_plan_first(searcher, question):
     from retriever.types import plan_period_years
