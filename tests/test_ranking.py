@@ -66,6 +66,10 @@ def test_a_synonym_set_counts_as_one_term(fake_searcher):
     ("Is there a deadline, and when does it start to run?", AnswerType.DATE),
     ("When a university sells a patent, how is the income shared?", AnswerType.OTHER),
     ("What budget does the province set aside for the new laboratory?", AnswerType.FIGURE),
+    # a measure noun after up to four words (five after "what is the"), none of them an auxiliary
+    ("What reduced annual patent fee rate applies to small firms?", AnswerType.FIGURE),
+    ("What is the 2030 goal for the total of incubators?", AnswerType.FIGURE),
+    ("What support will raise the share of private research funding?", AnswerType.OTHER),
     ("Must cities set their own budget for science parks, and who approves it?", AnswerType.OTHER),  # in passing
     ("Do low-cost medical devices get faster approval?", AnswerType.OTHER),
     ("What does the law expect of companies when it comes to training staff?", AnswerType.OTHER),
