@@ -644,7 +644,9 @@ class Answerer:
         )
         text_en = scope = None
         hant = None
-        english = english_sentences(hit.text_en, len(clause.sentences))  # for every question: an English interface
+        # for every question (an English interface), the clause's English sentence by sentence, grouped by length
+        # where the translation split a sentence; sentence scoring keeps to one-to-one alignments (as fitted)
+        english = english_sentences(hit.text_en, len(clause.sentences), [s.end - s.start for s in clause.sentences])
         if english:  # leads with it whatever the question's language
             text_en, scope = english[index], "sentence"
         elif hit.text_en:

@@ -9,9 +9,11 @@ Conventions of the English text:
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from retriever.analysis.glossary import Glossary, Term
@@ -134,12 +136,55 @@ def translation_path(doc: Document) -> Path | None:
 _EN_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z\"“⟨\[(])")
 
 
-def english_sentences(text_en: str | None, count: int) -> list[str] | None:
-    """A clause's English split into sentences, when it has as many as the Chinese (so they align one to one)."""
+SHARE_RATIO_LIMIT = math.log(2)
+"""The most a Chinese sentence's share of its clause's length and its English's share may differ (as a log ratio) for
+a grouped alignment to be trusted: of the 679 sentence pairs of the plan's clauses that align one to one, 99% differ
+by at most 0.554 and the worst by 0.937; twice or half the share (0.693) lets through what length alone can tell."""
+
+
+def english_sentences(text_en: str | None, count: int, lengths: Sequence[int] | None = None) -> list[str] | None:
+    """A clause's English split into sentences, one per Chinese sentence: when it has as many as the Chinese (so
+    they align one to one), or, given the Chinese sentences' ``lengths``, when it has more and consecutive English
+    sentences group by length into one per Chinese sentence (the translation split one)."""
     if not text_en:
         return None
     parts = [p for p in _EN_SENTENCE.split(text_en.strip()) if p]
-    return parts if len(parts) == count else None
+    if len(parts) == count:
+        return parts
+    if lengths is None or len(lengths) != count or not 0 < count < len(parts):
+        return None
+    return _grouped_by_length(parts, lengths)
+
+
+def _grouped_by_length(parts: list[str], lengths: Sequence[int]) -> list[str] | None:
+    """The English sentences grouped, in order, one group per Chinese sentence, so that each group's share of the
+    English length is nearest its Chinese sentence's share (least squared log ratios, a length-based alignment in the
+    manner of Gale and Church); ``None`` when the best grouping still differs by more than :data:`SHARE_RATIO_LIMIT`."""
+    zh_total, en_total = sum(lengths), sum(len(p) for p in parts)
+    if zh_total <= 0:
+        return None
+    n, m = len(lengths), len(parts)
+
+    @lru_cache(maxsize=None)
+    def best(i: int, j: int) -> tuple[float, tuple[int, ...]]:
+        """Chinese sentences i… over English sentences j…: (cost, group ends)."""
+        if i == n:
+            return (0.0, ()) if j == m else (math.inf, ())
+        found: tuple[float, tuple[int, ...]] = (math.inf, ())
+        for end in range(j + 1, m - (n - i - 1) + 1):
+            ratio = math.log((sum(len(p) for p in parts[j:end]) / en_total) / (max(lengths[i], 1) / zh_total))
+            if abs(ratio) > SHARE_RATIO_LIMIT:
+                continue
+            cost, ends = best(i + 1, end)
+            if ratio * ratio + cost < found[0]:
+                found = (ratio * ratio + cost, (end, *ends))
+        return found
+
+    cost, ends = best(0, 0)
+    if math.isinf(cost):
+        return None
+    starts = (0, *ends[:-1])
+    return [" ".join(parts[a:b]) for a, b in zip(starts, ends)]
 
 
 def english_by_anchor(documents: Iterable[Document]) -> dict[str, str]:
