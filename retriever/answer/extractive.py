@@ -181,6 +181,11 @@ class Draft:
         return [r.clause.anchor for r in self.chosen]
 
 
+def _lengths(clause: Clause) -> list[int]:
+    """The lengths of a clause's sentences (to align its English by, where the translation split one)."""
+    return [s.end - s.start for s in clause.sentences]
+
+
 def hand_evidence(signals: dict[str, float]) -> float:
     """The evidence rule without a fitted model: half the question's coverage by a top clause, half the best
     sentence's similarity (compared with :data:`DEFAULT_THRESHOLDS`)."""
@@ -249,7 +254,7 @@ class Answerer:
         total = sum(self._idf.get(t, 0.0) for t in set(terms)) or 1.0
         for hit in hits:
             clause = self.searcher.corpus.clause(hit.anchor)
-            aligned = english_sentences(hit.text_en, len(clause.sentences)) if english else None
+            aligned = english_sentences(hit.text_en, _lengths(clause)) if english else None
             for index, sentence in enumerate(clause.sentences):
                 tokens = set(self.searcher.analyzer.tokenizer.tokens(sentence.text))
                 lexical = sum(self._idf.get(t, 0.0) for t in set(terms) & tokens) / total
@@ -644,9 +649,7 @@ class Answerer:
         )
         text_en = scope = None
         hant = None
-        # for every question (an English interface), the clause's English sentence by sentence, grouped by length
-        # where the translation split a sentence; sentence scoring keeps to one-to-one alignments (as fitted)
-        english = english_sentences(hit.text_en, len(clause.sentences), [s.end - s.start for s in clause.sentences])
+        english = english_sentences(hit.text_en, _lengths(clause))  # for every question: an English interface
         if english:  # leads with it whatever the question's language
             text_en, scope = english[index], "sentence"
         elif hit.text_en:

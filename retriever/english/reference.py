@@ -142,18 +142,16 @@ a grouped alignment to be trusted: of the 679 sentence pairs of the plan's claus
 by at most 0.554 and the worst by 0.937; twice or half the share (0.693) lets through what length alone can tell."""
 
 
-def english_sentences(text_en: str | None, count: int, lengths: Sequence[int] | None = None) -> list[str] | None:
-    """A clause's English split into sentences, one per Chinese sentence: when it has as many as the Chinese (so
-    they align one to one), or, given the Chinese sentences' ``lengths``, when it has more and consecutive English
-    sentences group by length into one per Chinese sentence (the translation split one)."""
+def english_sentences(text_en: str | None, lengths: Sequence[int]) -> list[str] | None:
+    """A clause's English split into sentences, one per Chinese sentence (``lengths``: theirs): when it has as many
+    (they align one to one), or when it has more and consecutive English sentences group by length into one per
+    Chinese sentence (the translation split one)."""
     if not text_en:
         return None
     parts = [p for p in _EN_SENTENCE.split(text_en.strip()) if p]
-    if len(parts) == count:
+    if len(parts) == len(lengths):
         return parts
-    if lengths is None or len(lengths) != count or not 0 < count < len(parts):
-        return None
-    return _grouped_by_length(parts, lengths)
+    return _grouped_by_length(parts, lengths) if 0 < len(lengths) < len(parts) else None
 
 
 def _grouped_by_length(parts: list[str], lengths: Sequence[int]) -> list[str] | None:
