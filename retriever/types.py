@@ -519,6 +519,7 @@ def years_named(text: str) -> set[str]:
     "by the end of 2015" is answered by a clause about 十二五末."""
     return set(YEAR.findall(text)) | plan_period_years(text)
 
+
 DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 """A document id: lower-case letters, digits and hyphens, at most 64, starting with a letter or digit (it names files
 and appears in every anchor and URL)."""
