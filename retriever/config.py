@@ -27,7 +27,7 @@ from pathlib import Path
 from retriever.errors import QueryError
 from retriever.types import Backend, MilvusLexical
 
-__all__ = ["ROOT", "PACKAGE_DATA", "TUNED_DIR", "RANKER_PATH", "ANSWER_MODEL_PATH", "corpus_dir", "models_offline", "GLOSSARY_FILE", "EVAL_DIR", "DEFAULT_QUESTIONS", "DEFAULT_CITATIONS",
+__all__ = ["ROOT", "PACKAGE_DATA", "TUNED_DIR", "RANKER_PATH", "ANSWER_MODEL_PATH", "corpus_dir", "models_offline", "GLOSSARY_FILE", "EVAL_DIR", "DEFAULT_QUESTIONS", "DEFAULT_CITATIONS", "citations_for",
            "REPORT_PATH", "MACHINE_TRANSLATION_CACHE", "SHARED_LAWS", "IndexConfig", "SearchConfig",
            "BackendConfig", "ChatConfig"]
 
@@ -61,6 +61,14 @@ QUESTION_SETS = (DEFAULT_QUESTIONS, TRAIN_QUESTIONS, DEV_QUESTIONS, PROBE_QUESTI
 set the models are never fitted on."""
 """Training questions written for the models by readers of the clause texts who saw no code, no eval/ and no dev set."""
 DEV_CITATIONS = SHARED / "eval" / "dev-citations.jsonl"
+
+
+def citations_for(questions: Path) -> Path:
+    """The citation checks that go with a question set: its sibling ``<prefix>-citations.jsonl`` when there is one
+    (dev-questions.jsonl → dev-citations.jsonl), else the team's own (eval/citations.jsonl)."""
+    prefix = questions.stem.removesuffix("questions")
+    sibling = questions.with_name(f"{prefix}citations.jsonl")
+    return sibling if prefix and sibling.is_file() else DEFAULT_CITATIONS
 
 
 def models_offline() -> None:

@@ -77,3 +77,17 @@ def test_a_seed_that_is_not_a_whole_number_from_0_is_refused_before_fitting():
         result = run("fit", "--seed", seed, "--no-save", "--no-report")
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert "a seed is a whole number from 0" in result.stderr and "随机种子" in result.stderr
+
+
+def test_eval_checks_the_citations_that_go_with_its_question_set(tmp_path):
+    """A question set's sibling citations file (mine-questions.jsonl → mine-citations.jsonl) is the one checked."""
+    question = (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    case = json.loads((ROOT / "eval" / "citations.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    wrong = dict(case, id="wrong", verdict="not_found")  # the clause's own text is no invention: a wrong verdict
+    (tmp_path / "mine-questions.jsonl").write_text(question + "\n", encoding="utf-8")
+    (tmp_path / "mine-citations.jsonl").write_text(
+        "\n".join(json.dumps(c, ensure_ascii=False) for c in (case, wrong)) + "\n", encoding="utf-8")
+    result = run("eval", "--questions", str(tmp_path / "mine-questions.jsonl"), "--no-report")
+    assert result.returncode == 0, result.stderr
+    assert "| citation-check verdicts correct (mine-citations.jsonl) | 0.500 (1/2) |" in result.stdout
+    assert "Citation checks wrong (1): wrong." in result.stdout

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from retriever.cli.common import add_backend_args, backend_config, print_json, searcher_for
-from retriever.config import DEFAULT_CITATIONS, DEFAULT_QUESTIONS
+from retriever.config import DEFAULT_QUESTIONS, citations_for
 from retriever.evaluation.answers import answer_metrics
 from retriever.evaluation.calibration import calibration_section
 from retriever.evaluation.report import write_report_section
@@ -27,7 +27,8 @@ def _eval(corpus: Corpus, args: argparse.Namespace) -> None:
         print_json(outcome)
     backend = backend_config(args).backend
     suffix = "" if backend is Backend.EMBEDDED else f"-{backend}"
-    answers = _fitted_on_note(searcher, args.questions) + answer_metrics(searcher, questions, args.citations)
+    citations = args.citations or citations_for(args.questions)
+    answers = _fitted_on_note(searcher, args.questions) + answer_metrics(searcher, questions, citations)
     print(answers)
     groups = breakdown(searcher, questions, scoped=not args.all_docs)
     print(groups)
@@ -65,7 +66,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     evaluation = sub.add_parser("eval", help="retrieval metrics per language and mode; writes eval/report.md")
     evaluation.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     evaluation.add_argument("--all-docs", action="store_true", help="search the whole corpus, not the question's document")
-    evaluation.add_argument("--citations", type=Path, default=DEFAULT_CITATIONS)
+    evaluation.add_argument("--citations", type=Path,
+                            help="citation checks (default: the question set's own, dev-questions.jsonl → "
+                                 "dev-citations.jsonl, when there is one; else eval/citations.jsonl)")
     evaluation.add_argument("--no-report", action="store_true", help="do not write eval/report.md")
     evaluation.add_argument("--json", action="store_true", help="also print metrics and misses as JSON")
     evaluation.add_argument("--index", type=Path)
