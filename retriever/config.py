@@ -55,12 +55,11 @@ SHARED = ROOT.parent / "shared"  # beside the project: benchmarks and model fitt
 SHARED_LAWS = SHARED / "corpora" / "lawrefbook"
 DEV_QUESTIONS = SHARED / "eval" / "dev-questions.jsonl"
 TRAIN_QUESTIONS = EVAL_DIR / "train-questions.jsonl"
+"""Training questions written for the models by readers of the clause texts who saw no code, no eval/ and no dev set."""
 PROBE_QUESTIONS = EVAL_DIR / "probe-questions.jsonl"
 QUESTION_SETS = (DEFAULT_QUESTIONS, TRAIN_QUESTIONS, DEV_QUESTIONS, PROBE_QUESTIONS)
 """Every question set, in the order the benchmarks table them: the team's own, its training set, the dev set, the probe
 set the models are never fitted on."""
-"""Training questions written for the models by readers of the clause texts who saw no code, no eval/ and no dev set."""
-DEV_CITATIONS = SHARED / "eval" / "dev-citations.jsonl"
 
 
 def citations_for(questions: Path) -> Path:
