@@ -9,8 +9,9 @@ import sys
 from conftest import ROOT
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "retriever", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+def run(*args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "retriever", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def test_show_json():
@@ -79,7 +80,7 @@ def test_a_seed_that_is_not_a_whole_number_from_0_is_refused_before_fitting():
         assert "a seed is a whole number from 0" in result.stderr and "随机种子" in result.stderr
 
 
-def test_eval_checks_the_citations_that_go_with_its_question_set(tmp_path):
+def test_eval_checks_the_citations_that_go_with_its_question_set(tmp_path, index_dir):
     """A question set's sibling citations file (mine-questions.jsonl → mine-citations.jsonl) is the one checked."""
     question = (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[0]
     case = json.loads((ROOT / "eval" / "citations.jsonl").read_text(encoding="utf-8").splitlines()[0])
@@ -87,7 +88,8 @@ def test_eval_checks_the_citations_that_go_with_its_question_set(tmp_path):
     (tmp_path / "mine-questions.jsonl").write_text(question + "\n", encoding="utf-8")
     (tmp_path / "mine-citations.jsonl").write_text(
         "\n".join(json.dumps(c, ensure_ascii=False) for c in (case, wrong)) + "\n", encoding="utf-8")
-    result = run("eval", "--questions", str(tmp_path / "mine-questions.jsonl"), "--no-report")
+    result = run("eval", "--questions", str(tmp_path / "mine-questions.jsonl"), "--no-report", "--index", str(index_dir),
+                 timeout=300)
     assert result.returncode == 0, result.stderr
     assert "| citation-check verdicts correct (mine-citations.jsonl) | 0.500 (1/2) |" in result.stdout
     assert "Citation checks wrong (1): wrong." in result.stdout
