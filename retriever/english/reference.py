@@ -149,10 +149,18 @@ def english_sentences(text_en: str | None, lengths: Sequence[int]) -> list[str] 
     Chinese sentence (the translation split one)."""
     if not text_en:
         return None
+    aligned = _aligned(text_en, tuple(lengths))
+    return list(aligned) if aligned is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _aligned(text_en: str, lengths: tuple[int, ...]) -> tuple[str, ...] | None:
+    """:func:`english_sentences`, remembered: an answer scores and then quotes the same clauses' sentences."""
     parts = [p for p in _EN_SENTENCE.split(text_en.strip()) if p]
     if len(parts) == len(lengths):
-        return parts
-    return _grouped_by_length(parts, lengths) if 0 < len(lengths) < len(parts) else None
+        return tuple(parts)
+    grouped = _grouped_by_length(parts, lengths) if 0 < len(lengths) < len(parts) else None
+    return tuple(grouped) if grouped is not None else None
 
 
 def _grouped_by_length(parts: list[str], lengths: Sequence[int]) -> list[str] | None:
@@ -160,9 +168,9 @@ def _grouped_by_length(parts: list[str], lengths: Sequence[int]) -> list[str] | 
     English length is nearest its Chinese sentence's share (least squared log ratios, a length-based alignment in the
     manner of Gale and Church); ``None`` when the best grouping still differs by more than :data:`SHARE_RATIO_LIMIT`."""
     zh_total = sum(lengths)
-    ends_at = list(itertools.accumulate((len(p) for p in parts), initial=0))  # English length before each sentence
     if zh_total <= 0:
         return None
+    ends_at = list(itertools.accumulate((len(p) for p in parts), initial=0))  # English length before each sentence
     n, m = len(lengths), len(parts)
 
     @lru_cache(maxsize=None)
