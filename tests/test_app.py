@@ -262,6 +262,15 @@ def test_a_verbatim_traditional_quote_and_a_reference() -> None:
     assert chip("hb-sti-14fyp:ch5.s1.p1") in page_text(at)
 
 
+def test_a_pasted_citation_checks_its_anchor_against_its_reference() -> None:
+    at = check("Patent Law of the People's Republic of China (2020 Amendment), Article 42(1) [zlf-2020:ch5.a42.p1]",
+               lang="en")
+    assert any("Reference resolved" in s.value for s in at.success)
+    at = check("《中华人民共和国专利法》（2020年修正）第四十二条第一款〔zlf-2020:ch2.a25.p1〕")
+    assert any("与原文不符" in e.value for e in at.error)
+    assert "引文所附锚点与出处不符" in page_text(at)
+
+
 @pytest.mark.parametrize(("paste", "message"), [
     ("", "nothing to check"), ("创新" * 5_000, "longer than any single clause"),
     ("hb-sti-14fyp:ch99.s9.p9", "找不到条款锚点"),

@@ -161,3 +161,59 @@ def test_law_clauses_are_cited_as_laws_are(checker):
     single = checker.check("kjjbf-2021:ch1.a1.p1")  # an article of one paragraph is cited without it
     assert single.citation_en.startswith("Law of the People's Republic of China on Progress of Science and Technology "
                                          "(2021 Revision), Article 1 [")
+
+
+def _without_anchor(citation: str) -> str:
+    return citation.rsplit("〔", 1)[0] if citation.endswith("〕") else citation.rsplit(" [", 1)[0]
+
+
+def test_every_citation_the_product_writes_checks_back_to_its_clause(checker, corpus):
+    """Staff paste the citations answers give them, with or without the anchor: each resolves to the clause or
+    article it cites (a paragraph cited as its article, when the article has one paragraph, to that article)."""
+    clauses = [c.anchor for d in corpus.documents.values() for c in d.clauses]
+    articles = sorted({a.split(".p")[0] for a in clauses if ".a" in a})
+    assert len(clauses) > 700 and len(articles) > 250
+    for anchor in clauses + articles:
+        for written in checker.check(anchor).citation_zh, checker.check(anchor).citation_en:
+            for text in written, _without_anchor(written):
+                result = checker.check(text)
+                assert result.verdict == "resolved", (text, result.verdict, result.notes)
+                cited_as_article = anchor.startswith(result.anchor + ".") and ".a" in anchor
+                assert result.anchor == anchor or cited_as_article, (text, result.anchor)
+
+
+@pytest.mark.parametrize(("citation", "anchor"), [
+    ("《中华人民共和国专利法》（2020年修正）第四十二条第一款", "zlf-2020:ch5.a42.p1"),
+    ("Patent Law of the People's Republic of China (2020 Amendment), Article 42(1)", "zlf-2020:ch5.a42.p1"),
+    ("专利法（2020年修正本）第四十二条", "zlf-2020:ch5.a42"),
+    ("《湖北省科技创新“十四五”规划》（鄂政发〔2021〕18号）第五章", "hb-sti-14fyp:ch5"),
+    ("Hubei's S&T plan (E Zheng Fa [2021] No. 18), Ch. 5 §1 ¶1", "hb-sti-14fyp:ch5.s1.p1"),
+])
+def test_a_reference_with_the_documents_own_edition_or_number(checker, citation, anchor):
+    result = checker.check(citation)
+    assert result.verdict == "resolved" and result.anchor == anchor
+
+
+@pytest.mark.parametrize("citation", ["专利法（2008年修正）第四十二条", "Patent Law (2008 Amendment), Article 42"])
+def test_a_reference_to_an_edition_the_corpus_does_not_hold_is_not_found(checker, citation):
+    """The 2008 text numbers its articles otherwise: its Article 42 is not the 2020 amendment's."""
+    result = checker.check(citation)
+    assert result.verdict == "not_found" and result.anchor is None
+    assert "2008" in result.notes[0] and "2020 Amendment" in result.notes[0]
+
+
+def test_a_citation_whose_anchor_is_another_clause_is_altered(checker):
+    """The written place (a reference, a title or a quote) and the anchor after it must agree."""
+    agree = checker.check("发明专利权的期限为二十年〔zlf-2020:ch5.a42.p1〕")
+    assert agree.verdict == "verbatim" and agree.anchor == "zlf-2020:ch5.a42.p1" and "agrees" in agree.notes[-1]
+    quote = checker.check("发明专利权的期限为二十年〔zlf-2020:ch2.a25.p1〕")
+    assert quote.verdict == "altered" and quote.anchor == "zlf-2020:ch5.a42.p1"
+    assert "zlf-2020:ch2.a25.p1" in quote.notes[-1]
+    reference = checker.check("Patent Law, Article 42 [zlf-2020:ch2.a25]")
+    assert reference.verdict == "altered" and reference.anchor == "zlf-2020:ch5.a42"
+    title = checker.check("Patent Law [kjjbf-2021:ch1.a1]")
+    assert title.verdict == "altered" and title.anchor == "kjjbf-2021:ch1.a1"
+    invented = checker.check("全体员工每周必须参加三次体育锻炼〔zlf-2020:ch5.a42.p1〕")
+    assert invented.verdict == "not_found" and "is real" in invented.notes[-1]
+    with pytest.raises(UnknownAnchorError):
+        checker.check("专利法第四十二条〔zlf-2020:ch5.a142〕")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from retriever.analysis.normalize import is_traditional, to_characters_simplified, to_simplified
@@ -26,6 +26,8 @@ from retriever.types import LOST_CHAR, Clause, Heading, InputKind, MarkKind, Ver
 __all__ = ["CheckResult", "CitationChecker", "citation"]
 
 _ANCHOR = re.compile(r"^[a-z0-9][a-z0-9-]*:[a-z0-9.\-]+$")
+_CITED_ANCHOR = re.compile(r"\s*[〔\[]\s*(?P<anchor>[a-z0-9][a-z0-9-]*:[a-z0-9.\-]+)\s*[〕\]]\s*$")
+"""The anchor a citation ends with, as the product writes them: ``…第四十二条第一款〔zlf-2020:ch5.a42.p1〕``."""
 _QUOTES = "\"'“”‘’「」『』《》 \u3000"
 _PUNCT = re.compile(r"[\W_]*")
 _PLACE = re.compile(r"第[0-9一二三四五六七八九十百零〇两]+[章节条款项]|\b(?:article|art\.|chapter|section)\s*\d", re.IGNORECASE)
@@ -160,10 +162,54 @@ class CitationChecker:
         return CheckResult(Verdict.RESOLVED, kind, anchor, text, text, 1.0, [], zh, en, notes, self._context(anchor),
                            start=0, end=len(text))
 
-    def _reference_anchor(self, text: str, doc: str | None = None) -> str | None:
-        """An anchor for a human reference, or None when the text is not a reference."""
+    def _reference(self, text: str, doc: str | None) -> CheckResult | None:
+        """A human reference resolved, or not found when it names an edition the corpus does not hold; None when the
+        text is not a reference."""
         reference = self._references.parse(text)
-        return None if reference is None else self._references.anchor(reference, doc or self.default_doc)
+        if reference is None:
+            return None
+        if reference.other_edition is not None:
+            meta = self.corpus.document(reference.doc).meta
+            return CheckResult(Verdict.NOT_FOUND, InputKind.REFERENCE, notes=[
+                f"a reference to another edition ({reference.other_edition}) of {meta.title_en or meta.title}; the corpus "
+                f"holds the {meta.edition_en or meta.doc_number_en or meta.doc_number} text, whose numbering may differ "
+                f"引用的版本（{reference.other_edition}）不在语料中，语料为《{meta.title}》"
+                f"{meta.edition or meta.doc_number}"])
+        anchor = self._references.anchor(reference, doc or self.default_doc)
+        return self._resolved(anchor, InputKind.REFERENCE, [f"reference read as {anchor}"])
+
+    def _anchor(self, anchor: str) -> CheckResult:
+        """An anchor resolved; UnknownAnchorError (with the nearest anchors) when no clause has it."""
+        if anchor.split(":", 1)[0] not in self.corpus.documents or not self.corpus.has_anchor(anchor):
+            raise UnknownAnchorError(anchor, self.corpus.suggest(anchor))
+        return self._resolved(anchor, InputKind.ANCHOR)
+
+    def _cited(self, written: str, anchor: str) -> CheckResult:
+        """A citation that ends with its anchor (as the product writes them): the reference, title or quote before
+        it checked in the anchor's document, and whether both point at the same place (or one holds the other: an
+        article cited with the anchor of its paragraph, a quote from a section's clause). When they do not, the
+        citation is wrong whatever each part says alone: its verdict is altered, with what each part points at."""
+        by_anchor = self._anchor(anchor)
+        doc = anchor.split(":", 1)[0]
+        named = self._references.names_only(written)
+        if named is not None:  # a title and the anchor: the title must be the anchor's document's
+            if named == doc:
+                return replace(by_anchor, notes=by_anchor.notes + ["the citation's document agrees 与所附锚点一致"])
+            title = self.corpus.document(named).meta.title
+            return replace(by_anchor, verdict=Verdict.ALTERED, notes=by_anchor.notes + [
+                f"the citation names 《{title}》 but its anchor {anchor} is a clause of another document "
+                f"引文所列文件与锚点不符"])
+        written_result = self.check(written, doc)
+        found = written_result.anchor
+        if found is not None and (found == anchor or found.startswith(anchor + ".") or anchor.startswith(found + ".")):
+            return replace(written_result, notes=written_result.notes + [
+                f"the citation's anchor {anchor} agrees 与所附锚点一致"])
+        if written_result.verdict is Verdict.NOT_FOUND:
+            return replace(written_result, notes=written_result.notes + [
+                f"its anchor {anchor} is real: {by_anchor.citation_en} 所附锚点存在：{by_anchor.citation_zh}"])
+        return replace(written_result, verdict=Verdict.ALTERED, notes=written_result.notes + [
+            f"the citation's anchor {anchor} is another clause than the {written_result.input_kind} before it "
+            f"({found}): one of them is wrong 引文所附锚点与出处不符（锚点 {anchor}，出处 {found}）"])
 
     # -- quotes ---------------------------------------------------------------------------------------
 
@@ -234,19 +280,17 @@ class CitationChecker:
             raise QueryError(f"the text is {len(raw)} characters, longer than any document here "
                              f"(limit {MAX_CHECK_CHARS}) 引文过长")
         if _ANCHOR.match(raw):
-            doc_id = raw.split(":", 1)[0]
-            if doc_id not in self.corpus.documents:
-                raise UnknownAnchorError(raw, self.corpus.suggest(raw))
-            return self._resolved(raw, InputKind.ANCHOR)
+            return self._anchor(raw)
+        if (cited := _CITED_ANCHOR.search(raw)) and (written := raw[:cited.start()].strip(_QUOTES + ",，")):
+            return self._cited(written, cited["anchor"])
         if (titles := self._other_documents.named_in(raw, cited_too=True)) and _names_a_place(raw, titles):
             named = "、".join(shown(t) for t in titles)
             held = "、".join(f"《{d.meta.title}》" for d in self.corpus.documents.values())
             return CheckResult(Verdict.NOT_FOUND, InputKind.REFERENCE, notes=[
                 f"a reference to {named}, which the corpus does not hold 引用的文件不在语料中 (the corpus holds "
                 f"语料包括: {held})"])
-        anchor = self._reference_anchor(raw, doc)
-        if anchor is not None:
-            return self._resolved(anchor, InputKind.REFERENCE, [f"reference read as {anchor}"])
+        if (reference := self._reference(raw, doc)) is not None:
+            return reference
         result = self._check_quote(raw.strip(_QUOTES), doc)
         if hidden:
             names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'control')} ×{n}" for ch, n in hidden.items())

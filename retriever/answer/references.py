@@ -7,8 +7,10 @@ English: ``Article 42 of the Patent Law``, ``Art. 42(1) Patent Law``, ``Patent L
 
 A document is named by its title (with or without 中华人民共和国 / of the People's Republic of China, 科学技术 or 科技),
 by a short title (the end of the title from a word on: 成果转化法 of 促进科技成果转化法) or by an alias in its
-metadata (``aliases``: 科技进步法, Patent Law, the plan); none named, the default document. A reference to a whole
-article or section resolves to it (``zlf-2020:ch5.a42``), to a paragraph or item to that clause.
+metadata (``aliases``: 科技进步法, Patent Law, the plan); none named, the default document. The edition or number the
+product's own citations put after the title (``《中华人民共和国专利法》（2020年修正）第四十二条``, ``… (E Zheng Fa [2021] No.
+18), Ch. 5 §1 ¶1``) is read too: a reference to another year's edition is to a text the corpus does not hold. A
+reference to a whole article or section resolves to it (``zlf-2020:ch5.a42``), to a paragraph or item to that clause.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ _POSSESSOR = rf"(?:{_WORD}\s+){{0,2}}{_WORD}['\u2019]s"
 """Whose document a reference says it is, before the name (Hubei's S&T plan, China's Patent Law): not part of a place."""
 _GLUE = re.compile(rf"^(?:(?:of|in)\s+)?(?:the\s+)?(?:{_POSSESSOR}\s*)?"
                    rf"|[,\s]+(?:of|in)(?:\s+the)?(?:\s+{_POSSESSOR})?\s*$|[,\s]+{_POSSESSOR}\s*$", re.IGNORECASE)
+_QUALIFIER = re.compile(r"^[（(]\s*(?P<text>[^（()）]+?)\s*[）)]")
+"""An edition or a document number in brackets right after a document's name: （2020年修正）, (E Zheng Fa [2021] No. 18)."""
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _EN_PARTS = re.compile(r"\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
 
 
@@ -72,6 +77,12 @@ class Reference:
     sub: int | None = None  # 第X条之Y
     paragraph: int | None = None
     item: int | None = None
+    other_edition: str | None = None  # the edition it names when the corpus holds another: 2008年修正
+
+
+def _folded_words(text: str) -> str:
+    """Letters and digits only, case-folded: how an edition or a document number is compared."""
+    return re.sub(r"[\W_]+", "", text).casefold()
 
 
 def _number(value: str | None) -> int | None:
@@ -114,12 +125,35 @@ class ReferenceParser:
             return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,")
         return None, text
 
+    def _qualifier(self, doc: str | None, rest: str) -> tuple[str, str | None]:
+        """``rest`` without the edition or document number in brackets that opens it when it is the document's own
+        (its metadata's, or naming only the years they name), and the bracketed text when it names another year (an
+        edition the corpus does not hold); ``rest`` unchanged when no such bracket opens it."""
+        m = _QUALIFIER.match(rest) if doc is not None else None
+        if m is None:
+            return rest, None
+        meta = self.corpus.document(doc).meta
+        own = [form for form in (meta.edition, meta.edition_en, meta.doc_number, meta.doc_number_en) if form]
+        written, after = m["text"], rest[m.end():].strip(" ,")
+        if _folded_words(written) in {_folded_words(form) for form in own}:
+            return after, None
+        years = set(_YEAR.findall(written))
+        if not years:
+            return rest, None
+        return after, None if years <= set(_YEAR.findall(" ".join(own))) else written
+
+    def names_only(self, text: str) -> str | None:
+        """The document ``text`` names when it is nothing but a document's name (and its edition or number)."""
+        doc, rest = self._split_name(QUOTE_MARKS.sub("", text).strip())
+        return doc if doc is not None and not self._qualifier(doc, rest)[0].strip(" ,，") else None
+
     def parse(self, text: str) -> Reference | None:
         """The reference ``text`` makes, or None when it is not a reference (then it is a quote)."""
         cleaned = QUOTE_MARKS.sub("", text).strip()
         if not re.search(r"[章节段条款项序]|(?i:chapter|ch\.|§|¶|article|art\.|art\s*\d|preface|section)", cleaned):
             return None
         doc, rest = self._split_name(cleaned)
+        rest, other_edition = self._qualifier(doc, rest)
         compact = re.sub(r"\s+", "", rest)
         m = _ZH_PLACE.match(compact) if re.search(r"[章节段条款项序]", compact) else None
         if m is None:
@@ -129,7 +163,7 @@ class ReferenceParser:
         g = m.groupdict()
         return Reference(doc, bool(g.get("preface")), _number(g.get("ch")), _number(g.get("sec") or g.get("sec2")),
                          _number(g.get("art")), _number(g.get("sub")), _number(g.get("para") or g.get("para2")),
-                         _number(g.get("item") or g.get("item2")))
+                         _number(g.get("item") or g.get("item2")), other_edition)
 
     def anchor(self, ref: Reference, default_doc: str | None) -> str:
         """The anchor a reference points at (which may not exist: the lookup then suggests the nearest)."""
