@@ -91,6 +91,14 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("Item 2, Paragraph 1, Article 24 of the Patent Law", "zlf-2020:ch2.a24.p1.i2"),
     ("Section 1 of Chapter 9 of the plan", "hb-sti-14fyp:ch9.s1"),
     ("Art 42 para 1 Patent Law", "zlf-2020:ch5.a42.p1"),  # abbreviations without their full stops
+    # Traditional characters, as partners in Taiwan and Hong Kong write them; "PRC" and "Chinese" for the country
+    ("專利法第二十四條第一款第（二）項", "zlf-2020:ch2.a24.p1.i2"),
+    ("《中華人民共和國科學技術進步法》第九十一條", "kjjbf-2021:ch9.a91"),
+    ("規劃第五章第一節", "hb-sti-14fyp:ch5.s1"),
+    ("Patent Law of the PRC, Article 42(1)", "zlf-2020:ch5.a42.p1"),
+    ("PRC Patent Law Art. 42", "zlf-2020:ch5.a42"),
+    ("Chinese Patent Law, Article 42", "zlf-2020:ch5.a42"),
+    ("Article 42 of the Patent Law (2020)", "zlf-2020:ch5.a42"),  # its edition's year after the name
 ])
 def test_more_references(checker, reference, anchor):
     result = checker.check(reference)
@@ -194,7 +202,8 @@ def test_a_reference_with_the_documents_own_edition_or_number(checker, citation,
     assert result.verdict == "resolved" and result.anchor == anchor
 
 
-@pytest.mark.parametrize("citation", ["专利法（2008年修正）第四十二条", "Patent Law (2008 Amendment), Article 42"])
+@pytest.mark.parametrize("citation", ["专利法（2008年修正）第四十二条", "Patent Law (2008 Amendment), Article 42",
+                                      "Article 42 of the Patent Law (2008)", "《專利法》（2008年修正）第四十二條"])
 def test_a_reference_to_an_edition_the_corpus_does_not_hold_is_not_found(checker, citation):
     """The 2008 text numbers its articles otherwise: its Article 42 is not the 2020 amendment's."""
     result = checker.check(citation)

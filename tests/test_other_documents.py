@@ -97,6 +97,7 @@ def test_a_question_about_a_document_not_held_is_refused_naming_it(searcher, que
     ("《商标法》第三条第二款", "《商标法》"),
     ("《湖北省技术市场管理条例》第五条", "《湖北省技术市场管理条例》"),  # the plan cites it; its articles are not here
     ("Article 12 of the Patent Law Implementing Regulations", "Patent Law Implementing Regulations"),
+    ("《中華人民共和國商標法》第三條", "《中华人民共和国商标法》"),  # Traditional characters
 ])
 def test_a_reference_to_a_document_not_held_is_not_found_as_such(corpus, reference, title):
     result = CitationChecker(corpus).check(reference)

@@ -283,14 +283,16 @@ class CitationChecker:
             return self._anchor(raw)
         if (cited := _CITED_ANCHOR.search(raw)) and (written := raw[:cited.start()].strip(_QUOTES + ",，")):
             return self._cited(written, cited["anchor"])
-        if (titles := self._other_documents.named_in(raw, cited_too=True)) and _names_a_place(raw, titles):
+        place = to_characters_simplified(raw) if is_traditional(raw) else raw  # 專利法第四十二條 is 专利法第四十二条
+        if (titles := self._other_documents.named_in(place, cited_too=True)) and _names_a_place(place, titles):
             named = "、".join(shown(t) for t in titles)
             held = "、".join(f"《{d.meta.title}》" for d in self.corpus.documents.values())
             return CheckResult(Verdict.NOT_FOUND, InputKind.REFERENCE, notes=[
                 f"a reference to {named}, which the corpus does not hold 引用的文件不在语料中 (the corpus holds "
                 f"语料包括: {held})"])
-        if (reference := self._reference(raw, doc)) is not None:
-            return reference
+        if (reference := self._reference(place, doc)) is not None:
+            return reference if place == raw else replace(reference, notes=reference.notes + [
+                "Traditional characters converted for matching 已转换繁体字"])
         result = self._check_quote(raw.strip(_QUOTES), doc)
         if hidden:
             names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'control')} ×{n}" for ch, n in hidden.items())

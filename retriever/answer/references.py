@@ -118,18 +118,21 @@ class ReferenceParser:
         self.corpus = corpus
         self.names = DocumentNames(corpus)
 
-    def _split_name(self, text: str) -> tuple[str | None, str]:
-        """(doc id, the rest of the text) for the document named in ``text`` (None, text when none is)."""
+    def _split_name(self, text: str) -> tuple[str | None, str, str | None]:
+        """(doc id, the rest of the text, the other edition it names) for the document named in ``text``, its own
+        edition or number after the name dropped (:meth:`_qualifier`); (None, text, None) when none is named."""
         for doc_id, start, end in self.names.find(text):
-            rest = f"{text[:start]} {text[end:]}".strip()
-            return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,")
-        return None, text
+            after, other_edition = self._qualifier(doc_id, text[end:].strip())
+            rest = f"{text[:start]} {after}".strip()
+            return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,"), other_edition
+        return None, text, None
 
-    def _qualifier(self, doc: str | None, rest: str) -> tuple[str, str | None]:
-        """``rest`` without the edition or document number in brackets that opens it when it is the document's own
-        (its metadata's, or naming only the years they name), and the bracketed text when it names another year (an
-        edition the corpus does not hold); ``rest`` unchanged when no such bracket opens it."""
-        m = _QUALIFIER.match(rest) if doc is not None else None
+    def _qualifier(self, doc: str, rest: str) -> tuple[str, str | None]:
+        """``rest`` (what follows the document's name) without the edition or document number in brackets that opens
+        it, when it is the document's own (its metadata's, or naming only the years they name), and the bracketed
+        text when it names another year (an edition the corpus does not hold); ``rest`` unchanged when no such
+        bracket opens it."""
+        m = _QUALIFIER.match(rest)
         if m is None:
             return rest, None
         meta = self.corpus.document(doc).meta
@@ -144,16 +147,15 @@ class ReferenceParser:
 
     def names_only(self, text: str) -> str | None:
         """The document ``text`` names when it is nothing but a document's name (and its edition or number)."""
-        doc, rest = self._split_name(QUOTE_MARKS.sub("", text).strip())
-        return doc if doc is not None and not self._qualifier(doc, rest)[0].strip(" ,，") else None
+        doc, rest, _ = self._split_name(QUOTE_MARKS.sub("", text).strip())
+        return doc if doc is not None and not rest.strip(" ,，") else None
 
     def parse(self, text: str) -> Reference | None:
         """The reference ``text`` makes, or None when it is not a reference (then it is a quote)."""
         cleaned = QUOTE_MARKS.sub("", text).strip()
         if not re.search(r"[章节段条款项序]|(?i:chapter|ch\.|§|¶|article|art\.|art\s*\d|preface|section)", cleaned):
             return None
-        doc, rest = self._split_name(cleaned)
-        rest, other_edition = self._qualifier(doc, rest)
+        doc, rest, other_edition = self._split_name(cleaned)
         compact = re.sub(r"\s+", "", rest)
         m = _ZH_PLACE.match(compact) if re.search(r"[章节段条款项序]", compact) else None
         if m is None:

@@ -1,7 +1,8 @@
 """The names a document goes by, and which documents a text names.
 
 A document is named by its full title, its title without 中华人民共和国, a short title (the end of a law's title:
-成果转化法, 专利法), its English title (with or without "of the People's Republic of China") and the aliases in its
+成果转化法, 专利法), its English title (with or without "of the People's Republic of China", or with "of the PRC", "of China", "PRC" or
+"Chinese" instead) and the aliases in its
 metadata (科技进步法, the plan). A name two documents share names neither. Used to resolve references (``check``) and
 as a ranking feature (a question that names a law wants that law's clauses).
 """
@@ -46,7 +47,8 @@ class DocumentNames:
                       if form.endswith("法") and len(form) - i >= 3 and re.match(r"[\u4e00-\u9fff]", form[i:])}
             if meta.title_en:
                 english = _PRC_EN.sub("", meta.title_en)
-                forms |= {meta.title_en, english, "the " + english}
+                forms |= {meta.title_en, english, "the " + english, f"{english} of the PRC", f"{english} of China",
+                          f"PRC {english}", f"Chinese {english}"}
             for form in forms:
                 name = _folded(QUOTE_MARKS.sub("", form).strip())
                 if name:
