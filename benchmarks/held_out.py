@@ -67,6 +67,12 @@ def key_figures(output: str) -> dict[str, tuple[float, str]]:
     return found
 
 
+def failure_lines(output: str) -> list[str]:
+    """eval's lists of the questions answered wrongly: unanswered or uncited, answered although unanswerable."""
+    start = output.index("| measure | value |")
+    return [line for line in output[start:].splitlines() if line.startswith(("Unanswered", "Answered although"))]
+
+
 def spread_table(runs: dict[int, dict[str, tuple[float, str]]]) -> list[str]:
     """One row per figure: its value with each seed, the mean and the range (how much it owes to chance)."""
     seeds = list(runs)
@@ -97,7 +103,7 @@ def main() -> None:
     misses = [line for line in output.splitlines() if line.startswith("Missed at 5")]
     start = output.index("| measure | value |")
     answers = output[start:].split("\n\n")[0]
-    failures = [line for line in output[start:].splitlines() if line.startswith(("Unanswered", "Answered although"))]
+    failures = failure_lines(output)
     names = ", ".join(p.name for p in args.train)
     body = [
         (f"## Held out (`python benchmarks/held_out.py`): models fitted on {names} only, evaluated on "
@@ -114,6 +120,8 @@ def main() -> None:
         body += ["", f"### The same, fitted with other seeds (`{command}`)", "",
                  "Nothing but the boosters' random seeds differs between the columns: a change whose gain is within "
                  "a figure's max − min is not shown to be one.", "", *spread_table(runs)]
+        for seed, (out, _) in list(outputs.items())[1:]:  # the first seed's lists are above
+            body += ["", f"Seed {seed}:", "", *failure_lines(out)]
     print("\n".join(body))
     if args.write_report:
         write_report_section("held-out", "\n".join(body))
