@@ -182,7 +182,8 @@ def test_every_citation_the_product_writes_checks_back_to_its_clause(checker, co
     articles = sorted({a.split(".p")[0] for a in clauses if ".a" in a})
     assert len(clauses) > 700 and len(articles) > 250
     for anchor in clauses + articles:
-        for written in checker.check(anchor).citation_zh, checker.check(anchor).citation_en:
+        own = checker.check(anchor)
+        for written in own.citation_zh, own.citation_en:
             for text in written, _without_anchor(written):
                 result = checker.check(text)
                 assert result.verdict == "resolved", (text, result.verdict, result.notes)

@@ -1,10 +1,10 @@
 """The names a document goes by, and which documents a text names.
 
 A document is named by its full title, its title without 中华人民共和国, a short title (the end of a law's title:
-成果转化法, 专利法), its English title (with or without "of the People's Republic of China", or with "of the PRC", "of China", "PRC" or
-"Chinese" instead) and the aliases in its
-metadata (科技进步法, the plan). A name two documents share names neither. Used to resolve references (``check``) and
-as a ranking feature (a question that names a law wants that law's clauses).
+成果转化法, 专利法), its English title (with or without "of the People's Republic of China", or with "of the PRC",
+"of China", "PRC" or "Chinese" instead) and the aliases in its metadata (科技进步法, the plan). A name two documents
+share names neither. Used to resolve references (``check``) and as a ranking feature (a question that names a law
+wants that law's clauses).
 """
 
 from __future__ import annotations
