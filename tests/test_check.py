@@ -119,6 +119,16 @@ def test_an_article_a_law_does_not_have_is_an_unknown_anchor_with_suggestions(ch
     assert err.value.suggestions and all(s.startswith("zlf-2020:") for s in err.value.suggestions)
 
 
+def test_an_article_cited_without_its_law_asks_for_the_law_and_lists_where_it_is(checker):
+    """The plan has no articles: 第四十二条第一款 alone cannot be the plan's, and each law has an Article 42(1)."""
+    with pytest.raises(QueryError, match="names no law") as err:
+        checker.check("第四十二条第一款")
+    assert all(a in str(err.value) for a in ("zlf-2020:ch5.a42.p1", "kjjbf-2021:ch4.a42.p1", "cgzhf-2015:ch4.a42.p1"))
+    with pytest.raises(QueryError, match="no law here has this article"):
+        checker.check("Article 120")  # the longest law here has 117
+    assert checker.check("第四十二条第一款", doc="zlf-2020").anchor == "zlf-2020:ch5.a42.p1"
+
+
 def test_references_follow_the_requested_document(checker):
     assert checker.check("第二章", doc="zlf-2020").anchor == "zlf-2020:ch2"
 

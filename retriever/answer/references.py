@@ -174,6 +174,8 @@ class ReferenceParser:
             raise QueryError("the reference names no document and none is marked primary: give the document "
                              "(--doc) 引用未指明文件，请指定文件")
         if ref.article is not None:
+            if ref.doc is None and not self._has_articles(doc):
+                raise QueryError(self._name_the_law(doc, ref))
             return self._article_anchor(doc, ref)
         chapter, section, paragraph = (0 if ref.preface else ref.chapter), ref.section, ref.paragraph
         if chapter is None:
@@ -186,6 +188,21 @@ class ReferenceParser:
         if paragraph is not None:
             parts.append(f"p{paragraph}")
         return f"{doc}:" + ".".join(parts)
+
+    def _has_articles(self, doc: str) -> bool:
+        return any(".a" in c.anchor for c in self.corpus.document(doc).clauses)
+
+    def _name_the_law(self, doc: str, ref: Reference) -> str:
+        """The message for an article cited without its law when the default document (the plan) has none: which
+        documents have an article of that number, by anchor."""
+        places = [f"{anchor} 《{self.corpus.document(other).meta.title}》" for other in self.corpus.documents
+                  if other != doc and self._has_articles(other)
+                  and self.corpus.has_anchor(anchor := self._article_anchor(other, ref))]
+        title = self.corpus.document(doc).meta.title
+        found = (f"; the laws here with this place 含此条的法律: {', '.join(places)}" if places
+                 else "; no law here has this article 语料中的法律都没有此条")
+        return (f"the reference names no law, and 《{title}》 has no articles: name the law (专利法第四十二条, "
+                f"Article 42 of the Patent Law){found} 引用未指明法律，而《{title}》不分条：请写明法律名称")
 
     def _article_anchor(self, doc: str, ref: Reference) -> str:
         number = f"{ref.article}-{ref.sub}" if ref.sub else str(ref.article)
