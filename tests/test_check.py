@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT
 
 from retriever.answer.citation_check import CitationChecker
+from retriever.answer.references import ReferenceParser
 from retriever.errors import QueryError, UnknownAnchorError
 
 
@@ -99,6 +100,13 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("PRC Patent Law Art. 42", "zlf-2020:ch5.a42"),
     ("Chinese Patent Law, Article 42", "zlf-2020:ch5.a42"),
     ("Article 42 of the Patent Law (2020)", "zlf-2020:ch5.a42"),  # its edition's year after the name
+    # the words around a reference in a sentence, and a full stop
+    ("根据《专利法》第四十二条的规定", "zlf-2020:ch5.a42"),
+    ("依照专利法第四十二条第一款规定", "zlf-2020:ch5.a42.p1"),
+    ("Under Article 42(1) of the Patent Law,", "zlf-2020:ch5.a42.p1"),
+    ("See Article 42 of the Patent Law.", "zlf-2020:ch5.a42"),
+    ("专利法第四十二条。", "zlf-2020:ch5.a42"),
+    ("第五章第一节。", "hb-sti-14fyp:ch5.s1"),
 ])
 def test_more_references(checker, reference, anchor):
     result = checker.check(reference)
@@ -179,6 +187,13 @@ def test_law_clauses_are_cited_as_laws_are(checker):
     single = checker.check("kjjbf-2021:ch1.a1.p1")  # an article of one paragraph is cited without it
     assert single.citation_en.startswith("Law of the People's Republic of China on Progress of Science and Technology "
                                          "(2021 Revision), Article 1 [")
+
+
+def test_no_sentence_of_the_corpus_is_read_as_a_reference(corpus):
+    """A law's own sentence (依照本法第十条的规定…) pasted to check is a quote, however it is framed."""
+    parser = ReferenceParser(corpus)
+    sentences = [c.text[s.start:s.end] for c in corpus.clauses() for s in c.sentences]
+    assert len(sentences) > 1000 and not [s for s in sentences if parser.parse(s) is not None]
 
 
 def _without_anchor(citation: str) -> str:

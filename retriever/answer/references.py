@@ -49,6 +49,11 @@ _POSSESSOR = rf"(?:{_WORD}\s+){{0,2}}{_WORD}['\u2019]s"
 """Whose document a reference says it is, before the name (Hubei's S&T plan, China's Patent Law): not part of a place."""
 _GLUE = re.compile(rf"^(?:(?:of|in)\s+)?(?:the\s+)?(?:{_POSSESSOR}\s*)?"
                    rf"|[,\s]+(?:of|in)(?:\s+the)?(?:\s+{_POSSESSOR})?\s*$|[,\s]+{_POSSESSOR}\s*$", re.IGNORECASE)
+_END_MARKS = re.compile(r"[\s。.,，;；:：]+$")
+_FRAMING = re.compile(r"^(?:根据|依据|依照|按照|参照|参见|详见|见|according to|under|pursuant to|as per|see|cf\.?)\s+|"
+                      r"^(?:根据|依据|依照|按照|参照|参见|详见|见)|(?:的|之)?规定$", re.IGNORECASE)
+"""Words around a reference in a sentence (根据《专利法》第四十二条的规定, According to Article 42 of the Patent Law):
+dropped when the text names a document, so that a law's own sentence (依照第十条规定) stays a quote."""
 _QUALIFIER = re.compile(r"^[（(]\s*(?P<text>[^（()）]+?)\s*[）)]")
 """An edition or a document number in brackets right after a document's name: （2020年修正）, (E Zheng Fa [2021] No. 18)."""
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -155,7 +160,9 @@ class ReferenceParser:
         cleaned = QUOTE_MARKS.sub("", text).strip()
         if not re.search(r"[章节段条款项序]|(?i:chapter|ch\.|§|¶|article|art\.|art\s*\d|preface|section)", cleaned):
             return None
-        doc, rest, other_edition = self._split_name(cleaned)
+        doc, rest, other_edition = self._split_name(_END_MARKS.sub("", cleaned))
+        if doc is not None:
+            rest = _FRAMING.sub("", _END_MARKS.sub("", _FRAMING.sub("", rest))).strip()
         compact = re.sub(r"\s+", "", rest)
         m = _ZH_PLACE.match(compact) if re.search(r"[章节段条款项序]", compact) else None
         if m is None:
