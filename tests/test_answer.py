@@ -258,3 +258,15 @@ def test_a_refusal_says_the_date_or_name_asked_for_is_missing(answerer, question
     says which kind of answer is missing rather than listing words."""
     answer = answerer.ask(question)
     assert not answer.answered and missing in answer.message
+
+
+def test_a_question_citing_an_article_is_answered_from_it_or_refused_for_what_it_lacks(answerer):
+    """The article's number and its law's title are not words the answer lacks; a figure it does not state is."""
+    answer = answerer.ask("What does Article 8 of the Patent Law say?")
+    assert answer.answered and answer.sentences
+    assert all(s.anchor.startswith("zlf-2020:ch1.a8.") for s in answer.sentences)  # Article 5 was quoted first
+    item = answerer.ask("成果转化法第四十五条第一款第一项规定的奖励比例是多少")
+    assert item.answered and [s.anchor for s in item.sentences][-1] == "cgzhf-2015:ch4.a45.p1.i1"
+    assert "百分之五十" in item.sentences[-1].text  # the item, after its lead-in
+    budget = answerer.ask("科技进步法第九十一条规定的采购预算是多少亿元？")
+    assert not budget.answered and "第九十" not in budget.message

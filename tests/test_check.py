@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 
 from retriever.answer.citation_check import CitationChecker
-from retriever.answer.references import ReferenceParser
+from retriever.ingest.references import ReferenceParser
 from retriever.errors import QueryError, UnknownAnchorError
 
 

@@ -103,3 +103,26 @@ def test_quality_on_the_evaluation_set(searcher):
     assert metrics["zh-Hans"]["R@5"] >= 0.95
     assert metrics["zh-Hant"]["R@5"] >= 0.9
     assert metrics["en"]["R@5"] >= 0.8
+
+
+@pytest.mark.parametrize(("question", "place"), [
+    ("What does Article 42 of the Patent Law say?", "zlf-2020:ch5.a42"),
+    ("科技进步法第九十一条讲的是什么", "kjjbf-2021:ch9.a91"),
+    ("規劃第五章第一節的內容是什麼", "hb-sti-14fyp:ch5.s1"),  # Traditional characters
+    ("成果转化法第四十五条第一款第一项规定的奖励比例是多少", "cgzhf-2015:ch4.a45.p1.i1"),
+])
+def test_a_question_citing_a_place_gets_its_clauses_first(searcher, question, place):
+    """Before, the first two of these ranked Article 5 and Article 3 first: a clause never repeats its own number."""
+    inside = [a for a in (r.anchor for r in searcher.records()) if a == place or a.startswith(place + ".")]
+    hits = searcher.search(question, k=len(inside)).hits
+    assert sorted(h.anchor for h in hits) == sorted(inside)
+
+
+def test_an_article_of_no_named_law_is_no_cited_place(searcher):
+    """Each law here has an Article 11: a question naming none cites no place, and is ranked as any other."""
+    parser = searcher.reference_parser
+    assert parser.cited_places("第十一条规定外观设计专利权人能禁止别人做什么？") == []
+    assert parser.cited_places("专利法第十一条和科技进步法第十一条有什么不同？") == []  # two laws named
+    assert parser.cited_places("Article 42(1) and Article 43 of the Patent Law") == ["zlf-2020:ch5.a42.p1",
+                                                                                     "zlf-2020:ch5.a43"]
+    assert parser.without_citations("成果转化法第四十五条第一款第一项规定的奖励比例是多少") == "规定的奖励比例是多少"

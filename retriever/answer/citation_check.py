@@ -17,7 +17,7 @@ from typing import Any
 
 from retriever.analysis.normalize import is_traditional, to_characters_simplified, to_simplified
 from retriever.analysis.other_documents import OtherDocuments, shown
-from retriever.answer.references import ReferenceParser
+from retriever.ingest.references import ReferenceParser
 from retriever.errors import QueryError, UnknownAnchorError
 from retriever.ingest.corpus import Corpus
 from retriever.ingest.law import LAW_FORMAT

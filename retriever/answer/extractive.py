@@ -38,7 +38,8 @@ from retriever.errors import QueryError
 from retriever.ingest.law import LAW_FORMAT
 from retriever.search.protocol import Searcher
 from retriever.search.rerank import RERANK_DEPTH, section_of
-from retriever.types import YEAR, Clause, EnSource, Hit, Lang, RefusalReason, SearchResult, Sentence, years_named
+from retriever.types import (YEAR, Clause, EnSource, Hit, Lang, Query, RefusalReason, SearchResult, Sentence,
+                             years_named)
 
 __all__ = ["AnswerSentence", "Answer", "ScoredSentence", "Draft", "Answerer", "hand_evidence", "REFUSAL_ZH", "REFUSAL_EN", "DEFAULT_THRESHOLDS", "threshold_group"]
 
@@ -171,6 +172,7 @@ class Draft:
     threshold: float
     searched: tuple[str, ...]
     sentences: list[ScoredSentence] = field(default_factory=list)  # every scored sentence of the hits, chosen or not
+    asked: Query | None = None  # what the question asks of the place it cites, when its best clause is there
 
     @property
     def quoted(self) -> str:
@@ -431,8 +433,9 @@ class Answerer:
         q = result.query
         if len(re.sub(r"\W", "", q.text)) < 2:
             raise QueryError("the question is too short to answer: ask a whole question 问题过短，请完整提问")
-        terms, _ = self.searcher.analyzer.lexical_terms(q)
-        numbers = set(_NUMBER.findall(q.text))
+        asked, place = self._asked_of_place(q, result.hits)
+        terms, _ = self.searcher.analyzer.lexical_terms(asked)
+        numbers = set(_NUMBER.findall(asked.text))
         vector = self._encoder.encode_queries([q.text])[0]  # one encoding for the sentences and the near-miss signal
         scored = self._sentence_features(terms, numbers, result.hits + more, vector, english=q.lang is Lang.EN)
         kind = answer_type(q.text)
@@ -442,13 +445,31 @@ class Answerer:
 
         chosen = (self._with_list_items(self._choose(scored, result.hits, kind, groups), kind, q.text, score_items)
                   if scored else [])
+        if place is not None:  # the place cited is what is asked about: no other clause's sentences (an item's
+            chosen = [r for r in chosen if r.clause.anchor == place  # lead-in stays with it)
+                      or r.clause.anchor.startswith(place + ".") or place.startswith(r.clause.anchor + ".")] or chosen
         top = [r for r in scored if r.hit.rank <= self.clauses]  # the decision reads the top clauses' sentences
-        signals = self.signals(q, terms, result.hits, top, " ".join(r.sentence.text for r in chosen), kind, vector)
+        signals = self.signals(asked, terms, result.hits, top, " ".join(r.sentence.text for r in chosen), kind, vector)
         if self.model is not None:
             evidence, threshold = self.model.probability(signals), self.model.threshold
         else:
             evidence, threshold = hand_evidence(signals), self.thresholds[threshold_group(q.lang)]
-        return Draft(question, result, chosen, signals, evidence, threshold, searched, scored)
+        if asked is not q and not (signals["type_missing"] or signals["years_missing"]):
+            # the best clause is in the place the question cites by its reference: the ranking's doubt (its own
+            # scores rank that place low) is no doubt about where the answer is; only what the place lacks is
+            evidence = max(evidence, threshold)
+        return Draft(question, result, chosen, signals, evidence, threshold, searched, scored,
+                     asked if asked is not q else None)
+
+    def _asked_of_place(self, q: Query, hits: list[Hit]) -> tuple[Query, str | None]:
+        """The question without the place it cites and its document's name, and that place, when its best clause is
+        there: a clause never repeats its own number or its law's title, so 第四十五条 and 成果转化法 are not words
+        the answer lacks (nor is 42 a figure it must state). Otherwise the question as asked, and None."""
+        parser = self.searcher.reference_parser
+        place = next((a for a in parser.cited_places(q.text)
+                      if hits and (hits[0].anchor == a or hits[0].anchor.startswith(a + "."))), None)
+        rest = parser.without_citations(q.text) if place else ""
+        return (replace(q, text=rest), place) if re.sub(r"\W", "", rest) else (q, None)
 
     def ask(self, question: str, doc: str | None = None) -> Answer:
         """Answer from the documents' own sentences (``doc``'s only, when given), or refuse, naming the documents
@@ -465,7 +486,7 @@ class Answerer:
                 if (unit := _KIND_UNITS.get(answer_type(q.text))) is not None:
                     return self._refusal(d, RefusalReason.WEAK_EVIDENCE, {"about": chosen[0].clause.doc_id,
                                                                           "unit": unit})
-            return self._refusal(d, RefusalReason.WEAK_EVIDENCE, missing=self._missing(q, d))
+            return self._refusal(d, RefusalReason.WEAK_EVIDENCE, missing=self._missing(d.asked or q, d))
         if rule is not None:
             return self._refusal(d, *rule)
         lead_doc = chosen[0].clause.doc_id  # document order within the best sentence's document, then by rank

@@ -24,6 +24,7 @@ from retriever.config import TUNED_DIR, IndexConfig, SearchConfig
 from retriever.errors import IndexMissingError, ModelFeaturesError
 from retriever.ingest.corpus import Corpus
 from retriever.ingest.document_names import DocumentNames
+from retriever.ingest.references import ReferenceParser
 from retriever.search.filters import Filters
 from retriever.search.known_questions import KNOWN_CANDIDATES, KnownQuestions
 from retriever.search.query import AnalyzedQuery, QueryAnalyzer
@@ -230,6 +231,9 @@ class SearcherBase(ABC):
             seen = {r.record.anchor for r in ranked}
             more = self._rank(analyzed, filters, sorted(named & searched), depth)
             ranked = ranked + [r for r in more if r.record.anchor not in seen]
+        seen = {r.record.anchor for r in ranked}
+        ranked = ranked + [Ranked(record, 0.0, {"score": 0.0, "cited_place": True}, {})  # no leg, no fused score
+                           for record in self._cited_clauses(analyzed, filters, documents) if record.anchor not in seen]
         if self.known_questions is not None:
             ranked = ranked + self._known_candidates(analyzed, filters, documents, ranked)
         return ranked, candidate_features(analyzed, ranked, self.statistics, self._metas, self.headings,
@@ -249,6 +253,28 @@ class SearcherBase(ABC):
                 continue
             out.append(Ranked(record, 0.0, {"score": 0.0, "known_question": True}, {}))  # no leg, no fused score
         return out
+
+    def _cited_clauses(self, analyzed: AnalyzedQuery, filters: Filters,
+                       documents: list[str] | None) -> list[IndexedClause]:
+        """The clauses of the places a question cites (专利法第四十二条, Article 42(1) of the Patent Law, 规划第五章;
+        :meth:`~retriever.ingest.references.ReferenceParser.cited_places`) that the filters keep, in document order."""
+        places = self.reference_parser.cited_places(analyzed.query.text)
+        return [r for r in self.records() if any(r.anchor == a or r.anchor.startswith(a + ".") for a in places)
+                and (documents is None or r.doc in documents)
+                and (filters.chapter is None or r.chapter == filters.chapter)] if places else []
+
+    def _cited_first(self, analyzed: AnalyzedQuery, ranked: list[Ranked], filters: Filters,
+                     documents: list[str] | None) -> list[Ranked]:
+        """A question that cites a place (an article of a law it names, a chapter or section) gets that place's
+        clauses first, in the ranking's order: "what does Article 42 of the Patent Law say" ranked Article 5 first,
+        and the place's own words may share none of the question's."""
+        cited = {r.anchor for r in self._cited_clauses(analyzed, filters, documents)}
+        return sorted(ranked, key=lambda r: r.record.anchor not in cited) if cited else ranked  # stable
+
+    @cached_property
+    def reference_parser(self) -> ReferenceParser:
+        """Reads the places a question cites."""
+        return ReferenceParser(self.corpus)
 
     @cached_property
     def _records_by_anchor(self) -> dict[str, IndexedClause]:
@@ -278,13 +304,14 @@ class SearcherBase(ABC):
                   k: int) -> list[Ranked]:
         """The top ``k``: the fused candidates reordered by the ranking model (fused order without one)."""
         if self.reranker is None:
-            return self._period_asked_first(analyzed, self._rank(analyzed, filters, documents, k))
+            fused = self._period_asked_first(analyzed, self._rank(analyzed, filters, documents, k))
+            return self._cited_first(analyzed, fused, filters, documents)
         ranked, rows = self.candidates(analyzed, filters, documents, max(k, RERANK_DEPTH))
         scores = self.reranker.scores(rows)
         order = sorted(range(len(ranked)), key=lambda i: (-scores[i], i))
         reranked = [replace(ranked[i], extra=ranked[i].extra | {"rerank": {"score": round(float(scores[i]), 4),
                                                                           "fused_rank": i + 1}}) for i in order]
-        return self._period_asked_first(analyzed, reranked)[:k]
+        return self._cited_first(analyzed, self._period_asked_first(analyzed, reranked), filters, documents)[:k]
 
     def _period_asked_first(self, analyzed: AnalyzedQuery, ranked: list[Ranked]) -> list[Ranked]:
         """For a question asking of a Five-Year Plan's period (十三五期间, the 13th Five-Year Plan): the clauses that

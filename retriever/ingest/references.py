@@ -57,6 +57,12 @@ dropped when the text names a document, so that a law's own sentence (依照第�
 _QUALIFIER = re.compile(r"^[（(]\s*(?P<text>[^（()）]+?)\s*[）)]")
 """An edition or a document number in brackets right after a document's name: （2020年修正）, (E Zheng Fa [2021] No. 18)."""
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_ZH_PLACE_IN_TEXT = re.compile(
+    rf"(?:第{_NUM}章)?(?:第{_NUM}节)?(?:第{_NUM}条(?:之{_NUM})?)?(?:第{_NUM}[款段])?(?:第[（(]?{_NUM}[)）]?项)?")
+_EN_PLACE_IN_TEXT = re.compile(
+    r"\b(?:(?:chapter|ch\.)\s*(?:\d+|[ivx]+)\b(?:[,\s]*(?:section|sec\.|§)\s*\d+)?"
+    r"|(?:article|art\.?)\s*\d+(?:\(\d+\)){0,2}(?:,?\s*item\s*\(?\d+\)?)?)", re.IGNORECASE)
+"""A place cited inside a question (专利法第四十二条规定了什么, What does Article 42(1) of the Patent Law say)."""
 _EN_PARTS = re.compile(r"\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
 
 
@@ -195,6 +201,46 @@ class ReferenceParser:
         if paragraph is not None:
             parts.append(f"p{paragraph}")
         return f"{doc}:" + ".".join(parts)
+
+    def cited_places(self, text: str) -> list[str]:
+        """The anchors of the places a question cites: an article (条, Article) of the one law it names; a chapter or
+        section (章, 节, Chapter) of the one document it names, or of the primary document when it names none. A place
+        that does not exist, or an article whose law the question does not name, is left out."""
+        return list(dict.fromkeys(anchor for anchor, _, _ in self._cited(text)))
+
+    def without_citations(self, text: str) -> str:
+        """``text`` without the places it cites and the names of the documents they are in (what a question asks of a
+        place once the place is found: 成果转化法第四十五条第一款第一项规定的奖励比例 → 规定的奖励比例)."""
+        cited = self._cited(text)
+        if not cited:
+            return text
+        docs = {anchor.split(":", 1)[0] for anchor, _, _ in cited}
+        spans = [(start, end) for _, start, end in cited]
+        spans += [(start, end) for doc, start, end in self.names.find(text) if doc in docs]
+        kept = [ch if not any(a <= i < b for a, b in spans) else " " for i, ch in enumerate(text)]
+        return re.sub(r"\s+", " ", "".join(kept)).strip()
+
+    def _cited(self, text: str) -> list[tuple[str, int, int]]:
+        """(anchor, start, end) of each place ``text`` cites (:meth:`cited_places`)."""
+        named = self.names.named_in(text)
+        matches = [m for m in _ZH_PLACE_IN_TEXT.finditer(text) if m.group()]
+        matches += list(_EN_PLACE_IN_TEXT.finditer(text))
+        out = []
+        for m in matches:
+            try:
+                ref = self.parse(m.group())
+            except QueryError:  # a malformed number (第二三章): no place
+                continue
+            if ref is None:
+                continue
+            if ref.article is not None:
+                laws = [d for d in named if self._has_articles(d)]
+                doc = laws[0] if len(laws) == 1 else None
+            else:
+                doc = next(iter(named)) if len(named) == 1 else None if named else self.corpus.primary_id
+            if doc is not None and self.corpus.has_anchor(anchor := self.anchor(ref, doc)):
+                out.append((anchor, m.start(), m.end()))
+        return out
 
     def _has_articles(self, doc: str) -> bool:
         return any(".a" in c.anchor for c in self.corpus.document(doc).clauses)
