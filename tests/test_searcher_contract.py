@@ -143,3 +143,15 @@ def test_a_damaged_manifest_is_refused_and_a_build_replaces_it(copied, fake_embe
         EmbeddedSearcher.open(config, embedders=fake_embedders, rebuild=Rebuild.NEVER)
     rebuilt = EmbeddedSearcher.open(config, embedders=fake_embedders, rebuild=Rebuild.BUILD)
     assert rebuilt.index.manifest["build_reason"] == "build" and len(rebuilt.records()) > 700
+
+
+@pytest.mark.parametrize(("question", "place"), [
+    ("What does Article 42 of the Patent Law say?", "zlf-2020:ch5.a42"),
+    ("专利法第四十二条第二款讲的是什么", "zlf-2020:ch5.a42.p2"),
+    ("规划第五章第一节的内容是什么", "hb-sti-14fyp:ch5.s1"),
+])
+def test_a_question_citing_a_place_gets_its_clauses_first_whatever_ranks_them(fake_searcher, question, place):
+    """The place's clauses come first even when no leg finds them (a clause never repeats its own number)."""
+    inside = [r.anchor for r in fake_searcher.records() if r.anchor == place or r.anchor.startswith(place + ".")]
+    hits = fake_searcher.search(question, k=len(inside) + 2).hits
+    assert {h.anchor for h in hits[:len(inside)]} == set(inside) and hits[len(inside)].anchor not in inside

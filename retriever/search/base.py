@@ -116,6 +116,14 @@ def apply_rebuild(rebuild: Rebuild, load: Callable[[], T], create: Callable[[], 
         return update(), "updated"
 
 
+def _with_clauses(ranked: list[Ranked], clauses: list[IndexedClause]) -> list[Ranked]:
+    """``ranked`` and after it those of ``clauses`` it lacks, with no leg's evidence and no fused score (the clauses of
+    a place the question cites: no leg need have found them)."""
+    seen = {r.record.anchor for r in ranked}
+    return ranked + [Ranked(record, 0.0, {"score": 0.0, "cited_place": True}, {})
+                     for record in clauses if record.anchor not in seen]
+
+
 class SearcherBase(ABC):
     """Implements :class:`~retriever.search.protocol.Searcher` but for the ranking itself."""
 
@@ -231,9 +239,7 @@ class SearcherBase(ABC):
             seen = {r.record.anchor for r in ranked}
             more = self._rank(analyzed, filters, sorted(named & searched), depth)
             ranked = ranked + [r for r in more if r.record.anchor not in seen]
-        seen = {r.record.anchor for r in ranked}
-        ranked = ranked + [Ranked(record, 0.0, {"score": 0.0, "cited_place": True}, {})  # no leg, no fused score
-                           for record in self._cited_clauses(analyzed, filters, documents) if record.anchor not in seen]
+        ranked = _with_clauses(ranked, self._cited_clauses(analyzed, filters, documents))
         if self.known_questions is not None:
             ranked = ranked + self._known_candidates(analyzed, filters, documents, ranked)
         return ranked, candidate_features(analyzed, ranked, self.statistics, self._metas, self.headings,
@@ -268,8 +274,9 @@ class SearcherBase(ABC):
         """A question that cites a place (an article of a law it names, a chapter or section) gets that place's
         clauses first, in the ranking's order: "what does Article 42 of the Patent Law say" ranked Article 5 first,
         and the place's own words may share none of the question's."""
-        cited = {r.anchor for r in self._cited_clauses(analyzed, filters, documents)}
-        return sorted(ranked, key=lambda r: r.record.anchor not in cited) if cited else ranked  # stable
+        clauses = self._cited_clauses(analyzed, filters, documents)
+        cited = {r.anchor for r in clauses}
+        return sorted(_with_clauses(ranked, clauses), key=lambda r: r.record.anchor not in cited)  # stable
 
     @cached_property
     def reference_parser(self) -> ReferenceParser:

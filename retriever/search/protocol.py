@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from retriever.config import SearchConfig
 from retriever.ingest.corpus import Corpus
+from retriever.ingest.references import ReferenceParser
 from retriever.search.known_questions import KnownQuestions
 from retriever.search.query import QueryAnalyzer
 from retriever.search.rerank import Reranker, Statistics
@@ -32,6 +33,7 @@ class Searcher(Protocol):
     known_questions: KnownQuestions | None  # the team's known questions (ranking features, near-miss signal)
     statistics: Statistics  # document frequencies of the indexed terms, and the index's size
     headings: dict[str, frozenset[str]]  # each clause's context: heading, title, section tokens, section years
+    reference_parser: ReferenceParser  # the places a question cites (专利法第四十二条), as ``check`` reads them
 
     def search(self, query: str, k: int = 10, doc: str | None = None, chapter: int | None = None,
                mode: Mode | str = Mode.HYBRID, issuer: str | None = None, since: str | None = None,
