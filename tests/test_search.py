@@ -126,3 +126,11 @@ def test_an_article_of_no_named_law_is_no_cited_place(searcher):
     assert parser.cited_places("Article 42(1) and Article 43 of the Patent Law") == ["zlf-2020:ch5.a42.p1",
                                                                                      "zlf-2020:ch5.a43"]
     assert parser.without_citations("成果转化法第四十五条第一款第一项规定的奖励比例是多少") == "规定的奖励比例是多少"
+
+
+@pytest.mark.parametrize("question", ["第一款是什么意思", "第一节课讲什么", "第（一）项指什么", "第二段说了什么"])
+def test_a_paragraph_or_section_of_nothing_is_no_place_and_no_error(searcher, question):
+    """A paragraph, item or section without its chapter or article cites nothing: the question is searched as written
+    (these raised "a reference needs a chapter or an article" before they were left out)."""
+    assert searcher.reference_parser.cited_places(question) == []
+    assert searcher.search(question, k=3).hits

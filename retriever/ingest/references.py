@@ -11,6 +11,8 @@ metadata (``aliases``: 科技进步法, Patent Law, the plan); none named, the d
 product's own citations put after the title (``《中华人民共和国专利法》（2020年修正）第四十二条``, ``… (E Zheng Fa [2021] No.
 18), Ch. 5 §1 ¶1``) is read too: a reference to another year's edition is to a text the corpus does not hold. A
 reference to a whole article or section resolves to it (``zlf-2020:ch5.a42``), to a paragraph or item to that clause.
+The same parser reads the places a question cites (:meth:`ReferenceParser.cited_places`: 专利法第四十二条规定了什么),
+which search puts first.
 """
 
 from __future__ import annotations
@@ -231,14 +233,20 @@ class ReferenceParser:
                 ref = self.parse(m.group())
             except QueryError:  # a malformed number (第二三章): no place
                 continue
-            if ref is None:
+            if ref is None or (ref.article is None and ref.chapter is None):  # 第一节课, 第二段: of what?
                 continue
             if ref.article is not None:
                 laws = [d for d in named if self._has_articles(d)]
                 doc = laws[0] if len(laws) == 1 else None
             else:
                 doc = next(iter(named)) if len(named) == 1 else None if named else self.corpus.primary_id
-            if doc is not None and self.corpus.has_anchor(anchor := self.anchor(ref, doc)):
+            if doc is None:
+                continue
+            try:
+                anchor = self.anchor(ref, doc)
+            except QueryError:  # a place that cannot be: no place
+                continue
+            if self.corpus.has_anchor(anchor):
                 out.append((anchor, m.start(), m.end()))
         return out
 
