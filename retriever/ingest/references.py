@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from retriever.errors import QueryError
 from retriever.ingest.corpus import Corpus
@@ -251,7 +252,13 @@ class ReferenceParser:
         return out
 
     def _has_articles(self, doc: str) -> bool:
-        return any(".a" in c.anchor for c in self.corpus.document(doc).clauses)
+        return doc in self._with_articles
+
+    @cached_property
+    def _with_articles(self) -> frozenset[str]:
+        """The documents divided into articles (laws), found once."""
+        return frozenset(d for d, document in self.corpus.documents.items()
+                         if any(".a" in c.anchor for c in document.clauses))
 
     def _name_the_law(self, doc: str, ref: Reference) -> str:
         """The message for an article cited without its law when the default document (the plan) has none: which
