@@ -196,10 +196,12 @@ def test_law_clauses_are_cited_as_laws_are(checker):
 
 
 def test_no_sentence_of_the_corpus_is_read_as_a_reference(corpus):
-    """A law's own sentence (依照本法第十条的规定…) pasted to check is a quote, however it is framed."""
+    """A law's own sentence (依照本法第十条的规定…) pasted to check is a quote, however it is framed; nor does one read as
+    a statement attributed to a place."""
     parser = ReferenceParser(corpus)
     sentences = [c.text[s.start:s.end] for c in corpus.clauses() for s in c.sentences]
     assert len(sentences) > 1000 and not [s for s in sentences if parser.parse(s) is not None]
+    assert not [s for s in sentences if parser.claim(s) is not None]
 
 
 def _without_anchor(citation: str) -> str:
@@ -246,3 +248,35 @@ def test_a_citation_whose_anchor_is_another_clause_is_altered(checker):
     assert invented.verdict == "not_found" and "is real" in invented.notes[-1]
     with pytest.raises(UnknownAnchorError):
         checker.check("专利法第四十二条〔zlf-2020:ch5.a142〕")
+
+
+@pytest.mark.parametrize(("claim", "verdict", "anchor", "note"), [
+    ("专利法第四十二条规定：发明专利权的期限为二十年", "verbatim", "zlf-2020:ch5.a42.p1", "agrees"),
+    ("根据《专利法》第四十二条的规定，发明专利权的期限为二十年。", "verbatim", "zlf-2020:ch5.a42.p1", "agrees"),
+    ("《中华人民共和国专利法》第四十二条第一款规定“发明专利权的期限为二十年”", "verbatim", "zlf-2020:ch5.a42.p1",
+     "agrees"),
+    ("專利法第四十二條規定：發明專利權的期限為二十年", "verbatim", "zlf-2020:ch5.a42.p1", "Traditional"),
+    ("专利法第四十二条规定：发明专利权的期限为三十年", "altered", "zlf-2020:ch5.a42.p1", "agrees"),
+    ("专利法第四十三条规定：发明专利权的期限为二十年", "altered", "zlf-2020:ch5.a42.p1", "zlf-2020:ch5.a43"),
+    ("专利法第四十二条规定：每年5月30日为全国科技工作者日", "altered", "kjjbf-2021:ch1.a18.p1", "zlf-2020:ch5.a42"),
+    ("专利法第四十二条规定：全体员工每周必须参加三次体育锻炼", "not_found", None, "is real"),
+    ("Article 42 of the Patent Law provides that an invention patent lasts twenty years", "resolved",
+     "zlf-2020:ch5.a42", "English"),
+])
+def test_a_statement_attributed_to_a_place_is_checked_there(checker, claim, verdict, anchor, note):
+    """Staff paste a sentence with its source (专利法第四十二条规定：…): the words are checked, and whether the place
+    cited holds them (a true sentence attributed to the wrong article or law is altered, naming both)."""
+    result = checker.check(claim)
+    assert (result.verdict, result.anchor) == (verdict, anchor), result.notes
+    assert any(note in n for n in result.notes), result.notes
+
+
+def test_a_statement_attributed_to_a_place_that_is_not_there(checker):
+    with pytest.raises(UnknownAnchorError):
+        checker.check("专利法第九十九条规定：发明专利权的期限为二十年")
+    held = checker.check("专利法（2008年修正）第四十二条规定：发明专利权的期限为二十年")
+    assert held.verdict == "not_found" and "2008" in held.notes[0]
+    for unheld in ("《商标法》第三条规定：经商标局核准注册的商标为注册商标",
+                   "Article 12 of the Patent Law Implementing Regulations provides that an applicant may withdraw"):
+        result = checker.check(unheld)
+        assert result.verdict == "not_found" and "does not hold" in result.notes[0], result.notes

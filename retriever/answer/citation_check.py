@@ -17,7 +17,7 @@ from typing import Any
 
 from retriever.analysis.normalize import is_traditional, to_characters_simplified, to_simplified
 from retriever.analysis.other_documents import OtherDocuments, shown
-from retriever.ingest.references import ReferenceParser
+from retriever.ingest.references import Reference, ReferenceParser
 from retriever.errors import QueryError, UnknownAnchorError
 from retriever.ingest.corpus import Corpus
 from retriever.ingest.law import LAW_FORMAT
@@ -28,6 +28,7 @@ __all__ = ["CheckResult", "CitationChecker", "citation"]
 _ANCHOR = re.compile(r"^[a-z0-9][a-z0-9-]*:[a-z0-9.\-]+$")
 _CITED_ANCHOR = re.compile(r"\s*[〔\[]\s*(?P<anchor>[a-z0-9][a-z0-9-]*:[a-z0-9.\-]+)\s*[〕\]]\s*$")
 """The anchor a citation ends with, as the product writes them: ``…第四十二条第一款〔zlf-2020:ch5.a42.p1〕``."""
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _QUOTES = "\"'“”‘’「」『』《》 \u3000"
 _PUNCT = re.compile(r"[\W_]*")
 _PLACE = re.compile(r"第[0-9一二三四五六七八九十百零〇两]+[章节条款项]|\b(?:article|art\.|chapter|section)\s*\d", re.IGNORECASE)
@@ -169,14 +170,58 @@ class CitationChecker:
         if reference is None:
             return None
         if reference.other_edition is not None:
-            meta = self.corpus.document(reference.doc).meta
-            return CheckResult(Verdict.NOT_FOUND, InputKind.REFERENCE, notes=[
-                f"a reference to another edition ({reference.other_edition}) of {meta.title_en or meta.title}; the corpus "
-                f"holds the {meta.edition_en or meta.doc_number_en or meta.doc_number} text, whose numbering may differ "
-                f"引用的版本（{reference.other_edition}）不在语料中，语料为《{meta.title}》"
-                f"{meta.edition or meta.doc_number}"])
+            return self._edition_not_held(reference)
         anchor = self._references.anchor(reference, doc or self.default_doc)
         return self._resolved(anchor, InputKind.REFERENCE, [f"reference read as {anchor}"])
+
+    def _edition_not_held(self, reference: Reference) -> CheckResult:
+        meta = self.corpus.document(reference.doc).meta
+        return CheckResult(Verdict.NOT_FOUND, InputKind.REFERENCE, notes=[
+            f"a reference to another edition ({reference.other_edition}) of {meta.title_en or meta.title}; the corpus "
+            f"holds the {meta.edition_en or meta.doc_number_en or meta.doc_number} text, whose numbering may differ "
+            f"引用的版本（{reference.other_edition}）不在语料中，语料为《{meta.title}》"
+            f"{meta.edition or meta.doc_number}"])
+
+    def _not_held(self, place: str) -> CheckResult | None:
+        """``not_found`` when ``place`` is a reference to a document the corpus does not hold (专利法实施细则第十条)."""
+        if (titles := self._other_documents.named_in(place, cited_too=True)) and _names_a_place(place, titles):
+            named = "、".join(shown(t) for t in titles)
+            held = "、".join(f"《{d.meta.title}》" for d in self.corpus.documents.values())
+            return CheckResult(Verdict.NOT_FOUND, InputKind.REFERENCE, notes=[
+                f"a reference to {named}, which the corpus does not hold 引用的文件不在语料中 (the corpus holds "
+                f"语料包括: {held})"])
+        return None
+
+    def _claimed(self, text: str, doc: str | None) -> CheckResult | None:
+        """A statement attributed to a place (:meth:`_claim`); to a place of a document the corpus does not hold, the
+        whole text checked as a quote when the corpus has it, else ``not_found`` naming the document; None when
+        ``text`` attributes nothing to a place."""
+        if (claim := self._references.claim(text)) is not None:
+            return self._claim(*claim, doc)
+        for head, _ in self._references.statements(text):
+            if (not_held := self._not_held(head)) is not None:
+                try:
+                    quote = self._check_quote(text.strip(_QUOTES), doc)
+                except QueryError:  # longer than any clause: not one of the corpus's sentences
+                    quote = None
+                if quote is not None and quote.verdict is not Verdict.NOT_FOUND:
+                    return quote
+                return replace(not_held, notes=not_held.notes + [
+                    "the statement attributed to it was not checked 其后的陈述未核对"])
+        return None
+
+    def _claim(self, reference: Reference, written: str, statement: str, doc: str | None) -> CheckResult:
+        """A statement attributed to a place (专利法第四十二条规定：…): the statement checked as a quote, and whether the
+        place holds it (:meth:`_cited`). An English statement cannot be compared with the Chinese text word for word:
+        the place is resolved and the note says so."""
+        if reference.other_edition is not None:
+            return self._edition_not_held(reference)
+        anchor = self._references.anchor(reference, doc or self.default_doc)
+        if not _CJK.search(statement):
+            return self._resolved(anchor, InputKind.REFERENCE, [
+                f"reference read as {anchor}; the statement after it is English and the source is Chinese, so it was "
+                "not compared word for word: read the clause 引用后的陈述为英文，未与中文原文逐字核对，请阅读原文"])
+        return self._cited(statement, anchor, f"the reference {written} ({anchor})", f"所引{written}")
 
     def _anchor(self, anchor: str) -> CheckResult:
         """An anchor resolved; UnknownAnchorError (with the nearest anchors) when no clause has it."""
@@ -184,12 +229,15 @@ class CitationChecker:
             raise UnknownAnchorError(anchor, self.corpus.suggest(anchor))
         return self._resolved(anchor, InputKind.ANCHOR)
 
-    def _cited(self, written: str, anchor: str) -> CheckResult:
-        """A citation that ends with its anchor (as the product writes them): the reference, title or quote before
-        it checked in the anchor's document, and whether both point at the same place (or one holds the other: an
-        article cited with the anchor of its paragraph, a quote from a section's clause). When they do not, the
-        citation is wrong whatever each part says alone: its verdict is altered, with what each part points at."""
+    def _cited(self, written: str, anchor: str, pointer: str | None = None, pointer_zh: str | None = None
+               ) -> CheckResult:
+        """A citation that ends with its anchor (as the product writes them), or a statement attributed to a place
+        (``pointer``: how the place was written): the reference, title or quote checked in the anchor's document (in
+        the whole corpus when that document lacks it), and whether both point at the same place (or one holds the
+        other: an article cited with the anchor of its paragraph, a quote from a section's clause). When they do not,
+        the citation is wrong whatever each part says alone: its verdict is altered, with what each part points at."""
         by_anchor = self._anchor(anchor)
+        pointer, pointer_zh = pointer or f"its anchor {anchor}", pointer_zh or f"所附锚点{anchor}"
         doc = anchor.split(":", 1)[0]
         named = self._references.names_only(written)
         if named is not None:  # a title and the anchor: the title must be the anchor's document's
@@ -200,16 +248,18 @@ class CitationChecker:
                 f"the citation names 《{title}》 but its anchor {anchor} is a clause of another document "
                 f"引文所列文件与锚点不符"])
         written_result = self.check(written, doc)
+        if written_result.verdict is Verdict.NOT_FOUND and len(self.corpus.documents) > 1:
+            elsewhere = self.check(written, None)  # another document's words attributed to this one
+            written_result = elsewhere if elsewhere.anchor is not None else written_result
         found = written_result.anchor
         if found is not None and (found == anchor or found.startswith(anchor + ".") or anchor.startswith(found + ".")):
-            return replace(written_result, notes=written_result.notes + [
-                f"the citation's anchor {anchor} agrees 与所附锚点一致"])
+            return replace(written_result, notes=written_result.notes + [f"{pointer} agrees 与{pointer_zh}一致"])
         if written_result.verdict is Verdict.NOT_FOUND:
             return replace(written_result, notes=written_result.notes + [
-                f"its anchor {anchor} is real: {by_anchor.citation_en} 所附锚点存在：{by_anchor.citation_zh}"])
+                f"{pointer} is real: {by_anchor.citation_en} {pointer_zh}存在：{by_anchor.citation_zh}"])
         return replace(written_result, verdict=Verdict.ALTERED, notes=written_result.notes + [
-            f"the citation's anchor {anchor} is another clause than the {written_result.input_kind} before it "
-            f"({found}): one of them is wrong 引文所附锚点与出处不符（锚点 {anchor}，出处 {found}）"])
+            f"{pointer} is another clause than the {written_result.input_kind} ({found}): one of them is wrong "
+            f"{pointer_zh}与引文出处不符（出处 {found}）"])
 
     # -- quotes ---------------------------------------------------------------------------------------
 
@@ -284,12 +334,11 @@ class CitationChecker:
         if (cited := _CITED_ANCHOR.search(raw)) and (written := raw[:cited.start()].strip(_QUOTES + ",，")):
             return self._cited(written, cited["anchor"])
         place = to_characters_simplified(raw) if is_traditional(raw) else raw  # 專利法第四十二條 is 专利法第四十二条
-        if (titles := self._other_documents.named_in(place, cited_too=True)) and _names_a_place(place, titles):
-            named = "、".join(shown(t) for t in titles)
-            held = "、".join(f"《{d.meta.title}》" for d in self.corpus.documents.values())
-            return CheckResult(Verdict.NOT_FOUND, InputKind.REFERENCE, notes=[
-                f"a reference to {named}, which the corpus does not hold 引用的文件不在语料中 (the corpus holds "
-                f"语料包括: {held})"])
+        if (not_held := self._not_held(place)) is not None:
+            return not_held
+        if not self._exact_matches(_fold(place), None) and (claim := self._claimed(place, doc)) is not None:
+            return claim if place == raw else replace(claim, notes=claim.notes + [
+                "Traditional characters converted for matching 已转换繁体字"])
         if (reference := self._reference(place, doc)) is not None:
             return reference if place == raw else replace(reference, notes=reference.notes + [
                 "Traditional characters converted for matching 已转换繁体字"])

@@ -66,6 +66,14 @@ _EN_PLACE_IN_TEXT = re.compile(
     r"\b(?:(?:chapter|ch\.)\s*(?:\d+|[ivx]+)\b(?:[,\s]*(?:section|sec\.|§)\s*\d+)?"
     r"|(?:article|art\.?)\s*\d+(?:\(\d+\)){0,2}(?:,?\s*item\s*\(?\d+\)?)?)", re.IGNORECASE)
 """A place cited inside a question (专利法第四十二条规定了什么, What does Article 42(1) of the Patent Law say)."""
+_SAYS = re.compile(
+    r"(?:的)?(?:明确)?(?:规定|指出|提出|要求|载明|写明|写道|明确|称)\s*[：:，,]?\s*[“「『\"]?|\s*[：:，,]\s*[“「『\"]?"
+    r"|\s+(?:provides|states|says|stipulates|requires|reads|specifies|sets out)(?:\s+that)?\s*[:,]?\s*[\"“]?",
+    re.IGNORECASE)
+"""What joins a reference to the statement it attributes to the place (专利法第四十二条规定：…, 根据规划第五章，…,
+Article 42 of the Patent Law provides that …)."""
+_STATEMENT_MIN = 4
+"""Word characters a statement needs to be checked (the quote checker's own minimum: fewer match anywhere)."""
 _EN_PARTS = re.compile(r"\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
 
 
@@ -182,6 +190,30 @@ class ReferenceParser:
         return Reference(doc, bool(g.get("preface")), _number(g.get("ch")), _number(g.get("sec") or g.get("sec2")),
                          _number(g.get("art")), _number(g.get("sub")), _number(g.get("para") or g.get("para2")),
                          _number(g.get("item") or g.get("item2")), other_edition)
+
+    @staticmethod
+    def statements(text: str) -> list[tuple[str, str]]:
+        """Every way to read ``text`` as a place and what it says there, the place first (head, statement):
+        (专利法第四十二条, 发明专利权的期限为二十年) of 专利法第四十二条规定：发明专利权的期限为二十年."""
+        out = []
+        for m in _SAYS.finditer(text):
+            head, statement = text[: m.start()].strip(), text[m.end() :].strip().rstrip("”」』\"'")
+            if head and len(re.findall(r"\w", statement)) >= _STATEMENT_MIN:
+                out.append((head, statement))
+        return out
+
+    def claim(self, text: str) -> tuple[Reference, str, str] | None:
+        """(the reference, how it is written, the statement) when ``text`` attributes a statement to a place of a
+        document it names (专利法第四十二条规定：发明专利权的期限为二十年); None otherwise. The place must name its
+        document: a law's own sentence (依照本法第十条规定，…) is no claim."""
+        for head, statement in self.statements(text):
+            try:
+                reference = self.parse(head)
+            except QueryError:  # a malformed number: not a place
+                continue
+            if reference is not None and reference.doc is not None:
+                return reference, head, statement
+        return None
 
     def anchor(self, ref: Reference, default_doc: str | None) -> str:
         """The anchor a reference points at (which may not exist: the lookup then suggests the nearest)."""
