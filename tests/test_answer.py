@@ -76,6 +76,14 @@ def test_a_narrowed_question_searches_only_its_document_and_says_so(answerer):
         assert "专利法" not in answer.message
 
 
+def test_prepare_loads_what_the_first_english_question_would_wait_for(answerer):
+    """A server prepares while it starts: the English → Chinese dictionary (CC-CEDICT, 2 s) is read then."""
+    answerer.prepare()
+    assert "_inverted" in vars(answerer.searcher.translator)
+    answer = answerer.ask("How will Hubei attract overseas talent?")
+    assert answer.nearest
+
+
 @pytest.mark.parametrize("bad", ["湖", "？", "Привет мир", ""])
 def test_unusable_questions_are_clear_errors(answerer, bad):
     with pytest.raises(QueryError):

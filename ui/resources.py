@@ -75,7 +75,9 @@ def searcher(lang: str) -> Searcher:
 
 @st.cache_resource(show_spinner=False)
 def _answerer(_searcher: Searcher) -> Answerer:
-    return Answerer(_searcher)
+    answerer = Answerer(_searcher)
+    answerer.prepare()  # under the loading spinner, not on the first question (5 s)
+    return answerer
 
 
 def answerer(lang: str) -> Answerer:

@@ -85,6 +85,11 @@ class DictionaryTranslator:
                     inverted[word][zh] = max(inverted[word].get(zh, 0.0), 1.0 / len(words))
         return dict(inverted)
 
+    def prepare(self) -> None:
+        """Read CC-CEDICT now (2.2 s on the 2-core machine, cProfile) rather than on the first English word the
+        glossary lacks."""
+        _ = self._inverted
+
     def candidates(self, word: str) -> TranslationSet | None:
         """The synonym set of one (stemmed) English word, or None when CC-CEDICT gives nothing the index knows."""
         found = self._inverted.get(word)

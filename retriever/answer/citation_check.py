@@ -237,7 +237,7 @@ class CitationChecker:
         other: an article cited with the anchor of its paragraph, a quote from a section's clause). When they do not,
         the citation is wrong whatever each part says alone: its verdict is altered, with what each part points at."""
         by_anchor = self._anchor(anchor)
-        pointer, pointer_zh = pointer or f"its anchor {anchor}", pointer_zh or f"所附锚点{anchor}"
+        pointer, pointer_zh = pointer or f"its anchor {anchor}", pointer_zh or "引文所附锚点"
         doc = anchor.split(":", 1)[0]
         named = self._references.names_only(written)
         if named is not None:  # a title and the anchor: the title must be the anchor's document's
@@ -259,7 +259,7 @@ class CitationChecker:
                 f"{pointer} is real: {by_anchor.citation_en} {pointer_zh}存在：{by_anchor.citation_zh}"])
         return replace(written_result, verdict=Verdict.ALTERED, notes=written_result.notes + [
             f"{pointer} is another clause than the {written_result.input_kind} ({found}): one of them is wrong "
-            f"{pointer_zh}与引文出处不符（出处 {found}）"])
+            f"{pointer_zh}与出处不符（{anchor}，出处 {found}）"])
 
     # -- quotes ---------------------------------------------------------------------------------------
 

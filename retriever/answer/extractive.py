@@ -36,6 +36,7 @@ from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_
 from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
 from retriever.ingest.law import LAW_FORMAT
+from retriever.search.base import PREPARING_QUESTIONS
 from retriever.search.protocol import Searcher
 from retriever.search.rerank import RERANK_DEPTH, section_of
 from retriever.types import (YEAR, Clause, EnSource, Hit, Lang, Query, RefusalReason, SearchResult, Sentence,
@@ -470,6 +471,12 @@ class Answerer:
                       if hits and (hits[0].anchor == a or hits[0].anchor.startswith(a + "."))), None)
         rest = parser.without_citations(q.text) if place else ""
         return (replace(q, text=rest), place) if re.sub(r"\W", "", rest) else (q, None)
+
+    def prepare(self) -> None:
+        """Load now every model the first answer would wait for (:meth:`SearcherBase.prepare`, the sentence encoder)."""
+        self.searcher.prepare()
+        for question in PREPARING_QUESTIONS:
+            self.draft(question)
 
     def ask(self, question: str, doc: str | None = None) -> Answer:
         """Answer from the documents' own sentences (``doc``'s only, when given), or refuse, naming the documents

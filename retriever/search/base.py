@@ -124,6 +124,10 @@ def _with_clauses(ranked: list[Ranked], clauses: list[IndexedClause]) -> list[Ra
                      for record in clauses if record.anchor not in seen]
 
 
+PREPARING_QUESTIONS = ("What does the plan say about innovation?", "规划对科技创新有什么要求？")
+"""One question in each language, asked while a server starts so that every model a question needs is loaded."""
+
+
 class SearcherBase(ABC):
     """Implements :class:`~retriever.search.protocol.Searcher` but for the ranking itself."""
 
@@ -190,6 +194,14 @@ class SearcherBase(ABC):
     def translator(self) -> DictionaryTranslator:
         """English → Chinese query translation over this index's terms (built on the first English question)."""
         return DictionaryTranslator(self.statistics.df, self.analyzer.glossary)
+
+    def prepare(self) -> None:
+        """Load now what the first question would otherwise wait for (the English → Chinese dictionary, each dense
+        leg's tokenizer and model, the ranking model: 5 s on the 2-core machine, cProfile): a server calls it while it
+        starts."""
+        self.translator.prepare()
+        for question in PREPARING_QUESTIONS:
+            self.search(question, k=1)
 
     @cached_property
     def headings(self) -> dict[str, frozenset[str]]:

@@ -41,6 +41,10 @@ class Searcher(Protocol):
         """The top ``k`` clauses for ``query`` (Chinese, Traditional or English), within the filters."""
         ...
 
+    def prepare(self) -> None:
+        """Load now what the first question of a kind would otherwise load lazily (a server calls it at start)."""
+        ...
+
     def records(self) -> Sequence[IndexedClause]:
         """Every indexed clause with its lexical tokens and English words (for statistics such as idf)."""
         ...
