@@ -113,6 +113,9 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("专利法（2020年修正本）第四十二条", "zlf-2020:ch5.a42"),
     ("《湖北省科技创新“十四五”规划》（鄂政发〔2021〕18号）第五章", "hb-sti-14fyp:ch5"),
     ("Hubei's S&T plan (E Zheng Fa [2021] No. 18), Ch. 5 §1 ¶1", "hb-sti-14fyp:ch5.s1.p1"),
+    # commas between a place's parts: no statement follows the place
+    ("the plan, ch. 11, sec. 2", "hb-sti-14fyp:ch11.s2"),
+    ("Patent Law, Art. 42, para. 1", "zlf-2020:ch5.a42.p1"),
 ])
 def test_more_references(checker, reference, anchor):
     result = checker.check(reference)

@@ -336,11 +336,11 @@ class CitationChecker:
         place = to_characters_simplified(raw) if is_traditional(raw) else raw  # 專利法第四十二條 is 专利法第四十二条
         if (not_held := self._not_held(place)) is not None:
             return not_held
-        if not self._exact_matches(_fold(place), None) and (claim := self._claimed(place, doc)) is not None:
-            return claim if place == raw else replace(claim, notes=claim.notes + [
-                "Traditional characters converted for matching 已转换繁体字"])
-        if (reference := self._reference(place, doc)) is not None:
-            return reference if place == raw else replace(reference, notes=reference.notes + [
+        found = self._reference(place, doc)
+        if found is None and not self._exact_matches(_fold(place), None):
+            found = self._claimed(place, doc)
+        if found is not None:
+            return found if place == raw else replace(found, notes=found.notes + [
                 "Traditional characters converted for matching 已转换繁体字"])
         result = self._check_quote(raw.strip(_QUOTES), doc)
         if hidden:

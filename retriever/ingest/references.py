@@ -73,7 +73,8 @@ _SAYS = re.compile(
 """What joins a reference to the statement it attributes to the place (专利法第四十二条规定：…, 根据规划第五章，…,
 Article 42 of the Patent Law provides that …)."""
 _STATEMENT_MIN = 4
-"""Word characters a statement needs to be checked (the quote checker's own minimum: fewer match anywhere)."""
+"""Chinese characters, or English words, a statement needs: the quote checker's own minimum for Chinese (fewer match
+anywhere); in English, fewer are a place's own words (``Article 42, third paragraph``), not a statement."""
 _EN_PARTS = re.compile(r"\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
 
 
@@ -198,7 +199,8 @@ class ReferenceParser:
         out = []
         for m in _SAYS.finditer(text):
             head, statement = text[: m.start()].strip(), text[m.end() :].strip().rstrip("”」』\"'")
-            if head and len(re.findall(r"\w", statement)) >= _STATEMENT_MIN:
+            if head and max(len(re.findall(r"[\u4e00-\u9fff]", statement)),
+                            len(re.findall(r"[A-Za-z]+", statement))) >= _STATEMENT_MIN:
                 out.append((head, statement))
         return out
 
