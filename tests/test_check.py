@@ -113,6 +113,11 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("专利法（2020年修正本）第四十二条", "zlf-2020:ch5.a42"),
     ("《湖北省科技创新“十四五”规划》（鄂政发〔2021〕18号）第五章", "hb-sti-14fyp:ch5"),
     ("Hubei's S&T plan (E Zheng Fa [2021] No. 18), Ch. 5 §1 ¶1", "hb-sti-14fyp:ch5.s1.p1"),
+    # a chapter named by its title after the document's name
+    ("专利法总则", "zlf-2020:ch1"),
+    ("科技进步法附则", "kjjbf-2021:ch12"),
+    ("专利法第八章 附则", "zlf-2020:ch8"),
+    ("规划第五章打好现代产业关键核心技术攻坚战", "hb-sti-14fyp:ch5"),
     # commas between a place's parts: no statement follows the place
     ("the plan, ch. 11, sec. 2", "hb-sti-14fyp:ch11.s2"),
     ("Patent Law, Art. 42, para. 1", "zlf-2020:ch5.a42.p1"),
@@ -283,3 +288,17 @@ def test_a_statement_attributed_to_a_place_that_is_not_there(checker):
                    "Article 12 of the Patent Law Implementing Regulations provides that an applicant may withdraw"):
         result = checker.check(unheld)
         assert result.verdict == "not_found" and "does not hold" in result.notes[0], result.notes
+
+
+@pytest.mark.parametrize(("heading", "anchor", "elsewhere"), [
+    ("第五章打好现代产业关键核心技术攻坚战", "hb-sti-14fyp:ch5", []),
+    ("一、加快建设世界一流光电子信息技术创新高地", "hb-sti-14fyp:ch5.s1", []),
+    ("加快建设世界一流光电子信息技术创新高地", "hb-sti-14fyp:ch5.s1", []),
+    ("專利權的期限、終止和無效", "zlf-2020:ch5", []),
+    ("第一章 总则", "zlf-2020:ch1", ["cgzhf-2015:ch1", "kjjbf-2021:ch1"]),
+])
+def test_a_heading_quoted_as_printed_is_verbatim_at_the_heading(checker, heading, anchor, elsewhere):
+    """Headings are no clauses, so the quote check alone never found them: a real heading was not_found."""
+    result = checker.check(heading)
+    assert (result.verdict, result.anchor, result.also_found) == ("verbatim", anchor, elsewhere)
+    assert checker.check(heading[:-1] + "和").verdict != "verbatim"

@@ -192,6 +192,22 @@ class CitationChecker:
                 f"语料包括: {held})"])
         return None
 
+    def _heading_quoted(self, text: str, doc: str | None) -> CheckResult | None:
+        """A heading quoted as printed (第五章打好现代产业关键核心技术攻坚战, 第一章 总则) or its title alone: verbatim,
+        resolved to the heading with its clauses; the same heading elsewhere in ``also_found``. None when ``text`` is
+        no heading's (headings are not clauses, so the quote check would not find it)."""
+        folded = _fold(text.strip(_QUOTES))
+        if len(re.findall(r"\w", folded)) < 4:  # the quote check's own minimum
+            return None
+        documents = [self.corpus.document(doc)] if doc else list(self.corpus.documents.values())
+        found = [h.anchor for d in documents for h in d.headings if folded in (_fold(h.text), _fold(h.title))]
+        if not found:
+            return None
+        notes = ["the text of a heading 标题原文"]
+        if len(found) > 1:
+            notes.append(f"the same heading also in {', '.join(found[1:])} 相同标题亦见于其他位置")
+        return replace(self._resolved(found[0], InputKind.QUOTE, notes), verdict=Verdict.VERBATIM, also_found=found[1:])
+
     def _claimed(self, text: str, doc: str | None) -> CheckResult | None:
         """A statement attributed to a place (:meth:`_claim`); to a place of a document the corpus does not hold, the
         whole text checked as a quote when the corpus has it, else ``not_found`` naming the document; None when
@@ -339,6 +355,8 @@ class CitationChecker:
         found = self._reference(place, doc)
         if found is None and not self._exact_matches(_fold(place), None):
             found = self._claimed(place, doc)
+        if found is None:
+            found = self._heading_quoted(place, doc)
         if found is not None:
             return found if place == raw else replace(found, notes=found.notes + [
                 "Traditional characters converted for matching 已转换繁体字"])

@@ -176,12 +176,14 @@ class ReferenceParser:
     def parse(self, text: str) -> Reference | None:
         """The reference ``text`` makes, or None when it is not a reference (then it is a quote)."""
         cleaned = QUOTE_MARKS.sub("", text).strip()
-        if not re.search(r"[章节段条款项序]|(?i:chapter|ch\.|§|¶|article|art\.|art\s*\d|preface|section)", cleaned):
-            return None
         doc, rest, other_edition = self._split_name(_END_MARKS.sub("", cleaned))
         if doc is not None:
             rest = _FRAMING.sub("", _END_MARKS.sub("", _FRAMING.sub("", rest))).strip()
         compact = re.sub(r"\s+", "", rest)
+        if doc is not None and (chapter := self._chapter_titled(doc, compact)) is not None:
+            return Reference(doc, chapter=chapter, other_edition=other_edition)
+        if not re.search(r"[章节段条款项序]|(?i:chapter|ch\.|§|¶|article|art\.|art\s*\d|preface|section)", cleaned):
+            return None
         m = _ZH_PLACE.match(compact) if re.search(r"[章节段条款项序]", compact) else None
         if m is None:
             m = _EN_PLACE.match(_outermost_first(rest.strip()))
@@ -216,6 +218,21 @@ class ReferenceParser:
             if reference is not None and reference.doc is not None:
                 return reference, head, statement
         return None
+
+    @cached_property
+    def _chapter_titles(self) -> dict[str, dict[str, int]]:
+        """Per document, each chapter's heading as staff name it (its title, or its number and title; spaces dropped:
+        总则, 第一章总则) → the chapter's number."""
+        out: dict[str, dict[str, int]] = {}
+        for doc_id, document in self.corpus.documents.items():
+            for h in document.headings:
+                if h.level == "chapter" and (title := re.sub(r"\s+", "", h.title)):
+                    out.setdefault(doc_id, {}).update({title: h.number, f"第{int_to_cn(h.number)}章{title}": h.number})
+        return out
+
+    def _chapter_titled(self, doc: str, compact: str) -> int | None:
+        """The chapter of ``doc`` that ``compact`` (what follows the document's name) names by its title."""
+        return self._chapter_titles.get(doc, {}).get(compact)
 
     def anchor(self, ref: Reference, default_doc: str | None) -> str:
         """The anchor a reference points at (which may not exist: the lookup then suggests the nearest)."""
