@@ -271,6 +271,15 @@ def test_a_pasted_citation_checks_its_anchor_against_its_reference() -> None:
     assert "引文所附锚点与出处不符" in page_text(at)
 
 
+def test_a_statement_attributed_to_the_wrong_article_and_a_heading() -> None:
+    at = check("专利法第四十三条规定：发明专利权的期限为二十年")
+    assert any("与原文不符" in e.value for e in at.error)
+    assert "所引专利法第四十三条与出处不符" in page_text(at) and chip("zlf-2020:ch5.a42.p1") in page_text(at)
+    at = check("第五章打好现代产业关键核心技术攻坚战", lang="en")
+    assert any("Verbatim" in s.value for s in at.success)
+    assert "the text of a heading" in page_text(at)
+
+
 @pytest.mark.parametrize(("paste", "message"), [
     ("", "nothing to check"), ("创新" * 5_000, "longer than any single clause"),
     ("hb-sti-14fyp:ch99.s9.p9", "找不到条款锚点"),
