@@ -4,7 +4,10 @@
   ``Ch. 5 §1 ¶2``, ``专利法第二十四条``) → ``resolved`` and the clause;
 - a quote (Simplified or Traditional) → ``verbatim`` (same text; punctuation width ignored), ``unconfirmed`` (it
   matches every surviving character, but the passage has lost (〓) or inferred characters, so it cannot be confirmed
-  as the source's words), ``altered`` (the nearest passage, with the exact differences) or ``not_found``.
+  as the source's words), ``altered`` (the nearest passage, with the exact differences) or ``not_found``; a heading
+  quoted as printed → ``verbatim`` at the heading;
+- a quote attributed to a place (``专利法第四十二条规定：…``) or ending with an anchor (``…〔zlf-2020:ch5.a42.p1〕``) → the
+  quote's verdict, ``altered`` when the place or anchor is not where its words are.
 """
 
 from __future__ import annotations
@@ -175,6 +178,7 @@ class CitationChecker:
         return self._resolved(anchor, InputKind.REFERENCE, [f"reference read as {anchor}"])
 
     def _edition_not_held(self, reference: Reference) -> CheckResult:
+        """``not_found`` for a reference to another edition than the corpus holds, naming the one it holds."""
         meta = self.corpus.document(reference.doc).meta
         return CheckResult(Verdict.NOT_FOUND, InputKind.REFERENCE, notes=[
             f"a reference to another edition ({reference.other_edition}) of {meta.title_en or meta.title}; the corpus "

@@ -12,7 +12,8 @@ product's own citations put after the title (``《中华人民共和国专利法
 18), Ch. 5 §1 ¶1``) is read too: a reference to another year's edition is to a text the corpus does not hold. A
 reference to a whole article or section resolves to it (``zlf-2020:ch5.a42``), to a paragraph or item to that clause.
 The same parser reads the places a question cites (:meth:`ReferenceParser.cited_places`: 专利法第四十二条规定了什么),
-which search puts first.
+which search puts first, a chapter named by its title after its document's name (``专利法总则``), and a statement
+attributed to a place (:meth:`ReferenceParser.claim`: ``专利法第四十二条规定：发明专利权的期限为二十年``).
 """
 
 from __future__ import annotations
