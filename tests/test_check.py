@@ -113,6 +113,10 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("专利法（2020年修正本）第四十二条", "zlf-2020:ch5.a42"),
     ("《湖北省科技创新“十四五”规划》（鄂政发〔2021〕18号）第五章", "hb-sti-14fyp:ch5"),
     ("Hubei's S&T plan (E Zheng Fa [2021] No. 18), Ch. 5 §1 ¶1", "hb-sti-14fyp:ch5.s1.p1"),
+    # items in Roman numerals, as legal English numbers them
+    ("Art. 45(1)(i) of the Law on Promoting the Transformation of Scientific and Technological Achievements",
+     "cgzhf-2015:ch4.a45.p1.i1"),
+    ("Patent Law Art. 24(1)(ii)", "zlf-2020:ch2.a24.p1.i2"),
     # a chapter named by its title after the document's name
     ("专利法总则", "zlf-2020:ch1"),
     ("科技进步法附则", "kjjbf-2021:ch12"),

@@ -39,7 +39,7 @@ _EN_PLACE = re.compile(
     r"^(?:(?P<preface>preface)|(?:chapter|ch\.?)\s*(?P<ch>\d+|[ivxlc]+))?[,\s]*"
     r"(?:(?:section|sec\.?|§)\s*(?P<sec>\d+|[ivx]+))?[,\s]*(?:(?:article|art\.?)\s*(?P<art>\d+))?[,\s]*"
     r"(?:(?:paragraph|para\.?|¶)\s*(?P<para>\d+)|\((?P<para2>\d+)\))?[,\s]*"
-    r"(?:(?:item|subparagraph)\s*\(?(?P<item>\d+)\)?|\((?P<item2>\d+)\))?$",
+    r"(?:(?:item|subparagraph)\s*\(?(?P<item>\d+|[ivx]+)\)?|\((?P<item2>\d+|[ivx]+)\))?$",
     re.IGNORECASE,
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
