@@ -117,6 +117,10 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("Art. 45(1)(i) of the Law on Promoting the Transformation of Scientific and Technological Achievements",
      "cgzhf-2015:ch4.a45.p1.i1"),
     ("Patent Law Art. 24(1)(ii)", "zlf-2020:ch2.a24.p1.i2"),
+    # a government document by its number, however the year's brackets are typed
+    ("鄂政发〔2021〕18号第五章", "hb-sti-14fyp:ch5"),
+    ("鄂政发[2021]18号第五章第一节", "hb-sti-14fyp:ch5.s1"),
+    ("E Zheng Fa [2021] No. 18, Chapter 5", "hb-sti-14fyp:ch5"),
     # a chapter named by its title after the document's name
     ("专利法总则", "zlf-2020:ch1"),
     ("科技进步法附则", "kjjbf-2021:ch12"),

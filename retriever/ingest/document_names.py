@@ -2,7 +2,8 @@
 
 A document is named by its full title, its title without 中华人民共和国, a short title (the end of a law's title:
 成果转化法, 专利法), its English title (with or without "of the People's Republic of China", or with "of the PRC",
-"of China", "PRC" or "Chinese" instead) and the aliases in its metadata (科技进步法, the plan). A name two documents
+"of China", "PRC" or "Chinese" instead), its document number (鄂政发〔2021〕18号, however its year's brackets are
+typed) and the aliases in its metadata (科技进步法, the plan). A name two documents
 share names neither. Used to resolve references (``check``) and as a ranking feature (a question that names a law
 wants that law's clauses).
 """
@@ -20,6 +21,8 @@ __all__ = ["DocumentNames", "QUOTE_MARKS"]
 QUOTE_MARKS = re.compile(r"[《》〈〉“”\"「」]|(?<![A-Za-z])'|'(?![A-Za-z])")
 """Quotation marks around a name or a reference; an apostrophe inside a word (People's, Hubei's) is no quote."""
 _PRC_ZH = "中华人民共和国"
+_NUMBER_BRACKETS = (("〔", "〕"), ("[", "]"), ("（", "）"), ("(", ")"), ("［", "］"))
+"""The brackets around a document number's year as it is typed: 鄂政发〔2021〕18号, 鄂政发[2021]18号, 鄂政发（2021）18号."""
 _PRC_EN = re.compile(r"\s+of the people'?s republic of china", re.IGNORECASE)
 
 
@@ -42,6 +45,9 @@ class DocumentNames:
         for doc_id, doc in self.corpus.documents.items():
             meta = doc.meta
             forms = {meta.title, meta.title.replace(_PRC_ZH, ""), *meta.aliases}
+            if meta.doc_number:  # staff cite a government document by its number (鄂政发〔2021〕18号第五章)
+                forms |= {meta.doc_number.replace("〔", a).replace("〕", b) for a, b in _NUMBER_BRACKETS}
+                forms |= {meta.doc_number_en} if meta.doc_number_en else set()
             forms |= {f.replace("科学技术", "科技") for f in forms}
             forms |= {form[i:] for form in list(forms) for i in range(len(form))
                       if form.endswith("法") and len(form) - i >= 3 and re.match(r"[\u4e00-\u9fff]", form[i:])}

@@ -145,7 +145,8 @@ class ReferenceParser:
     def _split_name(self, text: str) -> tuple[str | None, str, str | None]:
         """(doc id, the rest of the text, the other edition it names) for the document named in ``text``, its own
         edition or number after the name dropped (:meth:`_qualifier`); (None, text, None) when none is named."""
-        for doc_id, start, end in self.names.find(text):
+        # the name written first: a document number in brackets after a title (…规划（鄂政发〔2021〕18号）) qualifies it
+        for doc_id, start, end in sorted(self.names.find(text), key=lambda found: found[1]):
             after, other_edition = self._qualifier(doc_id, text[end:].strip())
             rest = f"{text[:start]} {after}".strip()
             return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,"), other_edition
