@@ -4,7 +4,7 @@
 
 For each clause with a first sentence of six word characters or more and no lost character: ``《专利法》第四十二条规定：…``
 (a law's clause, after its article) or ``规划第五章第一节规定：…`` (the plan's, after its section; a chapter's lead-in
-after its chapter). The verdict should be ``verbatim`` (``unconfirmed`` where the sentence crosses inferred characters)
+after its chapter), and the sentence quoted with its place after it in brackets (``“…”（《专利法》第四十二条）``). The verdict should be ``verbatim`` (``unconfirmed`` where the sentence crosses inferred characters)
 at the clause. The same sentence after the next article (the next chapter for the plan; the previous one for the last)
 should be ``altered``: the place does not hold it. Figures are printed, never asserted.
 """
@@ -50,12 +50,14 @@ def main() -> None:
         if found is None or len(re.findall(r"\w", sentence)) < 6 or "〓" in sentence:
             continue
         kind, place, other = found
-        result = checker.check(f"{place}规定：{sentence}")
-        right = result.verdict in ("verbatim", "unconfirmed") and clause.anchor in (result.anchor, *result.also_found)
-        counts[f"{kind} right"] += right
+        for form, text in (("before", f"{place}规定：{sentence}"), ("after", f"“{sentence}”（{place}）")):
+            result = checker.check(text)
+            right = result.verdict in ("verbatim", "unconfirmed") and clause.anchor in (result.anchor,
+                                                                                     *result.also_found)
+            counts[f"{kind} {form} right"] += right
+            if not right:
+                failures.append(f"{clause.anchor} ({form}): {result.verdict} {result.anchor}")
         counts[f"{kind} n"] += 1
-        if not right:
-            failures.append(f"{clause.anchor}: {result.verdict} {result.anchor}")
         try:
             wrong = checker.check(f"{other}规定：{sentence}")
         except UnknownAnchorError:  # the last article has no next one
@@ -65,12 +67,15 @@ def main() -> None:
         if wrong.verdict != "altered":
             failures.append(f"{clause.anchor} after {other}: {wrong.verdict}")
     seconds = time.perf_counter() - started
-    print("| clauses | after their place: verbatim there | after another place: altered |")
-    print("|---|---|---|")
+    print("| clauses | after their place: verbatim there | their place after them, in brackets | "
+          "after another place: altered |")
+    print("|---|---|---|---|")
     for kind in ("law", "plan"):
-        print(f"| {kind} | {counts[f'{kind} right']}/{counts[f'{kind} n']} | "
+        n = counts[f"{kind} n"]
+        print(f"| {kind} | {counts[f'{kind} before right']}/{n} | {counts[f'{kind} after right']}/{n} | "
               f"{counts[f'{kind} wrong altered']}/{counts[f'{kind} wrong n']} |")
-    checks = sum(counts[k] for k in counts if k.endswith(" n"))
+    checks = sum(counts[k] for k in counts if k.endswith(" wrong n")) + 2 * sum(
+        counts[k] for k in counts if k.endswith(" n") and not k.endswith(" wrong n"))
     print(f"\n{checks} checks in {seconds:.1f} s ({seconds / max(checks, 1) * 1000:.0f} ms each)")
     for line in failures:
         print("not as expected:", line)

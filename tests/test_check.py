@@ -278,6 +278,9 @@ def test_a_citation_whose_anchor_is_another_clause_is_altered(checker):
     ("专利法第四十二条规定：全体员工每周必须参加三次体育锻炼", "not_found", None, "is real"),
     ("Article 42 of the Patent Law provides that an invention patent lasts twenty years", "resolved",
      "zlf-2020:ch5.a42", "English"),
+    # the place after the words, as a quotation's source is written
+    ("“发明专利权的期限为二十年”（《专利法》（2020年修正）第四十二条）", "verbatim", "zlf-2020:ch5.a42.p1", "agrees"),
+    ("发明专利权的期限为二十年。——《专利法》第四十三条", "altered", "zlf-2020:ch5.a42.p1", "zlf-2020:ch5.a43"),
 ])
 def test_a_statement_attributed_to_a_place_is_checked_there(checker, claim, verdict, anchor, note):
     """Staff paste a sentence with its source (专利法第四十二条规定：…): the words are checked, and whether the place
@@ -292,7 +295,7 @@ def test_a_statement_attributed_to_a_place_that_is_not_there(checker):
         checker.check("专利法第九十九条规定：发明专利权的期限为二十年")
     held = checker.check("专利法（2008年修正）第四十二条规定：发明专利权的期限为二十年")
     assert held.verdict == "not_found" and "2008" in held.notes[0]
-    for unheld in ("《商标法》第三条规定：经商标局核准注册的商标为注册商标",
+    for unheld in ("《商标法》第三条规定：经商标局核准注册的商标为注册商标", "发明专利权的期限为二十年（专利法实施细则第十条）",
                    "Article 12 of the Patent Law Implementing Regulations provides that an applicant may withdraw"):
         result = checker.check(unheld)
         assert result.verdict == "not_found" and "does not hold" in result.notes[0], result.notes

@@ -227,7 +227,7 @@ class CitationChecker:
                 if quote is not None and quote.verdict is not Verdict.NOT_FOUND:
                     return quote
                 return replace(not_held, notes=not_held.notes + [
-                    "the statement attributed to it was not checked 其后的陈述未核对"])
+                    "the statement attributed to it was not checked 所引述的内容未核对"])
         return None
 
     def _claim(self, reference: Reference, written: str, statement: str, doc: str | None) -> CheckResult:

@@ -198,11 +198,19 @@ class ReferenceParser:
 
     @staticmethod
     def statements(text: str) -> list[tuple[str, str]]:
-        """Every way to read ``text`` as a place and what it says there, the place first (head, statement):
-        (专利法第四十二条, 发明专利权的期限为二十年) of 专利法第四十二条规定：发明专利权的期限为二十年."""
+        """Every way to read ``text`` as a place and what it says there (place, statement): the place before it
+        (专利法第四十二条规定：发明专利权的期限为二十年) or after it, in brackets or after a dash, as a quotation's
+        source is written (“发明专利权的期限为二十年”（《专利法》第四十二条）, …——《专利法》第四十二条)."""
+        found = [(text[: m.start()].strip(), text[m.end() :].strip()) for m in _SAYS.finditer(text)]
+        stripped = _END_MARKS.sub("", text)
+        if stripped.endswith(("）", ")")):
+            found += [(stripped[m.end() : -1].strip(), stripped[: m.start()].strip())
+                      for m in re.finditer(r"[（(]", stripped)]
+        found += [(stripped[m.end() :].strip(), stripped[: m.start()].strip())
+                  for m in re.finditer(r"\s*(?:——|—|--)\s*", stripped)]
         out = []
-        for m in _SAYS.finditer(text):
-            head, statement = text[: m.start()].strip(), text[m.end() :].strip().rstrip("”」』\"'")
+        for head, statement in found:
+            statement = _END_MARKS.sub("", statement).strip("“”「」『』\"' ")
             if head and max(len(re.findall(r"[\u4e00-\u9fff]", statement)),
                             len(re.findall(r"[A-Za-z]+", statement))) >= _STATEMENT_MIN:
                 out.append((head, statement))
