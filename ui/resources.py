@@ -81,8 +81,10 @@ def _answerer(_searcher: Searcher) -> Answerer:
 
 
 def answerer(lang: str) -> Answerer:
-    """The extractive answerer over the shared searcher."""
-    return _answerer(searcher(lang))
+    """The extractive answerer over the shared searcher, prepared under the loading spinner on first use."""
+    shared = searcher(lang)
+    with st.spinner(t(lang, "loading")):
+        return _answerer(shared)
 
 
 @st.cache_resource(show_spinner=False)
