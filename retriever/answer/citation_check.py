@@ -215,7 +215,9 @@ class CitationChecker:
     def _claimed(self, text: str, doc: str | None) -> CheckResult | None:
         """A statement attributed to a place (:meth:`_claim`); to a place of a document the corpus does not hold, the
         whole text checked as a quote when the corpus has it, else ``not_found`` naming the document; None when
-        ``text`` attributes nothing to a place."""
+        ``text`` attributes nothing to a place, or the corpus holds it word for word (then it is a quote)."""
+        if not self._references.statements(text) or self._exact_matches(_fold(text), None):
+            return None
         if (claim := self._references.claim(text)) is not None:
             return self._claim(*claim, doc)
         for head, _ in self._references.statements(text):
@@ -357,7 +359,7 @@ class CitationChecker:
         if (not_held := self._not_held(place)) is not None:
             return not_held
         found = self._reference(place, doc)
-        if found is None and not self._exact_matches(_fold(place), None):
+        if found is None:
             found = self._claimed(place, doc)
         if found is None:
             found = self._heading_quoted(place, doc)
