@@ -129,6 +129,17 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     # commas between a place's parts: no statement follows the place
     ("the plan, ch. 11, sec. 2", "hb-sti-14fyp:ch11.s2"),
     ("Patent Law, Art. 42, para. 1", "zlf-2020:ch5.a42.p1"),
+    # numbers in words, ordinals before their unit, a paragraph after a full stop
+    ("Chapter Five of the plan", "hb-sti-14fyp:ch5"),
+    ("Article Forty-Two of the Patent Law", "zlf-2020:ch5.a42"),
+    ("Patent Law Article 42, third paragraph", "zlf-2020:ch5.a42.p3"),
+    ("the first paragraph of Article 42 of the Patent Law", "zlf-2020:ch5.a42.p1"),
+    ("the second item of Article 24 of the Patent Law", "zlf-2020:ch2.a24.p1.i2"),
+    ("Article Ninety-One, Paragraph Two of the Law on Progress of Science and Technology", "kjjbf-2021:ch9.a91.p2"),
+    ("Article 42.3 of the Patent Law", "zlf-2020:ch5.a42.p3"),
+    # a section of the plan as its heading's number, in brackets, or as a part
+    ("规划第十一章（二）", "hb-sti-14fyp:ch11.s2"),
+    ("规划第十一章第二部分", "hb-sti-14fyp:ch11.s2"),
 ])
 def test_more_references(checker, reference, anchor):
     result = checker.check(reference)
@@ -147,6 +158,10 @@ def test_an_article_a_law_does_not_have_is_an_unknown_anchor_with_suggestions(ch
     with pytest.raises(UnknownAnchorError) as err:
         checker.check("专利法第九十九条")  # the Patent Law has 82 articles
     assert err.value.suggestions and all(s.startswith("zlf-2020:") for s in err.value.suggestions)
+    with pytest.raises(UnknownAnchorError):
+        checker.check("Article one hundred and two of the Patent Law")  # in words, still none
+    with pytest.raises(UnknownAnchorError):
+        checker.check("Article 42.9 of the Patent Law")  # Article 42 has three paragraphs
 
 
 def test_an_article_cited_without_its_law_asks_for_the_law_and_lists_where_it_is(checker):

@@ -3,7 +3,8 @@
 Chinese: ``专利法第二十四条第一款第（二）项``, ``科技进步法第九十一条``, ``第五章第一节第二段``, ``规划第五章第一节``,
 ``《湖北省科技创新“十四五”规划》第五章``, ``第五章 一、第2段``, ``序言``.
 English: ``Article 42 of the Patent Law``, ``Art. 42(1) Patent Law``, ``Patent Law, Article 42``,
-``Chapter 9 Section 1 of the plan``, ``Ch. 5 §1 ¶2``, ``Preface``.
+``Chapter 9 Section 1 of the plan``, ``Ch. 5 §1 ¶2``, ``Preface``, numbers in words (``Article Forty-Two``, ``the third
+paragraph``: text2num reads them), ``Article 42.1``.
 
 A document is named by its title (with or without 中华人民共和国 / of the People's Republic of China, 科学技术 or 科技),
 by a short title (the end of the title from a word on: 成果转化法 of 促进科技成果转化法) or by an alias in its
@@ -22,6 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from text_to_num import alpha2digit
+
 from retriever.errors import QueryError
 from retriever.ingest.corpus import Corpus
 from retriever.ingest.document_names import QUOTE_MARKS, DocumentNames
@@ -32,12 +35,12 @@ __all__ = ["Reference", "ReferenceParser"]
 _NUM = r"[0-9一二三四五六七八九十百零〇两]+"
 _ZH_PLACE = re.compile(
     rf"^(?:(?P<preface>序言)|第(?P<ch>{_NUM})章)?"
-    rf"(?:第(?P<sec>{_NUM})节|(?P<sec2>[一二三四五六七八九十]+)、)?"
+    rf"(?:第(?P<sec>{_NUM})(?:节|部分)|(?P<sec2>[一二三四五六七八九十]+)、|[（(](?P<sec3>[一二三四五六七八九十]+)[)）])?"
     rf"(?:第(?P<art>{_NUM})条(?:之(?P<sub>{_NUM}))?)?(?:第(?P<para>{_NUM})(?:段|款))?(?:第[（(]?(?P<item>{_NUM})[)）]?项)?$"
 )
 _EN_PLACE = re.compile(
     r"^(?:(?P<preface>preface)|(?:chapter|ch\.?)\s*(?P<ch>\d+|[ivxlc]+))?[,\s]*"
-    r"(?:(?:section|sec\.?|§)\s*(?P<sec>\d+|[ivx]+))?[,\s]*(?:(?:article|art\.?)\s*(?P<art>\d+))?[,\s]*"
+    r"(?:(?:section|sec\.?|§)\s*(?P<sec>\d+|[ivx]+))?[,\s]*(?:(?:article|art\.?)\s*(?P<art>\d+)(?:\.(?P<para3>\d+))?)?[,\s]*"
     r"(?:(?:paragraph|para\.?|¶)\s*(?P<para>\d+)|\((?P<para2>\d+)\))?[,\s]*"
     r"(?:(?:item|subparagraph)\s*\(?(?P<item>\d+|[ivx]+)\)?|\((?P<item2>\d+|[ivx]+)\))?$",
     re.IGNORECASE,
@@ -77,6 +80,17 @@ _STATEMENT_MIN = 4
 """Chinese characters, or English words, a statement needs: the quote checker's own minimum for Chinese (fewer match
 anywhere); in English, fewer are a place's own words (``Article 42, third paragraph``), not a statement."""
 _EN_PARTS = re.compile(r"\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+_ORDINAL_UNIT = re.compile(rf"\b(?:the\s+)?(?P<n>\d+)(?:st|nd|rd|th)\s+(?P<unit>{'|'.join(_UNITS[1:])})(?![A-Za-z])",
+                           re.IGNORECASE)
+
+
+def _english_numbers(place: str) -> str:
+    """An English place with its numbers in words written in digits, an ordinal after its unit (Article Forty-Two,
+    Chapter Five, the third paragraph → Article 42, Chapter 5, paragraph 3)."""
+    digits = alpha2digit(place, "en", threshold=0)  # threshold 0: a lone "one" or "first" is a number here too
+    return _ORDINAL_UNIT.sub(lambda m: f"{m['unit']} {m['n']}", digits)
 
 
 def _outermost_first(place: str) -> str:
@@ -188,13 +202,15 @@ class ReferenceParser:
             return None
         m = _ZH_PLACE.match(compact) if re.search(r"[章节段条款项序]", compact) else None
         if m is None:
-            m = _EN_PLACE.match(_outermost_first(rest.strip()))
+            m = _EN_PLACE.match(_outermost_first(_english_numbers(rest.strip())))
         if m is None or not any(m.groupdict().values()):
             return None
         g = m.groupdict()
-        return Reference(doc, bool(g.get("preface")), _number(g.get("ch")), _number(g.get("sec") or g.get("sec2")),
-                         _number(g.get("art")), _number(g.get("sub")), _number(g.get("para") or g.get("para2")),
-                         _number(g.get("item") or g.get("item2")), other_edition)
+        section = g.get("sec") or g.get("sec2") or g.get("sec3")
+        paragraph = g.get("para") or g.get("para2") or g.get("para3")
+        return Reference(doc, bool(g.get("preface")), _number(g.get("ch")), _number(section), _number(g.get("art")),
+                         _number(g.get("sub")), _number(paragraph), _number(g.get("item") or g.get("item2")),
+                         other_edition)
 
     @staticmethod
     def statements(text: str) -> list[tuple[str, str]]:
