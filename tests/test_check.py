@@ -137,6 +137,9 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("the second item of Article 24 of the Patent Law", "zlf-2020:ch2.a24.p1.i2"),
     ("Article Ninety-One, Paragraph Two of the Law on Progress of Science and Technology", "kjjbf-2021:ch9.a91.p2"),
     ("Article 42.3 of the Patent Law", "zlf-2020:ch5.a42.p3"),
+    # (2) of an article of one paragraph, a list: its item 2 ((1) stays the paragraph)
+    ("Patent Law Article 24(2)", "zlf-2020:ch2.a24.p1.i2"),
+    ("Patent Law Article 24(1)", "zlf-2020:ch2.a24.p1"),
     # a section of the plan as its heading's number, in brackets, or as a part
     ("规划第十一章（二）", "hb-sti-14fyp:ch11.s2"),
     ("规划第十一章第二部分", "hb-sti-14fyp:ch11.s2"),
@@ -162,6 +165,8 @@ def test_an_article_a_law_does_not_have_is_an_unknown_anchor_with_suggestions(ch
         checker.check("Article one hundred and two of the Patent Law")  # in words, still none
     with pytest.raises(UnknownAnchorError):
         checker.check("Article 42.9 of the Patent Law")  # Article 42 has three paragraphs
+    with pytest.raises(UnknownAnchorError):
+        checker.check("专利法第二十四条第二款")  # 款 is a paragraph, never an item
 
 
 def test_an_article_cited_without_its_law_asks_for_the_law_and_lists_where_it_is(checker):

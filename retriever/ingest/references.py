@@ -116,6 +116,7 @@ class Reference:
     paragraph: int | None = None
     item: int | None = None
     other_edition: str | None = None  # the edition it names when the corpus holds another: 2008年修正
+    bracketed: bool = False  # the paragraph written as (2), as English writes items too: Article 24(2)
 
 
 def _folded_words(text: str) -> str:
@@ -210,7 +211,7 @@ class ReferenceParser:
         paragraph = g.get("para") or g.get("para2") or g.get("para3")
         return Reference(doc, bool(g.get("preface")), _number(g.get("ch")), _number(section), _number(g.get("art")),
                          _number(g.get("sub")), _number(paragraph), _number(g.get("item") or g.get("item2")),
-                         other_edition)
+                         other_edition, bracketed=bool(g.get("para2")))
 
     @staticmethod
     def statements(text: str) -> list[tuple[str, str]]:
@@ -358,6 +359,11 @@ class ReferenceParser:
         if ref.paragraph is None and ref.item is None:
             return article
         if ref.item is None:
+            paragraphs = {a.split(".p")[-1].split(".")[0] for a in clauses}
+            as_item = f"{article}.p1.i{ref.paragraph}"
+            if ref.bracketed and paragraphs == {"1"} and ref.paragraph != 1 and as_item in clauses:
+                # an article of one paragraph has no (2) but its item 2: Article 24(2) of a list article
+                return as_item
             return f"{article}.p{ref.paragraph}"
         if ref.paragraph is not None:
             return f"{article}.p{ref.paragraph}.i{ref.item}"
