@@ -140,6 +140,10 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     # (2) of an article of one paragraph, a list: its item 2 ((1) stays the paragraph)
     ("Patent Law Article 24(2)", "zlf-2020:ch2.a24.p1.i2"),
     ("Patent Law Article 24(1)", "zlf-2020:ch2.a24.p1"),
+    # the document described before its name in its own title's words
+    ("the Hubei 14th Five-Year Plan, Chapter 5 Section 1", "hb-sti-14fyp:ch5.s1"),
+    ("湖北省十四五科技创新规划第五章第一节", "hb-sti-14fyp:ch5.s1"),
+    ("中国专利法第四十二条", "zlf-2020:ch5.a42"),
     # a section of the plan as its heading's number, in brackets, or as a part
     ("规划第十一章（二）", "hb-sti-14fyp:ch11.s2"),
     ("规划第十一章第二部分", "hb-sti-14fyp:ch11.s2"),
@@ -177,6 +181,17 @@ def test_an_article_cited_without_its_law_asks_for_the_law_and_lists_where_it_is
     with pytest.raises(QueryError, match="no law here has this article"):
         checker.check("Article 120")  # the longest law here has 117
     assert checker.check("第四十二条第一款", doc="zlf-2020").anchor == "zlf-2020:ch5.a42.p1"
+
+
+@pytest.mark.parametrize("name", ["专利法", "《中华人民共和国专利法》", "the Hubei S&T plan", "湖北省科技创新规划"])
+def test_a_document_named_without_a_place_is_an_error_that_says_which_document(checker, name):
+    with pytest.raises(QueryError, match=r"names a document of the corpus.*\[(zlf-2020|hb-sti-14fyp)\].*请写明章节或条款"):
+        checker.check(name)
+
+
+def test_words_before_a_name_that_are_not_its_title_words_stay_a_quote(checker):
+    assert checker.check("人民法院依照专利法第四十二条").verdict == "not_found"  # 人民法院依照 is no title's
+    assert checker.check("创新规划").verdict == "verbatim"  # the corpus's own words, though a title's too
 
 
 def test_references_follow_the_requested_document(checker):

@@ -196,6 +196,17 @@ class CitationChecker:
                 f"语料包括: {held})"])
         return None
 
+    def _refuse_a_bare_name(self, text: str) -> None:
+        """A :class:`QueryError` when ``text`` only names a document (专利法, the Hubei S&T plan) and the corpus does not
+        hold it word for word: a name is no place and no quote, so say which document it is and ask for the place."""
+        named = self._references.names_only(text)
+        if named is None or self._exact_matches(_fold(text.strip(_QUOTES)), None):
+            return
+        meta = self.corpus.document(named).meta
+        example = "第四十二条, Article 42" if self._references.has_articles(named) else "第五章第一节, Chapter 5 Section 1"
+        raise QueryError(f"this names a document of the corpus, {meta.title_en or meta.title} [{named}], but no place in "
+                         f"it: add a chapter, section or article ({example}) 只写了文件名《{meta.title}》，请写明章节或条款")
+
     def _heading_quoted(self, text: str, doc: str | None) -> CheckResult | None:
         """A heading quoted as printed (第五章打好现代产业关键核心技术攻坚战, 第一章 总则) or its title alone: verbatim,
         resolved to the heading with its clauses; the same heading elsewhere in ``also_found``. None when ``text`` is
@@ -366,6 +377,7 @@ class CitationChecker:
         if found is not None:
             return found if place == raw else replace(found, notes=found.notes + [
                 "Traditional characters converted for matching 已转换繁体字"])
+        self._refuse_a_bare_name(place)
         result = self._check_quote(raw.strip(_QUOTES), doc)
         if hidden:
             names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'control')} ×{n}" for ch, n in hidden.items())

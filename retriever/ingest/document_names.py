@@ -32,6 +32,11 @@ def _folded(text: str) -> str:
     return text.lower().replace("\u2019", "'").replace("-", " ").replace("isation", "ization")
 
 
+def _words(text: str) -> list[str]:
+    """English words (a possessive 's dropped) and Chinese characters of ``text``, folded as names are compared."""
+    return re.findall(r"[a-z0-9&]+|[\u4e00-\u9fff]", re.sub(r"'s\b", "", _folded(text)).replace("-", " "))
+
+
 class DocumentNames:
     """The names of a corpus's documents, longest first."""
 
@@ -74,6 +79,18 @@ class DocumentNames:
                     yield doc_id, start, end
                     break
                 start = lowered.find(name, start + 1)
+
+    @cached_property
+    def _title_words(self) -> dict[str, frozenset[str]]:
+        """Per document, the words of its titles and aliases (English words, Chinese characters), folded."""
+        return {doc_id: frozenset(_words(" ".join((doc.meta.title, doc.meta.title_en or "", *doc.meta.aliases))))
+                for doc_id, doc in self.corpus.documents.items()}
+
+    def describes(self, doc_id: str, text: str) -> bool:
+        """Whether ``text`` is made only of words of the document's own titles, as staff describe it before a name
+        (the Hubei 14th Five-Year S&T plan, 湖北省科技创新规划, 中国专利法): no place and no statement."""
+        words = _words(text)
+        return bool(words) and set(words) <= self._title_words[doc_id]
 
     def named_in(self, text: str) -> frozenset[str]:
         """The documents a text names."""

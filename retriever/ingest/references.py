@@ -163,7 +163,8 @@ class ReferenceParser:
         # the name written first: a document number in brackets after a title (…规划（鄂政发〔2021〕18号）) qualifies it
         for doc_id, start, end in sorted(self.names.find(text), key=lambda found: found[1]):
             after, other_edition = self._qualifier(doc_id, text[end:].strip())
-            rest = f"{text[:start]} {after}".strip()
+            before = "" if self.names.describes(doc_id, text[:start]) else text[:start]
+            rest = f"{before} {after}".strip()
             return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,"), other_edition
         return None, text, None
 
@@ -268,7 +269,7 @@ class ReferenceParser:
             raise QueryError("the reference names no document and none is marked primary: give the document "
                              "(--doc) 引用未指明文件，请指定文件")
         if ref.article is not None:
-            if ref.doc is None and not self._has_articles(doc):
+            if ref.doc is None and not self.has_articles(doc):
                 raise QueryError(self._name_the_law(doc, ref))
             return self._article_anchor(doc, ref)
         chapter, section, paragraph = (0 if ref.preface else ref.chapter), ref.section, ref.paragraph
@@ -315,7 +316,7 @@ class ReferenceParser:
             if ref is None or (ref.article is None and ref.chapter is None):  # 第一节课, 第二段: of what?
                 continue
             if ref.article is not None:
-                laws = [d for d in named if self._has_articles(d)]
+                laws = [d for d in named if self.has_articles(d)]
                 doc = laws[0] if len(laws) == 1 else None
             else:
                 doc = next(iter(named)) if len(named) == 1 else None if named else self.corpus.primary_id
@@ -329,7 +330,8 @@ class ReferenceParser:
                 out.append((anchor, m.start(), m.end()))
         return out
 
-    def _has_articles(self, doc: str) -> bool:
+    def has_articles(self, doc: str) -> bool:
+        """Whether the document is divided into articles (a law)."""
         return doc in self._with_articles
 
     @cached_property
@@ -342,7 +344,7 @@ class ReferenceParser:
         """The message for an article cited without its law when the default document (the plan) has none: which
         documents have an article of that number, by anchor."""
         places = [f"{anchor} 《{self.corpus.document(other).meta.title}》" for other in self.corpus.documents
-                  if other != doc and self._has_articles(other)
+                  if other != doc and self.has_articles(other)
                   and self.corpus.has_anchor(anchor := self._article_anchor(other, ref))]
         title = self.corpus.document(doc).meta.title
         found = (f"; the laws here with this place 含此条的法律: {', '.join(places)}" if places
