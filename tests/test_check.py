@@ -144,6 +144,16 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("the Hubei 14th Five-Year Plan, Chapter 5 Section 1", "hb-sti-14fyp:ch5.s1"),
     ("湖北省十四五科技创新规划第五章第一节", "hb-sti-14fyp:ch5.s1"),
     ("中国专利法第四十二条", "zlf-2020:ch5.a42"),
+    # 第 left out, an item in brackets alone, a place in brackets after the name
+    ("专利法42条", "zlf-2020:ch5.a42"),
+    ("科技进步法91条2款", "kjjbf-2021:ch9.a91.p2"),
+    ("规划5章1节", "hb-sti-14fyp:ch5.s1"),
+    ("专利法第二十四条（二）", "zlf-2020:ch2.a24.p1.i2"),
+    ("专利法（第四十二条）", "zlf-2020:ch5.a42"),
+    # an anchor typed loosely: a space for the colon, upper case, its path alone (the plan's)
+    ("hb-sti-14fyp ch5.s1.p1", "hb-sti-14fyp:ch5.s1.p1"),
+    ("ZLF-2020：CH5.A42.P1", "zlf-2020:ch5.a42.p1"),
+    ("ch5.s1", "hb-sti-14fyp:ch5.s1"),
     # a section of the plan as its heading's number, in brackets, or as a part
     ("规划第十一章（二）", "hb-sti-14fyp:ch11.s2"),
     ("规划第十一章第二部分", "hb-sti-14fyp:ch11.s2"),
@@ -178,6 +188,8 @@ def test_an_article_cited_without_its_law_asks_for_the_law_and_lists_where_it_is
     with pytest.raises(QueryError, match="names no law") as err:
         checker.check("第四十二条第一款")
     assert all(a in str(err.value) for a in ("zlf-2020:ch5.a42.p1", "kjjbf-2021:ch4.a42.p1", "cgzhf-2015:ch4.a42.p1"))
+    with pytest.raises(QueryError, match="needs its law's id.*zlf-2020"):
+        checker.check("ch5.a42")  # an anchor's path alone is the plan's, which has no articles
     with pytest.raises(QueryError, match="no law here has this article"):
         checker.check("Article 120")  # the longest law here has 117
     assert checker.check("第四十二条第一款", doc="zlf-2020").anchor == "zlf-2020:ch5.a42.p1"

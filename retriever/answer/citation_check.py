@@ -29,6 +29,10 @@ from retriever.types import LOST_CHAR, Clause, Heading, InputKind, MarkKind, Ver
 __all__ = ["CheckResult", "CitationChecker", "citation"]
 
 _ANCHOR = re.compile(r"^[a-z0-9][a-z0-9-]*:[a-z0-9.\-]+$")
+_LOOSE_ANCHOR = re.compile(r"^(?:(?P<doc>[a-z0-9][a-z0-9-]*)\s*[:：\s]\s*)?(?P<path>ch\d+(?:\.[a-z]+\d+(?:-\d+)?)*)$",
+                           re.IGNORECASE)
+"""An anchor typed loosely: upper case, a space or a full-width colon after the document, or its path alone
+(``hb-sti-14fyp ch5.s1.p1``, ``ch5.s1.p1``: the requested or the primary document's)."""
 _CITED_ANCHOR = re.compile(r"\s*[〔\[]\s*(?P<anchor>[a-z0-9][a-z0-9-]*:[a-z0-9.\-]+)\s*[〕\]]\s*$")
 """The anchor a citation ends with, as the product writes them: ``…第四十二条第一款〔zlf-2020:ch5.a42.p1〕``."""
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -364,6 +368,14 @@ class CitationChecker:
                              f"(limit {MAX_CHECK_CHARS}) 引文过长")
         if _ANCHOR.match(raw):
             return self._anchor(raw)
+        if (loose := _LOOSE_ANCHOR.match(raw)) and (loose["doc"] or doc or self.default_doc):
+            if not (loose["doc"] or doc) and ".a" in loose["path"].lower():
+                laws = ", ".join(d for d in self.corpus.documents if self._references.has_articles(d))
+                raise QueryError(f"an article's anchor needs its law's id before a colon (one of: {laws}), or --doc "
+                                 f"条的锚点须写明法律")
+            anchor = f"{loose['doc'] or doc or self.default_doc}:{loose['path']}".lower()
+            found = self._anchor(anchor)
+            return replace(found, notes=[f"read as the anchor {anchor} 按锚点理解", *found.notes])
         if (cited := _CITED_ANCHOR.search(raw)) and (written := raw[:cited.start()].strip(_QUOTES + ",，")):
             return self._cited(written, cited["anchor"])
         place = to_characters_simplified(raw) if is_traditional(raw) else raw  # 專利法第四十二條 is 专利法第四十二条

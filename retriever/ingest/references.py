@@ -34,10 +34,15 @@ __all__ = ["Reference", "ReferenceParser"]
 
 _NUM = r"[0-9一二三四五六七八九十百零〇两]+"
 _ZH_PLACE = re.compile(
-    rf"^(?:(?P<preface>序言)|第(?P<ch>{_NUM})章)?"
-    rf"(?:第(?P<sec>{_NUM})(?:节|部分)|(?P<sec2>[一二三四五六七八九十]+)、|[（(](?P<sec3>[一二三四五六七八九十]+)[)）])?"
-    rf"(?:第(?P<art>{_NUM})条(?:之(?P<sub>{_NUM}))?)?(?:第(?P<para>{_NUM})(?:段|款))?(?:第[（(]?(?P<item>{_NUM})[)）]?项)?$"
+    rf"^(?:(?P<preface>序言)|第?(?P<ch>{_NUM})章)?"
+    rf"(?:第?(?P<sec>{_NUM})(?:节|部分)|(?P<sec2>[一二三四五六七八九十]+)、|[（(](?P<sec3>[一二三四五六七八九十]+)[)）])?"
+    rf"(?:第?(?P<art>{_NUM})条(?:之(?P<sub>{_NUM}))?)?(?:第?(?P<para>{_NUM})(?:段|款))?"
+    rf"(?:第?[（(]?(?P<item>{_NUM})[)）]?项|[（(](?P<item3>{_NUM})[)）])?$"
 )
+"""A whole Chinese place; 第 may be left out, as staff often do (专利法42条2款, 规划5章1节), and an item written in
+brackets alone (第二十四条（二）); a section of the plan also by its heading's number (一、, （一）) or as a part (部分)."""
+_ENCLOSED = re.compile(r"^[（(]\s*(?P<place>[^（()）]+?)\s*[）)]$")
+"""A place in brackets after its document's name: 专利法（第四十二条）, the Patent Law (Article 42)."""
 _EN_PLACE = re.compile(
     r"^(?:(?P<preface>preface)|(?:chapter|ch\.?)\s*(?P<ch>\d+|[ivxlc]+))?[,\s]*"
     r"(?:(?:section|sec\.?|§)\s*(?P<sec>\d+|[ivx]+))?[,\s]*(?:(?:article|art\.?)\s*(?P<art>\d+)(?:\.(?P<para3>\d+))?)?[,\s]*"
@@ -197,6 +202,7 @@ class ReferenceParser:
         doc, rest, other_edition = self._split_name(_END_MARKS.sub("", cleaned))
         if doc is not None:
             rest = _FRAMING.sub("", _END_MARKS.sub("", _FRAMING.sub("", rest))).strip()
+        rest = _ENCLOSED.sub(r"\g<place>", rest)
         compact = re.sub(r"\s+", "", rest)
         if doc is not None and (chapter := self._chapter_titled(doc, compact)) is not None:
             return Reference(doc, chapter=chapter, other_edition=other_edition)
@@ -210,9 +216,10 @@ class ReferenceParser:
         g = m.groupdict()
         section = g.get("sec") or g.get("sec2") or g.get("sec3")
         paragraph = g.get("para") or g.get("para2") or g.get("para3")
+        item = g.get("item") or g.get("item2") or g.get("item3")
         return Reference(doc, bool(g.get("preface")), _number(g.get("ch")), _number(section), _number(g.get("art")),
-                         _number(g.get("sub")), _number(paragraph), _number(g.get("item") or g.get("item2")),
-                         other_edition, bracketed=bool(g.get("para2")))
+                         _number(g.get("sub")), _number(paragraph), _number(item), other_edition,
+                         bracketed=bool(g.get("para2")))
 
     @staticmethod
     def statements(text: str) -> list[tuple[str, str]]:
