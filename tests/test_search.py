@@ -110,6 +110,7 @@ def test_quality_on_the_evaluation_set(searcher):
     ("科技进步法第九十一条讲的是什么", "kjjbf-2021:ch9.a91"),
     ("規劃第五章第一節的內容是什麼", "hb-sti-14fyp:ch5.s1"),  # Traditional characters
     ("成果转化法第四十五条第一款第一项规定的奖励比例是多少", "cgzhf-2015:ch4.a45.p1.i1"),
+    ("科技进步法91条讲的是什么", "kjjbf-2021:ch9.a91"),  # 第 left out right after the law's name
 ])
 def test_a_question_citing_a_place_gets_its_clauses_first(searcher, question, place):
     """Before, the first two of these ranked Article 5 and Article 3 first: a clause never repeats its own number."""
@@ -126,6 +127,10 @@ def test_an_article_of_no_named_law_is_no_cited_place(searcher):
     assert parser.cited_places("Article 42(1) and Article 43 of the Patent Law") == ["zlf-2020:ch5.a42.p1",
                                                                                      "zlf-2020:ch5.a43"]
     assert parser.without_citations("成果转化法第四十五条第一款第一项规定的奖励比例是多少") == "规定的奖励比例是多少"
+    # 第 may be left out only right after a law's name; with it, the longest place wins
+    assert parser.cited_places("《专利法》第42条1款规定什么") == ["zlf-2020:ch5.a42.p1"]
+    assert parser.without_citations("《专利法》42条说了什么") == "说了什么"
+    assert parser.cited_places("专利法里有哪三条原则") == []
 
 
 @pytest.mark.parametrize("question", ["第一款是什么意思", "第一节课讲什么", "第（一）项指什么", "第二段说了什么"])

@@ -71,6 +71,10 @@ _QUALIFIER = re.compile(r"^[（(]\s*(?P<text>[^（()）]+?)\s*[）)]")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _ZH_PLACE_IN_TEXT = re.compile(
     rf"(?:第{_NUM}章)?(?:第{_NUM}节)?(?:第{_NUM}条(?:之{_NUM})?)?(?:第{_NUM}[款段])?(?:第[（(]?{_NUM}[)）]?项)?")
+_ZH_PLACE_AFTER_NAME = re.compile(
+    rf"[》\s]*(?:第?{_NUM}章)?(?:第?{_NUM}节)?(?:第?{_NUM}条(?:之{_NUM})?)?(?:第?{_NUM}[款段])?(?:第?[（(]?{_NUM}[)）]?项)?")
+"""A place right after a document's name in a question, 第 left out as in 专利法42条 (elsewhere 第 is required: 三条措施
+names no article)."""
 _EN_PLACE_IN_TEXT = re.compile(
     r"\b(?:(?:chapter|ch\.)\s*(?:\d+|[ivx]+)\b(?:[,\s]*(?:section|sec\.|§)\s*\d+)?"
     r"|(?:article|art\.?)\s*\d+(?:\(\d+\)){0,2}(?:,?\s*item\s*\(?\d+\)?)?)", re.IGNORECASE)
@@ -305,7 +309,7 @@ class ReferenceParser:
             return text
         docs = {anchor.split(":", 1)[0] for anchor, _, _ in cited}
         spans = [(start, end) for _, start, end in cited]
-        spans += [(start, end) for doc, start, end in self.names.find(text) if doc in docs]
+        spans += [(start - text[:start].endswith("《"), end) for doc, start, end in self.names.find(text) if doc in docs]
         kept = [ch if not any(a <= i < b for a, b in spans) else " " for i, ch in enumerate(text)]
         return re.sub(r"\s+", " ", "".join(kept)).strip()
 
@@ -313,6 +317,10 @@ class ReferenceParser:
         """(anchor, start, end) of each place ``text`` cites (:meth:`cited_places`)."""
         named = self.names.named_in(text)
         matches = [m for m in _ZH_PLACE_IN_TEXT.finditer(text) if m.group()]
+        after_names = [m for _, _, end in self.names.find(text)
+                       if (m := _ZH_PLACE_AFTER_NAME.match(text, end)).group().strip("》 ")]
+        matches = [m for m in matches if not any(a.start() <= m.start() and m.end() <= a.end() for a in after_names)]
+        matches += after_names
         matches += list(_EN_PLACE_IN_TEXT.finditer(text))
         out = []
         for m in matches:
