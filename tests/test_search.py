@@ -131,6 +131,11 @@ def test_an_article_of_no_named_law_is_no_cited_place(searcher):
     assert parser.cited_places("《专利法》第42条1款规定什么") == ["zlf-2020:ch5.a42.p1"]
     assert parser.without_citations("《专利法》42条说了什么") == "说了什么"
     assert parser.cited_places("专利法里有哪三条原则") == []
+    # English places in words, or innermost first; other numbers in words stay words
+    assert parser.cited_places("What does Article Forty-Two of the Patent Law say?") == ["zlf-2020:ch5.a42"]
+    assert parser.cited_places("What does the first paragraph of Article 42 of the Patent Law say?") == [
+        "zlf-2020:ch5.a42.p1"]
+    assert parser.without_citations("Which one of the laws covers patents?") == "Which one of the laws covers patents?"
 
 
 @pytest.mark.parametrize("question", ["第一款是什么意思", "第一节课讲什么", "第（一）项指什么", "第二段说了什么"])

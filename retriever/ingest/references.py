@@ -76,7 +76,8 @@ _ZH_PLACE_AFTER_NAME = re.compile(
 """A place right after a document's name in a question, 第 left out as in 专利法42条 (elsewhere 第 is required: 三条措施
 names no article)."""
 _EN_PLACE_IN_TEXT = re.compile(
-    r"\b(?:(?:chapter|ch\.)\s*(?:\d+|[ivx]+)\b(?:[,\s]*(?:section|sec\.|§)\s*\d+)?"
+    r"\b(?:(?:(?:item|paragraph|para\.?)\s*\d+,?\s+(?:of\s+)?)+(?:article|art\.?)\s*\d+"
+    r"|(?:chapter|ch\.)\s*(?:\d+|[ivx]+)\b(?:[,\s]*(?:section|sec\.|§)\s*\d+)?"
     r"|(?:article|art\.?)\s*\d+(?:\(\d+\)){0,2}(?:,?\s*item\s*\(?\d+\)?)?)", re.IGNORECASE)
 """A place cited inside a question (专利法第四十二条规定了什么, What does Article 42(1) of the Patent Law say)."""
 _SAYS = re.compile(
@@ -97,7 +98,9 @@ _ORDINAL_UNIT = re.compile(rf"\b(?:the\s+)?(?P<n>\d+)(?:st|nd|rd|th)\s+(?P<unit>
 
 def _english_numbers(place: str) -> str:
     """An English place with its numbers in words written in digits, an ordinal after its unit (Article Forty-Two,
-    Chapter Five, the third paragraph → Article 42, Chapter 5, paragraph 3)."""
+    Chapter Five, the third paragraph → Article 42, Chapter 5, paragraph 3); text without Latin letters unchanged."""
+    if not re.search(r"[A-Za-z]", place):
+        return place
     digits = alpha2digit(place, "en", threshold=0)  # threshold 0: a lone "one" or "first" is a number here too
     return _ORDINAL_UNIT.sub(lambda m: f"{m['unit']} {m['n']}", digits)
 
@@ -299,12 +302,15 @@ class ReferenceParser:
         """The anchors of the places a question cites: an article (条, Article) of the one law it names; a chapter or
         section (章, 节, Chapter) of the one document it names, or of the primary document when it names none. A place
         that does not exist, or an article whose law the question does not name, is left out."""
-        return list(dict.fromkeys(anchor for anchor, _, _ in self._cited(text)))
+        return list(dict.fromkeys(anchor for anchor, _, _ in self._cited(_english_numbers(text))))
 
     def without_citations(self, text: str) -> str:
         """``text`` without the places it cites and the names of the documents they are in (what a question asks of a
-        place once the place is found: 成果转化法第四十五条第一款第一项规定的奖励比例 → 规定的奖励比例)."""
+        place once the place is found: 成果转化法第四十五条第一款第一项规定的奖励比例 → 规定的奖励比例); its English
+        numbers in digits when it cites a place only in words (What does Article Forty-Two … say about twenty years)."""
         cited = self._cited(text)
+        if not cited and (digits := _english_numbers(text)) != text and (cited := self._cited(digits)):
+            text = digits
         if not cited:
             return text
         docs = {anchor.split(":", 1)[0] for anchor, _, _ in cited}
