@@ -137,6 +137,9 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("the second item of Article 24 of the Patent Law", "zlf-2020:ch2.a24.p1.i2"),
     ("Article Ninety-One, Paragraph Two of the Law on Progress of Science and Technology", "kjjbf-2021:ch9.a91.p2"),
     ("Article 42.3 of the Patent Law", "zlf-2020:ch5.a42.p3"),
+    # the full English title after the place: the longest name wins over "the Patent Law" inside it
+    ("Article 42 of the Patent Law of the People's Republic of China", "zlf-2020:ch5.a42"),
+    ("Article 42(1) of the Patent Law of the PRC", "zlf-2020:ch5.a42.p1"),
     # (2) of an article of one paragraph, a list: its item 2 ((1) stays the paragraph)
     ("Patent Law Article 24(2)", "zlf-2020:ch2.a24.p1.i2"),
     ("Patent Law Article 24(1)", "zlf-2020:ch2.a24.p1"),
@@ -324,7 +327,14 @@ def test_a_citation_whose_anchor_is_another_clause_is_altered(checker):
     ("专利法第四十二条规定：每年5月30日为全国科技工作者日", "altered", "kjjbf-2021:ch1.a18.p1", "zlf-2020:ch5.a42"),
     ("专利法第四十二条规定：全体员工每周必须参加三次体育锻炼", "not_found", None, "is real"),
     ("Article 42 of the Patent Law provides that an invention patent lasts twenty years", "resolved",
-     "zlf-2020:ch5.a42", "English"),
+     "zlf-2020:ch5.a42", "20 years are the place's too"),
+    # an English statement's periods and shares are compared with the place's: none of its years is thirty
+    ("Article 42 of the Patent Law provides that an invention patent lasts thirty years", "altered",
+     "zlf-2020:ch5.a42", "30 years (the place gives 二十年、十年、十五年"),
+    ("Article 45 of the Law on Promoting the Transformation of Scientific and Technological Achievements provides "
+     "that at least 20% of the net income goes to the team", "altered", "cgzhf-2015:ch4.a45", "百分之五十"),
+    ("Article 42 of the Patent Law of the People's Republic of China provides that the patentee pays fees",
+     "resolved", "zlf-2020:ch5.a42", "not compared word for word"),
     # the place after the words, as a quotation's source is written
     ("“发明专利权的期限为二十年”（《专利法》（2020年修正）第四十二条）", "verbatim", "zlf-2020:ch5.a42.p1", "agrees"),
     ("发明专利权的期限为二十年。——《专利法》第四十三条", "altered", "zlf-2020:ch5.a42.p1", "zlf-2020:ch5.a43"),

@@ -20,6 +20,7 @@ from typing import Any
 
 from retriever.analysis.normalize import is_traditional, to_characters_simplified, to_simplified
 from retriever.analysis.other_documents import OtherDocuments, shown
+from retriever.answer.figures import compare_figures
 from retriever.ingest.references import Reference, ReferenceParser
 from retriever.errors import QueryError, UnknownAnchorError
 from retriever.ingest.corpus import Corpus
@@ -255,10 +256,29 @@ class CitationChecker:
             return self._edition_not_held(reference)
         anchor = self._references.anchor(reference, doc or self.default_doc)
         if not _CJK.search(statement):
-            return self._resolved(anchor, InputKind.REFERENCE, [
-                f"reference read as {anchor}; the statement after it is English and the source is Chinese, so it was "
-                "not compared word for word: read the clause 引用后的陈述为英文，未与中文原文逐字核对，请阅读原文"])
+            return self._english_statement(anchor, statement)
         return self._cited(statement, anchor, f"the reference {written} ({anchor})", f"所引{written}")
+
+    def _english_statement(self, anchor: str, statement: str) -> CheckResult:
+        """A place with an English statement: resolved, as English cannot be compared with the Chinese word for word;
+        ``altered`` when a period or share it states (30 years, 50 percent) differs from every one of that unit the
+        place gives (:func:`~retriever.answer.figures.compare_figures`), with both in the note."""
+        result = self._resolved(anchor, InputKind.REFERENCE)
+        if not self.corpus.has_anchor(anchor):
+            return result
+        source = " ".join(self.corpus.lookup(a).text for a in self.corpus.children(anchor) or [anchor])
+        figures = compare_figures(statement, source)
+        notes = [f"reference read as {anchor}; the statement after it is English and the source is Chinese, so it was "
+                 "not compared word for word: read the clause 引用后的陈述为英文，未与中文原文逐字核对，请阅读原文"]
+        if figures.agreed:
+            shown_agreed = ", ".join(f.written for f in figures.agreed)
+            notes.append(f"its figures {shown_agreed} are the place's too 陈述中的数字与原文一致")
+        if not figures.differing:
+            return replace(result, notes=notes + result.notes)
+        wrong = "; ".join(f"{f.written} (the place gives {'、'.join(dict.fromkeys(s.written for s in source_figures))})"
+                          for f, source_figures in figures.differing)
+        return replace(result, verdict=Verdict.ALTERED, notes=notes + result.notes + [
+            f"figures the place does not give: {wrong} 陈述中的数字与原文不符"])
 
     def _anchor(self, anchor: str) -> CheckResult:
         """An anchor resolved; UnknownAnchorError (with the nearest anchors) when no clause has it."""

@@ -172,13 +172,17 @@ class ReferenceParser:
     def _split_name(self, text: str) -> tuple[str | None, str, str | None]:
         """(doc id, the rest of the text, the other edition it names) for the document named in ``text``, its own
         edition or number after the name dropped (:meth:`_qualifier`); (None, text, None) when none is named."""
-        # the name written first: a document number in brackets after a title (…规划（鄂政发〔2021〕18号）) qualifies it
-        for doc_id, start, end in sorted(self.names.find(text), key=lambda found: found[1]):
-            after, other_edition = self._qualifier(doc_id, text[end:].strip())
-            before = "" if self.names.describes(doc_id, text[:start]) else text[:start]
-            rest = f"{before} {after}".strip()
-            return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,"), other_edition
-        return None, text, None
+        found = sorted(self.names.find(text), key=lambda name: name[1])
+        if not found:
+            return None, text, None
+        # the name written first (a document number in brackets after a title, …规划（鄂政发〔2021〕18号）, qualifies
+        # it), or the longest of the names overlapping it (the Patent Law of the People's Republic of China, not
+        # "the Patent Law" in it)
+        doc_id, start, end = max((name for name in found if name[1] < found[0][2]), key=lambda name: name[2] - name[1])
+        after, other_edition = self._qualifier(doc_id, text[end:].strip())
+        before = "" if self.names.describes(doc_id, text[:start]) else text[:start]
+        rest = f"{before} {after}".strip()
+        return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,"), other_edition
 
     def _qualifier(self, doc: str, rest: str) -> tuple[str, str | None]:
         """``rest`` (what follows the document's name) without the edition or document number in brackets that opens
