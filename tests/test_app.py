@@ -280,9 +280,17 @@ def test_a_statement_attributed_to_the_wrong_article_and_a_heading() -> None:
     assert "the text of a heading" in page_text(at)
 
 
+def test_an_english_quote_with_a_changed_figure_shows_the_english_and_the_chinese() -> None:
+    at = check("The term of invention patent rights shall be thirty years", lang="en")
+    assert any("Altered" in e.value for e in at.error)
+    text = page_text(at)
+    assert "unofficial translation" in text and "发明专利权的期限为二十年" in text  # the Chinese is the document's
+    assert "twenty" in text and chip("zlf-2020:ch5.a42.p1") in text
+
+
 @pytest.mark.parametrize(("paste", "message"), [
     ("", "nothing to check"), ("创新" * 5_000, "longer than any single clause"),
-    ("hb-sti-14fyp:ch99.s9.p9", "找不到条款锚点"),
+    ("hb-sti-14fyp:ch99.s9.p9", "找不到条款锚点"), ("专利法", "请写明章节或条款"),
 ])
 def test_bad_pastes_give_a_message(paste: str, message: str) -> None:
     at = check(paste)

@@ -370,3 +370,20 @@ def test_a_heading_quoted_as_printed_is_verbatim_at_the_heading(checker, heading
     result = checker.check(heading)
     assert (result.verdict, result.anchor, result.also_found) == ("verbatim", anchor, elsewhere)
     assert checker.check(heading[:-1] + "和").verdict != "verbatim"
+
+
+def test_an_english_quote_is_found_in_the_reference_english_and_says_it_is_a_translation(checker, corpus):
+    from retriever.english.reference import english_by_anchor
+
+    english = english_by_anchor([corpus.document("zlf-2020")])["zlf-2020:ch5.a42.p1"]
+    found = checker.check(english)
+    assert (found.verdict, found.anchor) == ("verbatim", "zlf-2020:ch5.a42.p1")
+    assert "unofficial translation" in found.notes[0] and corpus.clause("zlf-2020:ch5.a42.p1").text in found.notes[0]
+    changed = checker.check(english.replace("twenty", "thirty"))
+    assert (changed.verdict, changed.anchor) == ("altered", "zlf-2020:ch5.a42.p1")
+    assert [(d["quote"], d["source"]) for d in changed.diff] == [("thirty", "twenty")]
+    cited = checker.check(f"{english} [zlf-2020:ch5.a43]")  # the right words, another article's anchor
+    assert cited.verdict == "altered" and "zlf-2020:ch5.a43" in cited.notes[-1]
+    assert checker.check("Every employee must exercise three times a week at the company gym").verdict == "not_found"
+    with pytest.raises(QueryError, match="at least 4 words"):
+        checker.check("twenty years term")

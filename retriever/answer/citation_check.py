@@ -16,11 +16,15 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from retriever.analysis.normalize import is_traditional, to_characters_simplified, to_simplified
 from retriever.analysis.other_documents import OtherDocuments, shown
+from retriever.answer.english_quotes import MIN_WORDS as ENGLISH_MIN_WORDS
+from retriever.answer.english_quotes import EnglishQuotes
 from retriever.answer.figures import compare_figures
+from retriever.english.reference import english_by_anchor
 from retriever.ingest.references import Reference, ReferenceParser
 from retriever.errors import QueryError, UnknownAnchorError
 from retriever.ingest.corpus import Corpus
@@ -410,6 +414,8 @@ class CitationChecker:
             return found if place == raw else replace(found, notes=found.notes + [
                 "Traditional characters converted for matching 已转换繁体字"])
         self._refuse_a_bare_name(place)
+        if not _CJK.search(raw) and re.search(r"[A-Za-z]", raw):
+            return self._check_english(raw.strip(_QUOTES), doc)
         result = self._check_quote(raw.strip(_QUOTES), doc)
         if hidden:
             names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'control')} ×{n}" for ch, n in hidden.items())
@@ -486,6 +492,37 @@ class CitationChecker:
         diff = [d for d in diff if d not in unverifiable and d not in punctuation]
         verdict = self._verdict(clause, start, end, bool(diff))
         return self._found(verdict, clause, start, end, round(ratio, 3), diff, notes, [])
+
+    @cached_property
+    def _english_quotes(self) -> EnglishQuotes:
+        return EnglishQuotes(self.corpus, english_by_anchor(self.corpus.documents.values()))
+
+    def _check_english(self, quote: str, doc: str | None) -> CheckResult:
+        """An English quote, checked against the reference English the product shows beside each clause (the
+        documents are Chinese): ``verbatim`` there or ``altered`` with the differing words, the clause's Chinese text
+        in the note, since only it is the document's; ``not_found`` when no clause's English is close."""
+        if len(re.findall(r"[A-Za-z]+", quote)) < ENGLISH_MIN_WORDS:
+            raise QueryError(f"the quote is too short to check: paste at least {ENGLISH_MIN_WORDS} words "
+                             f"引文过短，至少{ENGLISH_MIN_WORDS}个词")
+        match = self._english_quotes.find(quote, doc, ALTERED_MIN)
+        if match is None:
+            return CheckResult(Verdict.NOT_FOUND, InputKind.QUOTE, notes=[
+                "no passage of the reference English is close to this quote (the documents are Chinese; their English "
+                "is this product's unofficial translation) 参考英译中没有相近的段落"])
+        clause = self.corpus.lookup(match.anchor)
+        punctuation = [d for d in match.diff if d["op"] == "punctuation"]
+        diff = [d for d in match.diff if d["op"] != "punctuation"]
+        notes = [f"found in the reference English of {match.anchor}, an unofficial translation; the document's text is "
+                 f"the Chinese 见于参考英译（非官方译文，以中文原文为准）: 「{clause.text}」"]
+        if punctuation:
+            notes.append("punctuation differs 标点不同: " + " ".join(f"{d['quote'] or '∅'}→{d['source'] or '∅'}"
+                                                                   for d in punctuation))
+        if match.also:
+            notes.append(f"the same English also in {', '.join(match.also)} 相同译文亦见于其他条款")
+        zh, en = citation(self.corpus, match.anchor)
+        return CheckResult(Verdict.ALTERED if diff else Verdict.VERBATIM, InputKind.QUOTE, match.anchor,
+                           match.english, match.english[match.start:match.end], match.similarity, diff, zh, en, notes,
+                           self._context(match.anchor), match.also, match.start, match.end)
 
     def _context(self, anchor: str) -> dict[str, str | None]:
         """The previous and next clause of the same document, for reading the citation in context."""

@@ -1,27 +1,31 @@
-"""English statements attributed to a place, as partners paste them to ``check``: each clause's reference English
-after its place, as given and with one period or share changed.
+"""English checked by ``check``, as partners paste it: statements after a place, and quotes of the reference English.
 
-``python benchmarks/english_statements.py``
+``python benchmarks/english_checks.py``
 
-For each clause of the corpus with reference English that states a period or a share (20 years, six months, 50%):
-``Article 42 of the Patent Law provides that …`` (a law's clause, after its article) or ``Chapter 5 Section 1 of
-the plan provides that …`` (the plan's). As given, the verdict should be ``resolved`` at the place; with its first
-such figure changed (its value plus one), ``altered``. English cannot be compared with the Chinese word for word, so
-only figures are; a clause whose English states a figure its Chinese does not give in the same unit is counted apart.
-The changed figure is the next whole value the place (the article, for a law) does not give.
-Figures are printed, never asserted.
+Statements: for each clause with reference English that states a period or a share (20 years, six months, 50%),
+``Article 42 of the Patent Law provides that …`` (a law's clause, after its article) or ``Chapter 5 Section 1 of the
+plan provides that …`` (the plan's). As given, the verdict should be ``resolved`` at the place; with its first such
+figure changed to the next whole value the place (the article, for a law) does not give, ``altered``. A clause whose
+English states a figure its Chinese does not give in the same unit is counted apart.
+
+Quotes: every clause's first reference English sentence (six words or more) as given should be ``verbatim`` at the
+clause (or at a clause with the same English); with its longest word replaced, ``altered`` at the clause; an English
+question of eval/questions.jsonl or eval/train-questions.jsonl (never the dev set) should be ``not_found``: it asks
+about a clause but quotes none. Figures are printed, never asserted; failures are listed.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections import Counter
 
 from text_to_num import alpha2digit
 
-from retriever.answer.citation_check import CitationChecker
+from retriever.answer.citation_check import ALTERED_MIN, CitationChecker
 from retriever.answer.figures import chinese_figures, english_figures
+from retriever.config import ROOT
 from retriever.english.reference import english_by_anchor
 from retriever.errors import QueryError
 from retriever.ingest.corpus import Corpus
@@ -54,10 +58,19 @@ def changed(english: str, given: set[tuple[float, str]]) -> str | None:
     return digits.replace(figure.written, figure.written.replace(f"{figure.value:g}", f"{value:g}", 1), 1)
 
 
-def main() -> None:
-    corpus = Corpus.load()
-    checker = CitationChecker(corpus)
-    english = english_by_anchor(corpus.documents.values())
+def first_sentence(english: str) -> str:
+    """The first sentence of a clause's English (up to its first full stop or semicolon), without it."""
+    return re.split(r"(?<=[a-z0-9)])[.;](?:\s|$)", english, maxsplit=1)[0]
+
+
+def one_word_changed(sentence: str) -> str:
+    """``sentence`` with its longest word replaced by a word the corpus's English never uses."""
+    longest = max(re.findall(r"[A-Za-z]+", sentence), key=len)
+    return sentence.replace(longest, "zebra", 1)
+
+
+def statements(corpus: Corpus, checker: CitationChecker, english: dict[str, str]) -> None:
+    """English statements after their place: resolved as given, altered with a figure changed."""
     counts: Counter[str] = Counter()
     failures = []
     started = time.perf_counter()
@@ -107,6 +120,61 @@ def main() -> None:
     print(f"\n{checks} checks in {seconds:.1f} s ({seconds / max(checks, 1) * 1000:.0f} ms each)")
     for line in failures:
         print("not as expected:", line)
+
+
+
+def quotes(corpus: Corpus, checker: CitationChecker, english: dict[str, str]) -> None:
+    """English quotes: verbatim as given, altered with a word changed; English questions not found."""
+    counts: Counter[str] = Counter()
+    failures = []
+    started = time.perf_counter()
+    for anchor, text in english.items():
+        sentence = first_sentence(text)
+        if len(re.findall(r"[A-Za-z]+", sentence)) < 6:
+            continue
+        counts["clauses"] += 1
+        given = checker.check(sentence)
+        counts["verbatim"] += given.verdict == "verbatim" and anchor in (given.anchor, *given.also_found)
+        if given.verdict != "verbatim":
+            failures.append(f"{anchor} as given: {given.verdict} {given.anchor}")
+        changed = checker.check(one_word_changed(sentence))
+        counts["altered"] += changed.verdict == "altered" and changed.anchor == anchor
+        if changed.verdict != "altered" or changed.anchor != anchor:
+            failures.append(f"{anchor} changed: {changed.verdict} {changed.anchor} ({changed.similarity})")
+    for name in ("questions.jsonl", "train-questions.jsonl"):
+        for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines():
+            question = json.loads(line)
+            if question.get("lang") != "en":
+                continue
+            try:
+                result = checker.check(question["question"])
+            except QueryError:
+                continue
+            counts["questions"] += 1
+            counts["questions not_found"] += result.verdict == "not_found"
+            if result.verdict != "not_found":
+                failures.append(f"question {question['id']}: {result.verdict} {result.anchor} ({result.similarity})")
+    seconds = time.perf_counter() - started
+    print("| reference English sentences: verbatim | one word changed: altered | English questions: not_found |")
+    print("|---|---|---|")
+    print(f"| {counts['verbatim']}/{counts['clauses']} | {counts['altered']}/{counts['clauses']} | "
+          f"{counts['questions not_found']}/{counts['questions']} |")
+    print(f"\naltered bar (ALTERED_MIN) {ALTERED_MIN}")
+    checks = 2 * counts["clauses"] + counts["questions"]
+    print(f"{checks} checks in {seconds:.1f} s ({seconds / max(checks, 1) * 1000:.0f} ms each)")
+    for line in failures[:40]:
+        print("not as expected:", line)
+    if len(failures) > 40:
+        print(f"… and {len(failures) - 40} more")
+
+
+def main() -> None:
+    corpus = Corpus.load()
+    checker = CitationChecker(corpus)
+    english = english_by_anchor(corpus.documents.values())
+    statements(corpus, checker, english)
+    print()
+    quotes(corpus, checker, english)
 
 
 if __name__ == "__main__":
