@@ -213,8 +213,9 @@ class CitationChecker:
             return
         meta = self.corpus.document(named).meta
         example = "第四十二条, Article 42" if self._references.has_articles(named) else "第五章第一节, Chapter 5 Section 1"
-        raise QueryError(f"this names a document of the corpus, {meta.title_en or meta.title} [{named}], but no place in "
-                         f"it: add a chapter, section or article ({example}) 只写了文件名《{meta.title}》，请写明章节或条款")
+        raise QueryError(f"this names a document of the corpus, {meta.title_en or meta.title} [{named}], but no "
+                         f"place in it: add a chapter, section or article ({example}) "
+                         f"只写了文件名《{meta.title}》，请写明章节或条款")
 
     def _heading_quoted(self, text: str, doc: str | None) -> CheckResult | None:
         """A heading quoted as printed (第五章打好现代产业关键核心技术攻坚战, 第一章 总则) or its title alone: verbatim,
@@ -268,8 +269,6 @@ class CitationChecker:
         ``altered`` when a period or share it states (30 years, 50 percent) differs from every one of that unit the
         place gives (:func:`~retriever.answer.figures.compare_figures`), with both in the note."""
         result = self._resolved(anchor, InputKind.REFERENCE)
-        if not self.corpus.has_anchor(anchor):
-            return result
         source = " ".join(self.corpus.lookup(a).text for a in self.corpus.children(anchor) or [anchor])
         figures = compare_figures(statement, source)
         notes = [f"reference read as {anchor}; the statement after it is English and the source is Chinese, so it was "
@@ -495,7 +494,7 @@ class CitationChecker:
 
     @cached_property
     def _english_quotes(self) -> EnglishQuotes:
-        return EnglishQuotes(self.corpus, english_by_anchor(self.corpus.documents.values()))
+        return EnglishQuotes(english_by_anchor(self.corpus.documents.values()))
 
     def _check_english(self, quote: str, doc: str | None) -> CheckResult:
         """An English quote, checked against the reference English the product shows beside each clause (the

@@ -15,8 +15,6 @@ from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
-from retriever.ingest.corpus import Corpus
-
 __all__ = ["EnglishMatch", "EnglishQuotes", "MIN_WORDS"]
 
 MIN_WORDS = 4
@@ -46,9 +44,8 @@ class EnglishMatch:
 class EnglishQuotes:
     """The reference English of a corpus's clauses, searchable by quote."""
 
-    def __init__(self, corpus: Corpus, english: dict[str, str]) -> None:
-        self.corpus = corpus
-        self.english = english
+    def __init__(self, english: dict[str, str]) -> None:
+        self.english = english  # anchor → reference English
 
     @cached_property
     def _folded(self) -> dict[str, str]:

@@ -45,7 +45,8 @@ _ENCLOSED = re.compile(r"^[（(]\s*(?P<place>[^（()）]+?)\s*[）)]$")
 """A place in brackets after its document's name: 专利法（第四十二条）, the Patent Law (Article 42)."""
 _EN_PLACE = re.compile(
     r"^(?:(?P<preface>preface)|(?:chapter|ch\.?)\s*(?P<ch>\d+|[ivxlc]+))?[,\s]*"
-    r"(?:(?:section|sec\.?|§)\s*(?P<sec>\d+|[ivx]+))?[,\s]*(?:(?:article|art\.?)\s*(?P<art>\d+)(?:\.(?P<para3>\d+))?)?[,\s]*"
+    r"(?:(?:section|sec\.?|§)\s*(?P<sec>\d+|[ivx]+))?[,\s]*"
+    r"(?:(?:article|art\.?)\s*(?P<art>\d+)(?:\.(?P<para3>\d+))?)?[,\s]*"
     r"(?:(?:paragraph|para\.?|¶)\s*(?P<para>\d+)|\((?P<para2>\d+)\))?[,\s]*"
     r"(?:(?:item|subparagraph)\s*\(?(?P<item>\d+|[ivx]+)\)?|\((?P<item2>\d+|[ivx]+)\))?$",
     re.IGNORECASE,
