@@ -21,10 +21,8 @@ import re
 import time
 from collections import Counter
 
-from text_to_num import alpha2digit
-
 from retriever.answer.citation_check import ALTERED_MIN, CitationChecker
-from retriever.answer.figures import chinese_figures, english_figures
+from retriever.answer.figures import chinese_figures, english_figures, in_digits
 from retriever.config import ROOT
 from retriever.english.reference import english_by_anchor
 from retriever.errors import QueryError
@@ -50,7 +48,7 @@ def changed(english: str, given: set[tuple[float, str]]) -> str | None:
     first = english_figures(english)
     if not first:
         return None
-    digits = alpha2digit(re.sub(r"-(?=(?:year|month|day)s?\b)", " ", english), "en", threshold=0)
+    digits = in_digits(english)
     figure = first[0]
     value = figure.value + 1
     while (value, figure.unit) in given:

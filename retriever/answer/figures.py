@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from text_to_num import alpha2digit
+from retriever.ingest.text import cn_to_int, english_digits
 
-from retriever.ingest.text import cn_to_int
-
-__all__ = ["Figure", "english_figures", "chinese_figures", "FigureCheck", "compare_figures"]
+__all__ = ["Figure", "in_digits", "english_figures", "chinese_figures", "FigureCheck", "compare_figures"]
 
 _EN_UNITS = {"year": "年", "years": "年", "month": "月", "months": "月", "day": "日", "days": "日", "%": "%",
              "percent": "%", "per cent": "%"}
@@ -38,11 +36,16 @@ class Figure:
     written: str
 
 
+def in_digits(text: str) -> str:
+    """An English text as its figures are read: numbers in digits, a twenty-year term as 20 year term."""
+    return english_digits(re.sub(r"-(?=(?:year|month|day)s?\b)", " ", text))
+
+
 def english_figures(text: str) -> list[Figure]:
-    """The periods and shares an English text states (twenty years, 6 months, 50 percent)."""
-    digits = alpha2digit(re.sub(r"-(?=(?:year|month|day)s?\b)", " ", text), "en", threshold=0)  # a twenty-year term
+    """The periods and shares an English text states (twenty years, 6 months, 50 percent); ``written`` is as
+    :func:`in_digits` writes it."""
     return [Figure(float(m["value"]), _EN_UNITS[m["unit"].lower()], m.group())
-            for m in _EN_FIGURE.finditer(digits)]
+            for m in _EN_FIGURE.finditer(in_digits(text))]
 
 
 def chinese_figures(text: str) -> list[Figure]:

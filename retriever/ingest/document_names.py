@@ -34,7 +34,7 @@ def _folded(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     """English words (a possessive 's dropped) and Chinese characters of ``text``, folded as names are compared."""
-    return re.findall(r"[a-z0-9&]+|[\u4e00-\u9fff]", re.sub(r"'s\b", "", _folded(text)).replace("-", " "))
+    return re.findall(r"[a-z0-9&]+|[\u4e00-\u9fff]", re.sub(r"'s\b", "", _folded(text)))
 
 
 class DocumentNames:

@@ -23,12 +23,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from text_to_num import alpha2digit
-
 from retriever.errors import QueryError
 from retriever.ingest.corpus import Corpus
 from retriever.ingest.document_names import QUOTE_MARKS, DocumentNames
-from retriever.ingest.text import cn_to_int, int_to_cn
+from retriever.ingest.text import cn_to_int, english_digits, int_to_cn
 
 __all__ = ["Reference", "ReferenceParser"]
 
@@ -70,10 +68,16 @@ dropped when the text names a document, so that a law's own sentence (依照第�
 _QUALIFIER = re.compile(r"^[（(]\s*(?P<text>[^（()）]+?)\s*[）)]")
 """An edition or a document number in brackets right after a document's name: （2020年修正）, (E Zheng Fa [2021] No. 18)."""
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_ZH_PLACE_IN_TEXT = re.compile(
-    rf"(?:第{_NUM}章)?(?:第{_NUM}节)?(?:第{_NUM}条(?:之{_NUM})?)?(?:第{_NUM}[款段])?(?:第[（(]?{_NUM}[)）]?项)?")
-_ZH_PLACE_AFTER_NAME = re.compile(
-    rf"[》\s]*(?:第?{_NUM}章)?(?:第?{_NUM}节)?(?:第?{_NUM}条(?:之{_NUM})?)?(?:第?{_NUM}[款段])?(?:第?[（(]?{_NUM}[)）]?项)?")
+
+
+def _zh_place_in_text(ordinal: str) -> str:
+    """A Chinese place inside a question, each part opened by ``ordinal`` (第, or 第? where it may be left out)."""
+    return (rf"(?:{ordinal}{_NUM}章)?(?:{ordinal}{_NUM}节)?(?:{ordinal}{_NUM}条(?:之{_NUM})?)?"
+            rf"(?:{ordinal}{_NUM}[款段])?(?:{ordinal}[（(]?{_NUM}[)）]?项)?")
+
+
+_ZH_PLACE_IN_TEXT = re.compile(_zh_place_in_text("第"))
+_ZH_PLACE_AFTER_NAME = re.compile(r"[》\s]*" + _zh_place_in_text("第?"))
 """A place right after a document's name in a question, 第 left out as in 专利法42条 (elsewhere 第 is required: 三条措施
 names no article)."""
 _EN_PLACE_IN_TEXT = re.compile(
@@ -102,8 +106,7 @@ def _english_numbers(place: str) -> str:
     Chapter Five, the third paragraph → Article 42, Chapter 5, paragraph 3); text without Latin letters unchanged."""
     if not re.search(r"[A-Za-z]", place):
         return place
-    digits = alpha2digit(place, "en", threshold=0)  # threshold 0: a lone "one" or "first" is a number here too
-    return _ORDINAL_UNIT.sub(lambda m: f"{m['unit']} {m['n']}", digits)
+    return _ORDINAL_UNIT.sub(lambda m: f"{m['unit']} {m['n']}", english_digits(place))
 
 
 def _outermost_first(place: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from text_to_num import alpha2digit
+
 from retriever.types import Sentence
 
-__all__ = ["split_sentences", "lead_phrase", "cn_to_int", "int_to_cn"]
+__all__ = ["split_sentences", "lead_phrase", "english_digits", "cn_to_int", "int_to_cn"]
 
 _SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』）)]*|$)")
 _LEAD = re.compile(r"([^。]{2,24})。")
@@ -35,6 +37,12 @@ def lead_phrase(text: str) -> str | None:
     if not m or m.end() >= len(text) or _LEAD_FORBIDDEN.search(m.group(1)):
         return None
     return m.group(1)
+
+
+def english_digits(text: str) -> str:
+    """``text`` with its English numbers in words written in digits (Forty-Two → 42, the third → the 3rd), by text2num;
+    every number, a lone "one" or "first" too (threshold 0)."""
+    return alpha2digit(text, "en", threshold=0)
 
 
 def cn_to_int(numeral: str) -> int:
