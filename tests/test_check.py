@@ -268,6 +268,44 @@ def test_no_sentence_of_the_corpus_is_read_as_a_reference(corpus):
     sentences = [c.text[s.start:s.end] for c in corpus.clauses() for s in c.sentences]
     assert len(sentences) > 1000 and not [s for s in sentences if parser.parse(s) is not None]
     assert not [s for s in sentences if parser.claim(s) is not None]
+    # the laws cite ranges of their own articles (第四十二条至第四十四条): a sentence holding one is still a quote
+    assert not [s for s in sentences if parser.parse_series(s) is not None]
+
+
+@pytest.mark.parametrize(("reference", "places"), [
+    ("专利法第四十二条至第四十四条", ["zlf-2020:ch5.a42", "zlf-2020:ch5.a43", "zlf-2020:ch5.a44"]),
+    ("专利法第42-44条", ["zlf-2020:ch5.a42", "zlf-2020:ch5.a43", "zlf-2020:ch5.a44"]),
+    ("科技进步法第九十一条、第九十三条", ["kjjbf-2021:ch9.a91", "kjjbf-2021:ch9.a93"]),
+    ("专利法第二十四条第（一）项至第（三）项", ["zlf-2020:ch2.a24.p1.i1", "zlf-2020:ch2.a24.p1.i2",
+                                        "zlf-2020:ch2.a24.p1.i3"]),
+    ("规划第五章第一节至第三节", ["hb-sti-14fyp:ch5.s1", "hb-sti-14fyp:ch5.s2", "hb-sti-14fyp:ch5.s3"]),
+    ("Articles 42-44 of the Patent Law", ["zlf-2020:ch5.a42", "zlf-2020:ch5.a43", "zlf-2020:ch5.a44"]),
+    ("Arts. 42 and 45 of the Patent Law", ["zlf-2020:ch5.a42", "zlf-2020:ch5.a45"]),
+    ("Chapter 5, Sections 1, 2 and 4 of the plan", ["hb-sti-14fyp:ch5.s1", "hb-sti-14fyp:ch5.s2",
+                                                    "hb-sti-14fyp:ch5.s4"]),
+])
+def test_a_range_or_list_of_places_resolves_to_each(checker, reference, places):
+    result = checker.check(reference)
+    assert result.verdict == "resolved" and result.input_kind == "reference"
+    assert result.places == places and result.anchor == places[0]
+    assert result.clause_text == checker.check(places[0]).clause_text
+    assert [line.rsplit("〔", 1)[1].rstrip("〕") for line in result.citation_zh.splitlines()] == places
+
+
+def test_a_statement_attributed_to_a_range_agrees_when_one_of_its_places_holds_it(checker):
+    agrees = checker.check("专利法第四十二条至第四十四条规定：发明专利权的期限为二十年")
+    assert agrees.verdict == "verbatim" and agrees.anchor == "zlf-2020:ch5.a42.p1"
+    wrong = checker.check("专利法第四十三条至第四十四条规定：发明专利权的期限为二十年")
+    assert wrong.verdict == "altered" and any("zlf-2020:ch5.a42.p1" in n for n in wrong.notes)
+    english = checker.check("Articles 42 and 43 of the Patent Law: an invention patent lasts 30 years")
+    assert english.verdict == "altered" and english.places == ["zlf-2020:ch5.a42", "zlf-2020:ch5.a43"]
+
+
+def test_a_range_that_runs_backwards_or_past_the_end_is_a_clear_error(checker):
+    with pytest.raises(QueryError, match="upwards"):
+        checker.check("专利法第四十四条至第四十二条")
+    with pytest.raises(UnknownAnchorError, match="a83"):
+        checker.check("专利法第八十条至第八十三条")  # the Patent Law ends at Article 82
 
 
 def _without_anchor(citation: str) -> str:

@@ -129,6 +129,12 @@ def test_an_article_of_no_named_law_is_no_cited_place(searcher):
     assert parser.without_citations("成果转化法第四十五条第一款第一项规定的奖励比例是多少") == "规定的奖励比例是多少"
     # 第 may be left out only right after a law's name; with it, the longest place wins
     assert parser.cited_places("《专利法》第42条1款规定什么") == ["zlf-2020:ch5.a42.p1"]
+    # a range or list of places cites each of them
+    assert parser.cited_places("专利法第四十二条至第四十四条规定了什么") == ["zlf-2020:ch5.a42", "zlf-2020:ch5.a43",
+                                                                 "zlf-2020:ch5.a44"]
+    assert parser.without_citations("专利法第四十二条至第四十四条规定了什么") == "规定了什么"
+    assert parser.cited_places("What do Articles 42 and 45 of the Patent Law say?") == ["zlf-2020:ch5.a42",
+                                                                                        "zlf-2020:ch5.a45"]
     assert parser.without_citations("《专利法》42条说了什么") == "说了什么"
     assert parser.cited_places("专利法里有哪三条原则") == []
     # English places in words, or innermost first; other numbers in words stay words

@@ -57,6 +57,8 @@ def result_view(result: CheckResult, lang: str) -> None:
         st.markdown(diff_html(result), unsafe_allow_html=True)
     if result.notes:
         st.markdown(f"**{t(lang, 'check_notes')}**\n\n" + "\n".join(f"- {md(n)}" for n in result.notes))
+    if len(result.places) > 1:
+        st.markdown(t(lang, "places") + " " + " ".join(chip(a, lang) for a in result.places), unsafe_allow_html=True)
     if result.also_found:
         st.markdown(t(lang, "also_found") + " " + " ".join(chip(a, lang) for a in result.also_found),
                     unsafe_allow_html=True)

@@ -89,6 +89,7 @@ class CheckResult:
     also_found: list[str] = field(default_factory=list)  # other clauses with the same text
     start: int | None = None  # where matched_text begins in clause_text (it may occur there more than once)
     end: int | None = None
+    places: list[str] = field(default_factory=list)  # every place of a range or list reference, anchor the first
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -180,11 +181,33 @@ class CitationChecker:
         text is not a reference."""
         reference = self._references.parse(text)
         if reference is None:
-            return None
+            series = self._references.parse_series(text)
+            return self._series(series, doc) if series else None
         if reference.other_edition is not None:
             return self._edition_not_held(reference)
         anchor = self._references.anchor(reference, doc or self.default_doc)
         return self._resolved(anchor, InputKind.REFERENCE, [f"reference read as {anchor}"])
+
+    def _places(self, references: list[Reference], doc: str | None) -> list[str]:
+        """The anchors of a reference's places, each checked to exist (UnknownAnchorError for the first that does not,
+        with the nearest anchors)."""
+        anchors = [self._references.anchor(r, doc or self.default_doc) for r in references]
+        for anchor in anchors:
+            self._anchor(anchor)
+        return anchors
+
+    def _series(self, references: list[Reference], doc: str | None) -> CheckResult:
+        """A range or list of places (专利法第四十二条至第四十四条, Articles 42 and 45 of the Patent Law) resolved: the
+        first place with its text, every place in ``places`` and a citation for each."""
+        if references[0].other_edition is not None:
+            return self._edition_not_held(references[0])
+        anchors = self._places(references, doc)
+        citations = [citation(self.corpus, a) for a in anchors]
+        first = self._resolved(anchors[0], InputKind.REFERENCE, [
+            f"reference read as {len(anchors)} places 共{len(anchors)}处: {', '.join(anchors)}; the text shown is the "
+            f"first's 下文为第一处原文"])
+        return replace(first, places=anchors, citation_zh="\n".join(zh for zh, _ in citations),
+                       citation_en="\n".join(en for _, en in citations))
 
     def _edition_not_held(self, reference: Reference) -> CheckResult:
         """``not_found`` for a reference to another edition than the corpus holds, naming the one it holds."""
@@ -253,25 +276,27 @@ class CitationChecker:
                     "the statement attributed to it was not checked 所引述的内容未核对"])
         return None
 
-    def _claim(self, reference: Reference, written: str, statement: str, doc: str | None) -> CheckResult:
-        """A statement attributed to a place (专利法第四十二条规定：…): the statement checked as a quote, and whether the
-        place holds it (:meth:`_cited`). An English statement cannot be compared with the Chinese text word for word:
-        the place is resolved and the note says so."""
-        if reference.other_edition is not None:
-            return self._edition_not_held(reference)
-        anchor = self._references.anchor(reference, doc or self.default_doc)
+    def _claim(self, references: list[Reference], written: str, statement: str, doc: str | None) -> CheckResult:
+        """A statement attributed to a place, or to a range or list of them (专利法第四十二条规定：…): the statement
+        checked as a quote, and whether the place (one of them) holds it (:meth:`_cited`). An English statement cannot
+        be compared with the Chinese text word for word: the place is resolved and the note says so."""
+        if references[0].other_edition is not None:
+            return self._edition_not_held(references[0])
+        anchors = self._places(references, doc)
         if not _CJK.search(statement):
-            return self._english_statement(anchor, statement)
-        return self._cited(statement, anchor, f"the reference {written} ({anchor})", f"所引{written}")
+            return self._english_statement(anchors, statement)
+        return self._cited(statement, anchors[0], f"the reference {written} ({', '.join(anchors)})", f"所引{written}",
+                           others=anchors[1:])
 
-    def _english_statement(self, anchor: str, statement: str) -> CheckResult:
-        """A place with an English statement: resolved, as English cannot be compared with the Chinese word for word;
-        ``altered`` when a period or share it states (30 years, 50 percent) differs from every one of that unit the
-        place gives (:func:`~retriever.answer.figures.compare_figures`), with both in the note."""
-        result = self._resolved(anchor, InputKind.REFERENCE)
-        source = " ".join(self.corpus.lookup(a).text for a in self.corpus.children(anchor) or [anchor])
+    def _english_statement(self, anchors: list[str], statement: str) -> CheckResult:
+        """Places with an English statement: the first resolved, as English cannot be compared with the Chinese word
+        for word; ``altered`` when a period or share it states (30 years, 50 percent) differs from every one of that
+        unit the places give (:func:`~retriever.answer.figures.compare_figures`), with both in the note."""
+        anchor = anchors[0]
+        result = replace(self._resolved(anchor, InputKind.REFERENCE), places=anchors if len(anchors) > 1 else [])
+        source = " ".join(self.corpus.lookup(a).text for place in anchors for a in self.corpus.children(place) or [place])
         figures = compare_figures(statement, source)
-        notes = [f"reference read as {anchor}; the statement after it is English and the source is Chinese, so it was "
+        notes = [f"reference read as {', '.join(anchors)}; the statement after it is English and the source is Chinese, so it was "
                  "not compared word for word: read the clause 引用后的陈述为英文，未与中文原文逐字核对，请阅读原文"]
         if figures.agreed:
             shown_agreed = ", ".join(f.written for f in figures.agreed)
@@ -289,13 +314,14 @@ class CitationChecker:
             raise UnknownAnchorError(anchor, self.corpus.suggest(anchor))
         return self._resolved(anchor, InputKind.ANCHOR)
 
-    def _cited(self, written: str, anchor: str, pointer: str | None = None, pointer_zh: str | None = None
-               ) -> CheckResult:
+    def _cited(self, written: str, anchor: str, pointer: str | None = None, pointer_zh: str | None = None,
+               others: list[str] | None = None) -> CheckResult:
         """A citation that ends with its anchor (as the product writes them), or a statement attributed to a place
         (``pointer``: how the place was written): the reference, title or quote checked in the anchor's document (in
         the whole corpus when that document lacks it), and whether both point at the same place (or one holds the
         other: an article cited with the anchor of its paragraph, a quote from a section's clause). When they do not,
-        the citation is wrong whatever each part says alone: its verdict is altered, with what each part points at."""
+        the citation is wrong whatever each part says alone: its verdict is altered, with what each part points at.
+        ``others``: the other places of a range or list the statement is attributed to; one of them holding it agrees."""
         by_anchor = self._anchor(anchor)
         pointer, pointer_zh = pointer or f"its anchor {anchor}", pointer_zh or "引文所附锚点"
         doc = anchor.split(":", 1)[0]
@@ -311,8 +337,8 @@ class CitationChecker:
         if written_result.verdict is Verdict.NOT_FOUND and len(self.corpus.documents) > 1:
             elsewhere = self.check(written, None)  # another document's words attributed to this one
             written_result = elsewhere if elsewhere.anchor is not None else written_result
-        found = written_result.anchor
-        if found is not None and (found == anchor or found.startswith(anchor + ".") or anchor.startswith(found + ".")):
+        found, places = written_result.anchor, [anchor, *(others or [])]
+        if found is not None and any(found == a or found.startswith(a + ".") or a.startswith(found + ".") for a in places):
             return replace(written_result, notes=written_result.notes + [f"{pointer} agrees 与{pointer_zh}一致"])
         if written_result.verdict is Verdict.NOT_FOUND:
             return replace(written_result, notes=written_result.notes + [

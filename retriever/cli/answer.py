@@ -72,6 +72,8 @@ def _show_check(data: dict) -> None:
     if data["anchor"]:
         print(f"anchor 锚点: {data['anchor']}")
         print(f"matched 匹配原文: {data['matched_text']}")
+    if len(data["places"]) > 1:
+        print(f"places 各处: {', '.join(data['places'])}")
     for d in data["diff"]:
         print(f"  difference 差异 at {d['at']}: quote 引文 「{d['quote'] or '∅'}」 ≠ source 原文 「{d['source'] or '∅'}」")
     for note in data["notes"]:

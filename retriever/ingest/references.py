@@ -11,7 +11,8 @@ by a short title (the end of the title from a word on: 成果转化法 of 促进
 metadata (``aliases``: 科技进步法, Patent Law, the plan); none named, the default document. The edition or number the
 product's own citations put after the title (``《中华人民共和国专利法》（2020年修正）第四十二条``, ``… (E Zheng Fa [2021] No.
 18), Ch. 5 §1 ¶1``) is read too: a reference to another year's edition is to a text the corpus does not hold. A
-reference to a whole article or section resolves to it (``zlf-2020:ch5.a42``), to a paragraph or item to that clause.
+reference to a whole article or section resolves to it (``zlf-2020:ch5.a42``), to a paragraph or item to that clause;
+a range or list of places (``第四十二条至第四十四条``, ``Articles 42 and 45``) to each (:meth:`ReferenceParser.parse_series`).
 The same parser reads the places a question cites (:meth:`ReferenceParser.cited_places`: 专利法第四十二条规定了什么),
 which search puts first, a chapter named by its title after its document's name (``专利法总则``), and a statement
 attributed to a place (:meth:`ReferenceParser.claim`: ``专利法第四十二条规定：发明专利权的期限为二十年``).
@@ -95,6 +96,64 @@ _STATEMENT_MIN = 4
 """Chinese characters, or English words, a statement needs: the quote checker's own minimum for Chinese (fewer match
 anywhere); in English, fewer are a place's own words (``Article 42, third paragraph``), not a statement."""
 _EN_PARTS = re.compile(r"\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+_ZH_UNIT = "[章节条款项段]"
+_RANGE_MARKS = "至到～~—－–-"
+"""What joins the two ends of a range: 第四十二条至第四十四条, 第42-44条, Articles 42–44."""
+_ZH_SERIES = re.compile(
+    rf"^(?P<outer>.*?)(?P<series>(?:第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?(?:[{_RANGE_MARKS}]|以及|[、和及与，,]))+"
+    rf"第?[（(]?{_NUM}[)）]?(?P<unit>{_ZH_UNIT}))$")
+"""A Chinese range or list of places of one unit, after the place that holds them: (第五章)第一节至第三节,
+第四十二、四十三条, (第四十二条)第一款和第三款."""
+_ZH_MEMBER = re.compile(rf"(?P<sep>[{_RANGE_MARKS}]|以及|[、和及与，,])?第?[（(]?(?P<n>{_NUM})[)）]?(?P<unit>{_ZH_UNIT})?")
+_EN_SERIES = re.compile(
+    r"(?<![A-Za-z])(?P<unit>articles?|arts?\.?|chapters?|chs?\.?|sections?|secs?\.?|§§?|paragraphs?|paras?\.?|items?)"
+    rf"\s*(?P<series>\d+(?:\s*(?:[{_RANGE_MARKS}]|to|through|and|&|,\s*and|,)\s*\d+)+)(?![\d(])", re.IGNORECASE)
+"""An English range or list of places of one unit: Articles 42-44, Articles 42 to 44, Arts. 42 and 45, Sections 1, 2
+and 4 (of Chapter 5)."""
+_ZH_SERIES_IN_TEXT = re.compile(
+    rf"{_zh_place_in_text('第')}第[（(]?{_NUM}[)）]?{_ZH_UNIT}?"
+    rf"(?:(?:[{_RANGE_MARKS}]|以及|[、和及与])第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?)+(?<={_ZH_UNIT})")
+"""A range or list of places inside a question (专利法第四十二条至第四十四条规定了什么), the place holding it first."""
+_EN_MEMBER = re.compile(rf"(?P<sep>[{_RANGE_MARKS}]|to|through)?\s*(?P<n>\d+)$", re.IGNORECASE)
+_EN_SINGULAR = {"a": "Article", "c": "Chapter", "s": "Section", "§": "Section", "p": "paragraph", "i": "item"}
+
+
+def _counted_out(members: list[tuple[int, bool]]) -> list[int]:
+    """The numbers of a series (number, whether a range's end), each range counted out; a QueryError for a range
+    that runs backwards (第四十四条至第四十二条)."""
+    numbers: list[int] = []
+    for number, ends_range in members:
+        if ends_range:
+            if not numbers or number <= numbers[-1]:
+                raise QueryError(f"a range must run upwards: {numbers[-1] if numbers else '?'} to {number} "
+                                 f"范围须由小到大")
+            numbers += range(numbers[-1] + 1, number + 1)
+        else:
+            numbers.append(number)
+    return numbers
+
+
+def _series_places(place: str) -> list[str] | None:
+    """Each place of a range or list of places (:data:`_ZH_SERIES`, :data:`_EN_SERIES`) written alone, the place that
+    holds them kept (第五章第一节至第三节 → 第五章第1节, 第五章第2节, 第五章第3节); None when ``place`` is no series."""
+    compact = re.sub(r"\s+", "", place)
+    if (m := _ZH_SERIES.match(compact)) is not None:
+        members = list(_ZH_MEMBER.finditer(m["series"]))
+        if any(x["unit"] not in (None, m["unit"]) for x in members):  # 第五章至第三节: no series
+            return None
+        numbers = _counted_out([(_number(x["n"]), x["sep"] is not None and x["sep"] in _RANGE_MARKS)
+                                for x in members])
+        return [f"{m['outer']}第{n}{m['unit']}" for n in numbers]
+    english = _english_numbers(place)
+    if (m := _EN_SERIES.search(english)) is None:
+        return None
+    parts = re.split(r"\s*(?=(?:[" + _RANGE_MARKS + r"]|\bto\b|\bthrough\b|\band\b|&|,)\s*\d)", m["series"])
+    members = [_EN_MEMBER.search(re.sub(r"^(?:and|&|,)\s*", "", p.strip(), flags=re.IGNORECASE)) for p in parts]
+    numbers = _counted_out([(int(x["n"]), x["sep"] is not None) for x in members if x is not None])
+    unit = _EN_SINGULAR[m["unit"][0].lower()]
+    return [f"{english[: m.start()]}{unit} {n}{english[m.end():]}" for n in numbers]
 
 
 _ORDINAL_UNIT = re.compile(rf"\b(?:the\s+)?(?P<n>\d+)(?:st|nd|rd|th)\s+(?P<unit>{'|'.join(_UNITS[1:])})(?![A-Za-z])",
@@ -213,11 +272,31 @@ class ReferenceParser:
 
     def parse(self, text: str) -> Reference | None:
         """The reference ``text`` makes, or None when it is not a reference (then it is a quote)."""
+        cleaned, doc, rest, other_edition = self._named_place(text)
+        return self._place(doc, rest, other_edition, cleaned)
+
+    def parse_series(self, text: str) -> list[Reference] | None:
+        """The places of a range or list of them (专利法第四十二条至第四十四条, 第四十二、四十三条, Articles 42-44 of the
+        Patent Law, Articles 42 and 45), in the order written, a range counted out; None when ``text`` is no such
+        series. A QueryError for a range that runs backwards."""
+        cleaned, doc, rest, other_edition = self._named_place(text)
+        places = _series_places(rest)
+        if places is None:
+            return None
+        references = [self._place(doc, place, other_edition, place) for place in places]
+        return None if None in references else references  # type: ignore[return-value]
+
+    def _named_place(self, text: str) -> tuple[str, str | None, str, str | None]:
+        """(the text without quote marks, the document it names, the place written after the name and the words
+        around it, the other edition it names)."""
         cleaned = QUOTE_MARKS.sub("", text).strip()
         doc, rest, other_edition = self._split_name(_END_MARKS.sub("", cleaned))
         if doc is not None:
             rest = _FRAMING.sub("", _END_MARKS.sub("", _FRAMING.sub("", rest))).strip()
-        rest = _ENCLOSED.sub(r"\g<place>", rest)
+        return cleaned, doc, _ENCLOSED.sub(r"\g<place>", rest), other_edition
+
+    def _place(self, doc: str | None, rest: str, other_edition: str | None, cleaned: str) -> Reference | None:
+        """The reference to the place ``rest`` of ``doc``; None when ``rest`` is no place."""
         compact = re.sub(r"\s+", "", rest)
         if doc is not None and (chapter := self._chapter_titled(doc, compact)) is not None:
             return Reference(doc, chapter=chapter, other_edition=other_edition)
@@ -256,17 +335,19 @@ class ReferenceParser:
                 out.append((head, statement))
         return out
 
-    def claim(self, text: str) -> tuple[Reference, str, str] | None:
-        """(the reference, how it is written, the statement) when ``text`` attributes a statement to a place of a
-        document it names (专利法第四十二条规定：发明专利权的期限为二十年); None otherwise. The place must name its
-        document: a law's own sentence (依照本法第十条规定，…) is no claim."""
+    def claim(self, text: str) -> tuple[list[Reference], str, str] | None:
+        """(the places, how they are written, the statement) when ``text`` attributes a statement to a place, or to a
+        range or list of places (:meth:`parse_series`), of a document it names (专利法第四十二条规定：发明专利权的期限为
+        二十年); None otherwise. The place must name its document: a law's own sentence (依照本法第十条规定，…) is no
+        claim."""
         for head, statement in self.statements(text):
             try:
-                reference = self.parse(head)
-            except QueryError:  # a malformed number: not a place
+                single = self.parse(head)
+                references = [single] if single is not None else self.parse_series(head)
+            except QueryError:  # a malformed number, a backward range: not a place
                 continue
-            if reference is not None and reference.doc is not None:
-                return reference, head, statement
+            if references and references[0].doc is not None:
+                return references, head, statement
         return None
 
     @cached_property
@@ -328,7 +409,8 @@ class ReferenceParser:
         return re.sub(r"\s+", " ", "".join(kept)).strip()
 
     def _cited(self, text: str) -> list[tuple[str, int, int]]:
-        """(anchor, start, end) of each place ``text`` cites (:meth:`cited_places`)."""
+        """(anchor, start, end) of each place ``text`` cites (:meth:`cited_places`); each place of a range or list
+        (第四十二条至第四十四条, Articles 42 to 44) with the whole series' span."""
         named = self.names.named_in(text)
         matches = [m for m in _ZH_PLACE_IN_TEXT.finditer(text) if m.group()]
         after_names = [m for _, _, end in self.names.find(text)
@@ -336,10 +418,18 @@ class ReferenceParser:
         matches = [m for m in matches if not any(a.start() <= m.start() and m.end() <= a.end() for a in after_names)]
         matches += after_names
         matches += list(_EN_PLACE_IN_TEXT.finditer(text))
-        out = []
-        for m in matches:
+        series = [*_ZH_SERIES_IN_TEXT.finditer(text), *_EN_SERIES.finditer(text)]
+        places = [(m.group(), m.start(), m.end()) for m in matches
+                  if not any(s.start() <= m.start() < s.end() for s in series)]
+        for s in series:
             try:
-                ref = self.parse(m.group())
+                places += [(place, s.start(), s.end()) for place in _series_places(s.group()) or []]
+            except QueryError:  # a range that runs backwards: no place
+                continue
+        out = []
+        for written, start, end in sorted(places, key=lambda p: p[1]):
+            try:
+                ref = self.parse(written)
             except QueryError:  # a malformed number (第二三章): no place
                 continue
             if ref is None or (ref.article is None and ref.chapter is None):  # 第一节课, 第二段: of what?
@@ -356,7 +446,7 @@ class ReferenceParser:
             except QueryError:  # a place that cannot be: no place
                 continue
             if self.corpus.has_anchor(anchor):
-                out.append((anchor, m.start(), m.end()))
+                out.append((anchor, start, end))
         return out
 
     def has_articles(self, doc: str) -> bool:
