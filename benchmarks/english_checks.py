@@ -2,7 +2,8 @@
 
 ``python benchmarks/english_checks.py``
 
-Statements: for each clause with reference English that states a period or a share (20 years, six months, 50%),
+Statements: for each clause with reference English that states a period, a share, an amount in yuan or a calendar
+year (20 years, six months, 50%, 5 million yuan, by 2025),
 ``Article 42 of the Patent Law provides that …`` (a law's clause, after its article) or ``Chapter 5 Section 1 of the
 plan provides that …`` (the plan's). As given, the verdict should be ``resolved`` at the place; with its first such
 figure changed to the next whole value the place (the article, for a law) does not give, ``altered``. A clause whose
@@ -53,7 +54,10 @@ def changed(english: str, given: set[tuple[float, str]]) -> str | None:
     value = figure.value + 1
     while (value, figure.unit) in given:
         value += 1
-    return digits.replace(figure.written, figure.written.replace(f"{figure.value:g}", f"{value:g}", 1), 1)
+    def shown(number: float) -> str:  # as in_digits writes it: 56170000000, 2.5
+        return f"{number:.0f}" if float(number).is_integer() else f"{number:g}"
+
+    return digits.replace(figure.written, figure.written.replace(shown(figure.value), shown(value), 1), 1)
 
 
 def first_sentence(english: str) -> str:

@@ -160,6 +160,10 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     # a section of the plan as its heading's number, in brackets, or as a part
     ("规划第十一章（二）", "hb-sti-14fyp:ch11.s2"),
     ("规划第十一章第二部分", "hb-sti-14fyp:ch11.s2"),
+    # a paragraph as 自然段; a section of the plan numbered as its chapter and section (5.1), a paragraph after them
+    ("第五章第一节第二自然段", "hb-sti-14fyp:ch5.s1.p2"),
+    ("Section 5.1 of the plan", "hb-sti-14fyp:ch5.s1"),
+    ("the plan, §5.1.2", "hb-sti-14fyp:ch5.s1.p2"),
 ])
 def test_more_references(checker, reference, anchor):
     result = checker.check(reference)
@@ -299,6 +303,30 @@ def test_a_statement_attributed_to_a_range_agrees_when_one_of_its_places_holds_i
     assert wrong.verdict == "altered" and any("zlf-2020:ch5.a42.p1" in n for n in wrong.notes)
     english = checker.check("Articles 42 and 43 of the Patent Law: an invention patent lasts 30 years")
     assert english.verdict == "altered" and english.places == ["zlf-2020:ch5.a42", "zlf-2020:ch5.a43"]
+
+
+@pytest.mark.parametrize(("reference", "anchor", "sentence"), [
+    ("专利法第四十二条第三款第二句", "zlf-2020:ch5.a42.p3", 2),
+    ("the second sentence of Article 42(3) of the Patent Law", "zlf-2020:ch5.a42.p3", 2),
+    ("Patent Law, Art. 42, para. 3, sentence 1", "zlf-2020:ch5.a42.p3", 1),
+    ("第五章第一节第一段第二句", "hb-sti-14fyp:ch5.s1.p1", 2),
+])
+def test_a_sentence_of_a_paragraph_is_its_matched_text(checker, corpus, reference, anchor, sentence):
+    result = checker.check(reference)
+    clause = corpus.clause(anchor)
+    wanted = clause.sentences[sentence - 1]
+    assert result.verdict == "resolved" and result.anchor == anchor and len(clause.sentences) >= 2
+    assert (result.start, result.end) == (wanted.start, wanted.end)
+    assert result.matched_text == clause.text[wanted.start:wanted.end] != clause.text
+
+
+@pytest.mark.parametrize(("reference", "message"), [
+    ("专利法第四十二条第一款第二句", "1 sentence"),  # Article 42(1) is one sentence
+    ("专利法第四十二条第一句", "3 paragraphs"),  # which paragraph's?
+])
+def test_a_sentence_that_is_not_there_is_a_clear_error(checker, reference, message):
+    with pytest.raises(QueryError, match=message):
+        checker.check(reference)
 
 
 def test_a_range_that_runs_backwards_or_past_the_end_is_a_clear_error(checker):

@@ -186,7 +186,31 @@ class CitationChecker:
         if reference.other_edition is not None:
             return self._edition_not_held(reference)
         anchor = self._references.anchor(reference, doc or self.default_doc)
+        if reference.sentence is not None:
+            return self._sentence(anchor, reference.sentence)
         return self._resolved(anchor, InputKind.REFERENCE, [f"reference read as {anchor}"])
+
+    def _sentence(self, anchor: str, number: int) -> CheckResult:
+        """A sentence of a paragraph (专利法第四十二条第一款第一句, Article 42(1), sentence 1): the paragraph resolved,
+        the sentence its matched text; an article or section of one paragraph stands for it. A QueryError when the
+        place has several paragraphs or fewer sentences."""
+        place = self._anchor(anchor)
+        clause = self.corpus.lookup(anchor)
+        if isinstance(clause, Heading):
+            paragraphs = [a for a in self.corpus.children(anchor) if re.search(r"\.p\d+$", a)]
+            if len(paragraphs) != 1:
+                raise QueryError(f"{anchor} has {len(paragraphs)} paragraphs: name the one whose sentence is meant "
+                                 f"（{clause.label_zh}有{len(paragraphs)}款/段，请写明第几款/段）")
+            anchor, clause = paragraphs[0], self.corpus.lookup(paragraphs[0])
+            place = self._resolved(anchor, InputKind.REFERENCE)
+        sentences = clause.sentences
+        if not 1 <= number <= len(sentences):
+            raise QueryError(f"{anchor} has {len(sentences)} sentence(s), not {number} "
+                             f"该款/段共{len(sentences)}句，没有第{number}句")
+        sentence = sentences[number - 1]
+        return replace(place, matched_text=clause.text[sentence.start:sentence.end], start=sentence.start,
+                       end=sentence.end, notes=[f"reference read as sentence {number} of {len(sentences)} of {anchor} "
+                                                f"按{anchor}第{number}句（共{len(sentences)}句）", *place.notes])
 
     def _places(self, references: list[Reference], doc: str | None) -> list[str]:
         """The anchors of a reference's places, each checked to exist (UnknownAnchorError for the first that does not,
@@ -295,7 +319,7 @@ class CitationChecker:
         anchor = anchors[0]
         result = replace(self._resolved(anchor, InputKind.REFERENCE), places=anchors if len(anchors) > 1 else [])
         source = " ".join(self.corpus.lookup(a).text for place in anchors for a in self.corpus.children(place) or [place])
-        figures = compare_figures(statement, source)
+        figures = compare_figures(statement, source, self._frame(anchors))
         notes = [f"reference read as {', '.join(anchors)}; the statement after it is English and the source is Chinese, so it was "
                  "not compared word for word: read the clause 引用后的陈述为英文，未与中文原文逐字核对，请阅读原文"]
         if figures.agreed:
@@ -307,6 +331,20 @@ class CitationChecker:
                           for f, source_figures in figures.differing)
         return replace(result, verdict=Verdict.ALTERED, notes=notes + result.notes + [
             f"figures the place does not give: {wrong} 陈述中的数字与原文不符"])
+
+    def _frame(self, anchors: list[str]) -> str:
+        """What frames the places' calendar years: their chapters' and sections' headings and clauses (a section's
+        到2025年 frames its paragraphs), and their document's own years (its title, edition and dates)."""
+        texts = []
+        for anchor in anchors:
+            outer = re.match(r"[^:]+:ch\d+(?:\.s\d+)?", anchor)
+            if outer is None:
+                continue
+            section, chapter = outer.group(), outer.group().split(".s")[0]
+            texts += [self.corpus.lookup(a).text for a in (chapter, section) if self.corpus.has_anchor(a)]
+            texts += [self.corpus.lookup(a).text for a in self.corpus.children(section)]
+            texts += sorted(self.corpus.document(anchor.split(":", 1)[0]).meta.years)
+        return " ".join(texts)
 
     def _anchor(self, anchor: str) -> CheckResult:
         """An anchor resolved; UnknownAnchorError (with the nearest anchors) when no clause has it."""

@@ -1,8 +1,11 @@
-"""Figures with their units (20 years, 六个月, 百分之五十) in an English statement and in the Chinese text it is
-attributed to: an English statement cannot be compared with Chinese word for word, but its figures can.
+"""Figures with their units (20 years, 六个月, 百分之五十, 五百万元, 2025年) in an English statement and in the Chinese
+text it is attributed to: an English statement cannot be compared with Chinese word for word, but its figures can.
 
-Only figures whose unit is a period or a share are compared (years, months, days, per cent): they read the same in
-both languages. A figure of a unit the clause never gives is not compared (the clause may state it in other words).
+Compared: periods and shares (years, months, days, per cent), amounts of money in yuan (五百万元 is 5 million yuan or
+RMB 5,000,000; 万 and 亿 read as their values) and calendar years (by 2025 / 到2025年): they read the same in both
+languages once their multipliers are read. A figure of a unit the clause never gives is not compared (the clause may
+state it in other words); a calendar year is also given when the place's frame names it (its section's other clauses,
+a Five-Year Plan named in words: 十四五 is 2021 to 2025, the document's own years).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from retriever.ingest.text import cn_to_int, english_digits
+from retriever.types import LOST_CHAR, YEAR, plan_period_years
 
 __all__ = ["Figure", "in_digits", "english_figures", "chinese_figures", "FigureCheck", "compare_figures"]
 
@@ -23,8 +27,38 @@ _ZH_FIGURE = re.compile(
     rf"(?P<share>百分之)(?P<pct>{_ZH_NUMERAL})|(?<![0-9.])(?P<value>{_ZH_NUMERAL})(?P<unit>%|个月|年|日|天)")
 _ZH_UNITS = {"%": "%", "个月": "月", "年": "年", "日": "日", "天": "日"}
 _YEAR_OF_DATE = 1900
-"""A value of 年 from this on is a calendar year (2021年), not a period: not compared as one; nor a day after its
-month (1月1日)."""
+"""A value of 年 from this on is a calendar year (2021年), not a period: compared as a calendar year; a day after its
+month (1月1日) is not compared."""
+CALENDAR_YEAR = "年份"
+"""The unit of a calendar year (2025年, by 2025), apart from a period of years (年)."""
+YUAN = "元"
+_EN_MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+_EN_MULTIPLIED = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*(?P<word>thousand|million|mn|billion|bn|trillion)\b",
+                            re.IGNORECASE)
+_ZH_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
+_EN_AMOUNT = re.compile(
+    r"(?:\b(?:RMB|CNY)|¥)\s*(?P<v1>\d+(?:\.\d+)?)|(?<![\d.])(?P<v2>\d+(?:\.\d+)?)\s*(?:yuan|RMB|CNY)\b"
+    r"|(?<![\d.])(?P<v3>\d+(?:\.\d+)?)(?=\s*(?:to|-|–|and)\s*\d+(?:\.\d+)?\s*(?:yuan|RMB|CNY)\b)", re.IGNORECASE)
+"""An amount of money in yuan: RMB 5000000, 5000000 yuan, and the first of a range (30000 to 5000000 yuan)."""
+_EN_YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.%]|\s*-?\s*(?:years?|months?|days?|per ?cent)\b)")
+_ZH_AMOUNT = re.compile(rf"(?<![0-9.])(?P<value>{_ZH_NUMERAL})(?P<mult>万亿|亿|万)?元")
+_ZH_NUMERAL_YEAR = re.compile(r"([一二][〇零○][〇零○一二三四五六七八九]{2})年")
+"""A calendar year written digit by digit in Chinese numerals (二〇三五年)."""
+_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+_EN_LOST = "[illegible]"
+"""How the reference English marks a character lost in the source (LOST_CHAR, 〓): a figure right after a lost
+character lost its first digits (〓〓000亿元, [illegible]0%) and is not compared."""
+
+
+def _yuan(value: float, multiplier: float = 1.0) -> float:
+    """An amount in yuan, to the fen: 5028.94亿 is 502894000000 whichever way its float was multiplied."""
+    return round(value * multiplier, 2)
+
+
+def _after_lost(text: str, start: int) -> bool:
+    """Whether the figure at ``start`` follows a lost character (its first digits are lost with it)."""
+    before = text[:start].rstrip()
+    return before.endswith(LOST_CHAR) or before.endswith(_EN_LOST)
 
 
 @dataclass(frozen=True)
@@ -37,30 +71,54 @@ class Figure:
 
 
 def in_digits(text: str) -> str:
-    """An English text as its figures are read: numbers in digits, a twenty-year term as 20 year term."""
-    return english_digits(re.sub(r"-(?=(?:year|month|day)s?\b)", " ", text))
+    """An English text as its figures are read: numbers in digits, a twenty-year term as 20 year term, 5,000,000 and
+    5 million as 5000000."""
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", re.sub(r"-(?=(?:year|month|day)s?\b)", " ", text))
+    text = _EN_MULTIPLIED.sub(lambda m: f"{float(m['value']) * _EN_MULTIPLIERS[m['word'].lower()]:.0f}", text)
+    return english_digits(text)
 
 
 def english_figures(text: str) -> list[Figure]:
-    """The periods and shares an English text states (twenty years, 6 months, 50 percent); ``written`` is as
-    :func:`in_digits` writes it."""
-    return [Figure(float(m["value"]), _EN_UNITS[m["unit"].lower()], m.group())
-            for m in _EN_FIGURE.finditer(in_digits(text))]
+    """The periods, shares, amounts in yuan and calendar years an English text states (twenty years, 6 months,
+    50 percent, RMB 5 million, by 2025); ``written`` is as :func:`in_digits` writes it."""
+    digits = in_digits(text)
+    out = [Figure(float(m["value"]), _EN_UNITS[m["unit"].lower()], m.group()) for m in _EN_FIGURE.finditer(digits)]
+    amounts = list(_EN_AMOUNT.finditer(digits))
+    out += [Figure(_yuan(float(m["v1"] or m["v2"] or m["v3"])), YUAN, m.group()) for m in amounts]
+    out += [Figure(float(m.group()), CALENDAR_YEAR, m.group()) for m in _EN_YEAR.finditer(digits)
+            if not any(a.start() <= m.start() < a.end() for a in amounts)]
+    # a calendar year is whole after a lost character (〓2035年: a lost 到, not a lost digit)
+    return [f for f in out if f.unit == CALENDAR_YEAR or not _after_lost(digits, digits.find(f.written))]
+
+
+def _zh_value(written: str) -> float | None:
+    """A Chinese figure's number (digits or a Chinese numeral); None when it is none."""
+    try:
+        return float(written) if written[0].isdigit() else cn_to_int(written)
+    except ValueError:
+        return None
 
 
 def chinese_figures(text: str) -> list[Figure]:
-    """The periods and shares a Chinese text states (二十年, 六个月, 百分之五十, 30%); calendar years left out."""
-    out = []
+    """The periods, shares, amounts in yuan and calendar years a Chinese text states (二十年, 六个月, 百分之五十, 30%,
+    五百万元, 2025年; the years of a Five-Year Plan named in words, 十四五)."""
+    out = [Figure(_yuan(value, _ZH_MULTIPLIERS.get(m["mult"] or "", 1.0)), YUAN, m.group())
+           for m in _ZH_AMOUNT.finditer(text)
+           if (value := _zh_value(m["value"])) is not None and not _after_lost(text, m.start())]
+    out += [Figure(float(year), CALENDAR_YEAR, year) for year in sorted(plan_period_years(text))]
     for m in _ZH_FIGURE.finditer(text):
-        written = m["pct"] or m["value"]
-        try:
-            value = float(written) if written[0].isdigit() else cn_to_int(written)
-        except ValueError:
+        if (value := _zh_value(m["pct"] or m["value"])) is None:
             continue
         unit = "%" if m["share"] else _ZH_UNITS[m["unit"]]
-        if (unit == "年" and value >= _YEAR_OF_DATE) or (unit == "日" and text[:m.start()].endswith("月")):
-            continue  # a date (2021年1月1日), not a period
+        if unit == "日" and text[:m.start()].endswith("月"):
+            continue  # a day of a date (2021年1月1日), not a period
+        if unit == "年" and value >= _YEAR_OF_DATE:
+            unit = CALENDAR_YEAR
+        elif _after_lost(text, m.start()):
+            continue
         out.append(Figure(float(value), unit, m.group()))
+    out += [Figure(float(m.group(1).translate(_YEAR_DIGITS)), CALENDAR_YEAR, m.group())
+            for m in _ZH_NUMERAL_YEAR.finditer(text)]
     return out
 
 
@@ -72,15 +130,17 @@ class FigureCheck:
     differing: list[tuple[Figure, list[Figure]]]
 
 
-def compare_figures(statement_en: str, source_zh: str) -> FigureCheck:
-    """Each period or share the English statement gives, against the source's figures of the same unit."""
+def compare_figures(statement_en: str, source_zh: str, frame: str = "") -> FigureCheck:
+    """Each figure the English statement gives, against the source's figures of the same unit; ``frame``: text whose
+    calendar years the source is read with (its section, its document's title and dates)."""
     source = chinese_figures(source_zh)
+    framing = [Figure(float(y), CALENDAR_YEAR, y) for y in sorted(set(YEAR.findall(frame)) | plan_period_years(frame))]
     agreed, differing = [], []
     for figure in english_figures(statement_en):
         same_unit = [f for f in source if f.unit == figure.unit]
         if not same_unit:
             continue
-        if any(f.value == figure.value for f in same_unit):
+        if any(f.value == figure.value for f in same_unit + framing):  # amounts rounded to the fen (_yuan)
             agreed.append(figure)
         else:
             differing.append((figure, same_unit))

@@ -35,25 +35,27 @@ _NUM = r"[0-9一二三四五六七八九十百零〇两]+"
 _ZH_PLACE = re.compile(
     rf"^(?:(?P<preface>序言)|第?(?P<ch>{_NUM})章)?"
     rf"(?:第?(?P<sec>{_NUM})(?:节|部分)|(?P<sec2>[一二三四五六七八九十]+)、|[（(](?P<sec3>[一二三四五六七八九十]+)[)）])?"
-    rf"(?:第?(?P<art>{_NUM})条(?:之(?P<sub>{_NUM}))?)?(?:第?(?P<para>{_NUM})(?:段|款))?"
-    rf"(?:第?[（(]?(?P<item>{_NUM})[)）]?项|[（(](?P<item3>{_NUM})[)）])?$"
+    rf"(?:第?(?P<art>{_NUM})条(?:之(?P<sub>{_NUM}))?)?(?:第?(?P<para>{_NUM})(?:自然段|段|款))?"
+    rf"(?:第?[（(]?(?P<item>{_NUM})[)）]?项|[（(](?P<item3>{_NUM})[)）])?(?:第?(?P<sentence>{_NUM})句)?$"
 )
 """A whole Chinese place; 第 may be left out, as staff often do (专利法42条2款, 规划5章1节), and an item written in
-brackets alone (第二十四条（二）); a section of the plan also by its heading's number (一、, （一）) or as a part (部分)."""
+brackets alone (第二十四条（二）); a section of the plan also by its heading's number (一、, （一）) or as a part (部分); a
+paragraph as 段, 自然段 or 款; a sentence of a paragraph last (第四十二条第一款第一句)."""
 _ENCLOSED = re.compile(r"^[（(]\s*(?P<place>[^（()）]+?)\s*[）)]$")
 """A place in brackets after its document's name: 专利法（第四十二条）, the Patent Law (Article 42)."""
 _EN_PLACE = re.compile(
     r"^(?:(?P<preface>preface)|(?:chapter|ch\.?)\s*(?P<ch>\d+|[ivxlc]+))?[,\s]*"
-    r"(?:(?:section|sec\.?|§)\s*(?P<sec>\d+|[ivx]+))?[,\s]*"
+    r"(?:(?:section|sec\.?|§)\s*(?:(?P<ch2>\d+)\.(?P<sec4>\d+)(?:\.(?P<para4>\d+))?|(?P<sec>\d+|[ivx]+)))?[,\s]*"
     r"(?:(?:article|art\.?)\s*(?P<art>\d+)(?:\.(?P<para3>\d+))?)?[,\s]*"
     r"(?:(?:paragraph|para\.?|¶)\s*(?P<para>\d+)|\((?P<para2>\d+)\))?[,\s]*"
-    r"(?:(?:item|subparagraph)\s*\(?(?P<item>\d+|[ivx]+)\)?|\((?P<item2>\d+|[ivx]+)\))?$",
+    r"(?:(?:item|subparagraph)\s*\(?(?P<item>\d+|[ivx]+)\)?|\((?P<item2>\d+|[ivx]+)\))?[,\s]*"
+    r"(?:(?:sentence|sent\.?)\s*(?P<sentence>\d+))?$",
     re.IGNORECASE,
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
           "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16}
 _UNITS = ("preface", r"chapter|ch\.?", r"section|sec\.?|§", r"article|art\.?", r"paragraph|para\.?|¶",
-          "item|subparagraph")
+          "item|subparagraph", r"sentence|sent\.?")
 """The units of an English place, outermost first."""
 _EN_UNITS = tuple(re.compile(rf"^(?:{u})(?![A-Za-z])", re.IGNORECASE) for u in _UNITS)
 _WORD = rf"(?!(?:of|in|the|{'|'.join(_UNITS)})(?![A-Za-z]))[A-Za-z][\w-]*"
@@ -192,6 +194,7 @@ class Reference:
     item: int | None = None
     other_edition: str | None = None  # the edition it names when the corpus holds another: 2008年修正
     bracketed: bool = False  # the paragraph written as (2), as English writes items too: Article 24(2)
+    sentence: int | None = None  # a sentence of the paragraph (第一款第二句, sentence 2): its place is the paragraph's
 
 
 def _folded_words(text: str) -> str:
@@ -308,12 +311,12 @@ class ReferenceParser:
         if m is None or not any(m.groupdict().values()):
             return None
         g = m.groupdict()
-        section = g.get("sec") or g.get("sec2") or g.get("sec3")
-        paragraph = g.get("para") or g.get("para2") or g.get("para3")
+        section = g.get("sec") or g.get("sec2") or g.get("sec3") or g.get("sec4")
+        paragraph = g.get("para") or g.get("para2") or g.get("para3") or g.get("para4")
         item = g.get("item") or g.get("item2") or g.get("item3")
-        return Reference(doc, bool(g.get("preface")), _number(g.get("ch")), _number(section), _number(g.get("art")),
-                         _number(g.get("sub")), _number(paragraph), _number(item), other_edition,
-                         bracketed=bool(g.get("para2")))
+        return Reference(doc, bool(g.get("preface")), _number(g.get("ch") or g.get("ch2")), _number(section),
+                         _number(g.get("art")), _number(g.get("sub")), _number(paragraph), _number(item), other_edition,
+                         bracketed=bool(g.get("para2")), sentence=_number(g.get("sentence")))
 
     @staticmethod
     def statements(text: str) -> list[tuple[str, str]]:
