@@ -371,6 +371,14 @@ def test_a_check_url_checks_its_text() -> None:
     assert "zlf-2020:ch5.a42.p1" in page_text(at)
 
 
+def test_a_range_of_places_shows_each_place_and_its_citation() -> None:
+    at = run(page="check", text="专利法第四十二条至第四十四条")
+    text = page_text(at)
+    assert "所引各处" in text
+    assert all(chip(f"zlf-2020:ch5.a{n}") in text and f"第{cn}条〔zlf-2020:ch5.a{n}〕" in text
+               for n, cn in ((42, "四十二"), (43, "四十三"), (44, "四十四")))
+
+
 def test_the_checkers_offset_decides_which_copy_is_outlined() -> None:
     from retriever.answer.citation_check import CheckResult
     from retriever.types import InputKind, Verdict
