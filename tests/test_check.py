@@ -287,6 +287,12 @@ def test_no_sentence_of_the_corpus_is_read_as_a_reference(corpus):
     ("Arts. 42 and 45 of the Patent Law", ["zlf-2020:ch5.a42", "zlf-2020:ch5.a45"]),
     ("Chapter 5, Sections 1, 2 and 4 of the plan", ["hb-sti-14fyp:ch5.s1", "hb-sti-14fyp:ch5.s2",
                                                     "hb-sti-14fyp:ch5.s4"]),
+    # whole places joined, of one document or of several (the 和 of 共和国 and the "and" of a title join nothing)
+    ("Patent Law Article 42(1) and Article 43", ["zlf-2020:ch5.a42.p1", "zlf-2020:ch5.a43"]),
+    ("专利法第四十二条第一款和第二款", ["zlf-2020:ch5.a42.p1", "zlf-2020:ch5.a42.p2"]),
+    ("《中华人民共和国专利法》第四十二条和《中华人民共和国科学技术进步法》第九十一条", ["zlf-2020:ch5.a42", "kjjbf-2021:ch9.a91"]),
+    ("Article 42 of the Patent Law and Article 91 of the Law on Progress of Science and Technology",
+     ["zlf-2020:ch5.a42", "kjjbf-2021:ch9.a91"]),
 ])
 def test_a_range_or_list_of_places_resolves_to_each(checker, reference, places):
     result = checker.check(reference)

@@ -21,7 +21,7 @@ attributed to a place (:meth:`ReferenceParser.claim`: ``专利法第四十二条
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from retriever.errors import QueryError
@@ -118,8 +118,19 @@ _ZH_SERIES_IN_TEXT = re.compile(
     rf"{_zh_place_in_text('第')}第[（(]?{_NUM}[)）]?{_ZH_UNIT}?"
     rf"(?:(?:[{_RANGE_MARKS}]|以及|[、和及与])第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?)+(?<={_ZH_UNIT})")
 """A range or list of places inside a question (专利法第四十二条至第四十四条规定了什么), the place holding it first."""
+_JOINED = re.compile(
+    r"\s+(?:and|&)\s+(?=(?:the\s+)?(?:articles?|arts?\b|chapters?|ch\b|sections?|§|paragraphs?|para))"
+    r"|(?<=[条款项章节段》])\s*(?:以及|[、和及与；;])\s*", re.IGNORECASE)
+"""What joins whole places in a list (第四十二条第一款和第四十三条, Article 42(1) and Article 43): a joiner after a
+place's unit, or before one in English (not the 和 of 共和国, not the "and" of Science and Technology)."""
 _EN_MEMBER = re.compile(rf"(?P<sep>[{_RANGE_MARKS}]|to|through)?\s*(?P<n>\d+)$", re.IGNORECASE)
 _EN_SINGULAR = {"a": "Article", "c": "Chapter", "s": "Section", "§": "Section", "p": "paragraph", "i": "item"}
+
+
+def _whole_places(references: list[Reference | None]) -> bool:
+    """Whether a list holds two places or more, each a chapter or an article of some document (or of the default)."""
+    return len(references) >= 2 and all(r is not None and (r.article is not None or r.chapter is not None)
+                                        for r in references)
 
 
 def _counted_out(members: list[tuple[int, bool]]) -> list[int]:
@@ -284,10 +295,22 @@ class ReferenceParser:
         series. A QueryError for a range that runs backwards."""
         cleaned, doc, rest, other_edition = self._named_place(text)
         places = _series_places(rest)
-        if places is None:
-            return None
+        if places is None:  # whole places joined (第四十二条第一款和第四十三条, Article 42(1) and Article 43)
+            places = [p for p in _JOINED.split(rest) if p.strip()]
         references = [self._place(doc, place, other_edition, place) for place in places]
-        return None if None in references else references  # type: ignore[return-value]
+        if not _whole_places(references):  # places of several documents (专利法第四十二条和科技进步法第九十一条)
+            references = self._each_named(text)
+        return references if _whole_places(references) else None  # type: ignore[return-value]
+
+    def _each_named(self, text: str) -> list[Reference | None]:
+        """The places of a list whose parts name their documents, a part naming none in the previous part's."""
+        references: list[Reference | None] = []
+        for part in (p for p in _JOINED.split(QUOTE_MARKS.sub("", text).strip()) if p.strip()):
+            reference = self.parse(part)
+            if reference is not None and reference.doc is None and references and references[-1] is not None:
+                reference = replace(reference, doc=references[-1].doc, other_edition=references[-1].other_edition)
+            references.append(reference)
+        return references
 
     def _named_place(self, text: str) -> tuple[str, str | None, str, str | None]:
         """(the text without quote marks, the document it names, the place written after the name and the words
