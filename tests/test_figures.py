@@ -1,4 +1,5 @@
-"""Periods, shares, amounts in yuan and calendar years in English statements and in the Chinese text of the real corpus."""
+"""Periods, shares, amounts in yuan and calendar years in English statements and in the Chinese text of the real
+corpus."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def test_a_figure_is_compared_only_with_the_places_figures_of_its_unit(corpus):
 
 def test_amounts_in_yuan_read_alike_in_both_languages(corpus):
     damages = corpus.clause("zlf-2020:ch7.a71.p2").text  # 三万元以上五百万元以下
-    assert [(f.value, f.unit) for f in chinese_figures(damages) if f.unit == YUAN] == [(30_000, YUAN), (5_000_000, YUAN)]
+    amounts = [(f.value, f.unit) for f in chinese_figures(damages) if f.unit == YUAN]
+    assert amounts == [(30_000, YUAN), (5_000_000, YUAN)]
     found = english_figures("from RMB 30,000 to five million yuan, not 5.5 million yuan or ¥1.2 billion")
     assert [(f.value, f.unit) for f in found] == [(30_000, YUAN), (5_000_000, YUAN), (5_500_000, YUAN),
                                                   (1_200_000_000, YUAN)]
@@ -46,4 +48,5 @@ def test_a_calendar_year_is_given_by_the_place_or_its_frame(corpus):
     assert [f.value for f in compare_figures("by 2025 Hubei will lead", targets).agreed] == [2025]
     # a year its frame names (a Five-Year Plan in words: 十四五 is 2021 to 2025) is no figure the place lacks
     assert not compare_figures("in 2023 Hubei will lead", targets, frame="“十四五”时期").differing
-    assert [(f.value, f.unit) for f in english_figures("a 20-year term from 2021")] == [(20, "年"), (2021, CALENDAR_YEAR)]
+    term = english_figures("a 20-year term from 2021")
+    assert [(f.value, f.unit) for f in term] == [(20, "年"), (2021, CALENDAR_YEAR)]

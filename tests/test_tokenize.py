@@ -59,3 +59,15 @@ def test_british_spellings_meet_the_reference_englishs(british, american):
 def test_spelling_rules_leave_other_words_alone():
     for word in ("management", "sense", "licensing", "program", "analysis", "enrollment"):
         assert stem(word) == word
+
+
+def test_a_refusal_names_each_missing_thing_once(tokenizer):
+    """The search tokenizer cuts a phrase into overlapping words (市面上: 市面, 面上, 市面上); the words a refusal says
+    the clause lacks keep the first (the rarest) of those that overlap in the question."""
+    from retriever.answer.extractive import _apart
+
+    question = "这种设计和市面上常见的产品差距多大"
+    tokens = tokenizer.tokens(question)
+    assert {"市面", "面上", "市面上"} <= set(tokens)
+    kept = _apart(sorted(tokens, key=len, reverse=True), question)
+    assert "市面上" in kept and "市面" not in kept and "面上" not in kept and "差距" in kept

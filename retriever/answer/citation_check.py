@@ -215,7 +215,7 @@ class CitationChecker:
     def _places(self, references: list[Reference], doc: str | None) -> list[str]:
         """The anchors of a reference's places, each checked to exist (UnknownAnchorError for the first that does not,
         with the nearest anchors)."""
-        anchors = [self._references.anchor(r, doc or self.default_doc) for r in references]
+        anchors = list(dict.fromkeys(self._references.anchor(r, doc or self.default_doc) for r in references))
         for anchor in anchors:
             self._anchor(anchor)
         return anchors
@@ -314,14 +314,16 @@ class CitationChecker:
 
     def _english_statement(self, anchors: list[str], statement: str) -> CheckResult:
         """Places with an English statement: the first resolved, as English cannot be compared with the Chinese word
-        for word; ``altered`` when a period or share it states (30 years, 50 percent) differs from every one of that
-        unit the places give (:func:`~retriever.answer.figures.compare_figures`), with both in the note."""
+        for word; ``altered`` when a period, share, amount in yuan or calendar year it states (30 years, 50 percent,
+        10 million yuan, by 2030) differs from every one of that unit the places give (their frame's years count:
+        :meth:`_frame`, :func:`~retriever.answer.figures.compare_figures`), with both in the note."""
         anchor = anchors[0]
         result = replace(self._resolved(anchor, InputKind.REFERENCE), places=anchors if len(anchors) > 1 else [])
-        source = " ".join(self.corpus.lookup(a).text for place in anchors for a in self.corpus.children(place) or [place])
+        source = " ".join(self.corpus.lookup(a).text
+                          for place in anchors for a in self.corpus.children(place) or [place])
         figures = compare_figures(statement, source, self._frame(anchors))
-        notes = [f"reference read as {', '.join(anchors)}; the statement after it is English and the source is Chinese, so it was "
-                 "not compared word for word: read the clause 引用后的陈述为英文，未与中文原文逐字核对，请阅读原文"]
+        notes = [f"reference read as {', '.join(anchors)}; the statement after it is English and the source is "
+                 "Chinese, so it was not compared word for word: read the clause 引用后的陈述为英文，未与中文原文逐字核对，请阅读原文"]
         if figures.agreed:
             shown_agreed = ", ".join(f.written for f in figures.agreed)
             notes.append(f"its figures {shown_agreed} are the place's too 陈述中的数字与原文一致")
@@ -359,7 +361,8 @@ class CitationChecker:
         the whole corpus when that document lacks it), and whether both point at the same place (or one holds the
         other: an article cited with the anchor of its paragraph, a quote from a section's clause). When they do not,
         the citation is wrong whatever each part says alone: its verdict is altered, with what each part points at.
-        ``others``: the other places of a range or list the statement is attributed to; one of them holding it agrees."""
+        ``others``: the other places of a range or list the statement is attributed to; one of them holding it
+        agrees."""
         by_anchor = self._anchor(anchor)
         pointer, pointer_zh = pointer or f"its anchor {anchor}", pointer_zh or "引文所附锚点"
         doc = anchor.split(":", 1)[0]
@@ -376,7 +379,8 @@ class CitationChecker:
             elsewhere = self.check(written, None)  # another document's words attributed to this one
             written_result = elsewhere if elsewhere.anchor is not None else written_result
         found, places = written_result.anchor, [anchor, *(others or [])]
-        if found is not None and any(found == a or found.startswith(a + ".") or a.startswith(found + ".") for a in places):
+        if found is not None and any(found == a or found.startswith(a + ".") or a.startswith(found + ".")
+                                     for a in places):
             return replace(written_result, notes=written_result.notes + [f"{pointer} agrees 与{pointer_zh}一致"])
         if written_result.verdict is Verdict.NOT_FOUND:
             return replace(written_result, notes=written_result.notes + [

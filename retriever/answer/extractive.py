@@ -201,6 +201,21 @@ def threshold_group(lang: Lang) -> str:
 
 
 
+def _apart(words: list[str], text: str) -> list[str]:
+    """``words`` (best first) without those overlapping a better one where ``text`` writes them: the search tokenizer
+    cuts 市面上 into 市面 and 面上, and 投入强度 into 投入强度 and 强度; a message names each missing thing once."""
+    kept: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        start = text.find(word)
+        if start >= 0 and any(a < start + len(word) and start < b for a, b in spans):
+            continue
+        kept.append(word)
+        if start >= 0:
+            spans.append((start, start + len(word)))
+    return kept
+
+
 class Answerer:
     """Builds extractive answers from the hits of any :class:`~retriever.search.protocol.Searcher` backend."""
 
@@ -625,7 +640,7 @@ class Answerer:
             return sorted(dict.fromkeys(words), key=lambda w: -self._idf_en.get(root(w), 8.0))[:3]
         said = d.quoted + titles
         words = [t for t in self._topic_words_zh(query.text) if t not in said and t.rstrip("年") not in named]
-        return sorted(dict.fromkeys(words), key=lambda w: -self._idf.get(w, 99.0))[:3]
+        return _apart(sorted(dict.fromkeys(words), key=lambda w: -self._idf.get(w, 99.0)), query.text)[:3]
 
     def _other_province(self, question: str, doc_id: str, quoted: str) -> tuple[Province, Province] | None:
         """(own, other) when a provincial document is asked about another province it does not mention."""

@@ -293,7 +293,7 @@ class ReferenceParser:
         """The places of a range or list of them (专利法第四十二条至第四十四条, 第四十二、四十三条, Articles 42-44 of the
         Patent Law, Articles 42 and 45), in the order written, a range counted out; None when ``text`` is no such
         series. A QueryError for a range that runs backwards."""
-        cleaned, doc, rest, other_edition = self._named_place(text)
+        _, doc, rest, other_edition = self._named_place(text)
         places = _series_places(rest)
         if places is None:  # whole places joined (第四十二条第一款和第四十三条, Article 42(1) and Article 43)
             places = [p for p in _JOINED.split(rest) if p.strip()]
