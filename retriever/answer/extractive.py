@@ -200,7 +200,6 @@ def threshold_group(lang: Lang) -> str:
     return "en" if lang.english else "zh"
 
 
-
 def _apart(words: list[str], text: str) -> list[str]:
     """``words`` (best first) without those overlapping a better one where ``text`` writes them: the search tokenizer
     cuts 市面上 into 市面 and 面上, and 投入强度 into 投入强度 and 强度; a message names each missing thing once."""

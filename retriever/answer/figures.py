@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from retriever.ingest.text import cn_to_int, english_digits
 from retriever.types import LOST_CHAR, YEAR, plan_period_years
 
-__all__ = ["Figure", "in_digits", "english_figures", "chinese_figures", "FigureCheck", "compare_figures"]
+__all__ = ["Figure", "CALENDAR_YEAR", "YUAN", "in_digits", "english_figures", "chinese_figures", "FigureCheck",
+           "compare_figures"]
 
 _EN_UNITS = {"year": "年", "years": "年", "month": "月", "months": "月", "day": "日", "days": "日", "%": "%",
              "percent": "%", "per cent": "%"}
@@ -63,7 +64,7 @@ def _after_lost(text: str, start: int) -> bool:
 
 @dataclass(frozen=True)
 class Figure:
-    """A number and its unit (年, 月, 日 or %), as written."""
+    """A number and its unit (年, 月, 日, %, 元 or a calendar year's 年份), as written."""
 
     value: float
     unit: str
