@@ -326,6 +326,14 @@ def test_a_sentence_of_a_paragraph_is_its_matched_text(checker, corpus, referenc
     assert result.matched_text == clause.text[wanted.start:wanted.end] != clause.text
 
 
+def test_a_statement_attributed_to_a_sentence_must_be_in_that_sentence(checker):
+    # Article 42(3): 为补偿新药…给予专利权期限补偿。补偿期限不超过五年，… (two sentences)
+    right = checker.check("专利法第四十二条第三款第二句规定：补偿期限不超过五年")
+    assert right.verdict == "verbatim" and right.anchor == "zlf-2020:ch5.a42.p3"
+    wrong = checker.check("“补偿期限不超过五年”（专利法第四十二条第三款第一句）")
+    assert wrong.verdict == "altered" and "sentence 2" in wrong.notes[-1] and "not sentence 1" in wrong.notes[-1]
+
+
 @pytest.mark.parametrize(("reference", "message"), [
     ("专利法第四十二条第一款第二句", "1 sentence"),  # Article 42(1) is one sentence
     ("专利法第四十二条第一句", "3 paragraphs"),  # which paragraph's?

@@ -309,8 +309,25 @@ class CitationChecker:
         anchors = self._places(references, doc)
         if not _CJK.search(statement):
             return self._english_statement(anchors, statement)
-        return self._cited(statement, anchors[0], f"the reference {written} ({', '.join(anchors)})", f"所引{written}",
-                           others=anchors[1:])
+        result = self._cited(statement, anchors[0], f"the reference {written} ({', '.join(anchors)})",
+                             f"所引{written}", others=anchors[1:])
+        sentence = references[0].sentence
+        return result if sentence is None or len(references) > 1 else self._in_sentence(result, anchors[0], sentence)
+
+    def _in_sentence(self, result: CheckResult, anchor: str, number: int) -> CheckResult:
+        """A statement attributed to a sentence (专利法第四十二条第三款第一句规定：…) and found in its paragraph: ``altered``
+        when the words are in another sentence of it, naming both."""
+        cited = self._sentence(anchor, number)  # the paragraph (an article of one paragraph stands for it)
+        if (result.anchor != cited.anchor or result.verdict not in (Verdict.VERBATIM, Verdict.UNCONFIRMED)
+                or result.start is None or result.end is None):
+            return result
+        clause = self.corpus.clause(cited.anchor)
+        wanted = clause.sentences[number - 1]
+        if result.start < wanted.end and wanted.start < result.end:
+            return result
+        found = next(i for i, s in enumerate(clause.sentences, 1) if s.start <= result.start < s.end)
+        return replace(result, verdict=Verdict.ALTERED, notes=result.notes + [
+            f"the words are sentence {found} of {cited.anchor}, not sentence {number} 引文在第{found}句，不在所引第{number}句"])
 
     def _english_statement(self, anchors: list[str], statement: str) -> CheckResult:
         """Places with an English statement: the first resolved, as English cannot be compared with the Chinese word
