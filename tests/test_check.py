@@ -164,6 +164,10 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("第五章第一节第二自然段", "hb-sti-14fyp:ch5.s1.p2"),
     ("Section 5.1 of the plan", "hb-sti-14fyp:ch5.s1"),
     ("the plan, §5.1.2", "hb-sti-14fyp:ch5.s1.p2"),
+    # a name whose alias has "the" (the plan) written without it
+    ("plan chapter 5", "hb-sti-14fyp:ch5"),
+    ("Section 1 of Chapter 5 of plan", "hb-sti-14fyp:ch5.s1"),
+    ("Article 42 of Patent Law", "zlf-2020:ch5.a42"),
 ])
 def test_more_references(checker, reference, anchor):
     result = checker.check(reference)

@@ -97,6 +97,8 @@ Article 42 of the Patent Law provides that …)."""
 _STATEMENT_MIN = 4
 """Chinese characters, or English words, a statement needs: the quote checker's own minimum for Chinese (fewer match
 anywhere); in English, fewer are a place's own words (``Article 42, third paragraph``), not a statement."""
+_THE_LEFT_OUT = re.compile(r"^(?!the\b)|(?<=\bof )(?!the\b)|(?<=\bin )(?!the\b)", re.IGNORECASE)
+"""Where a reference may leave out the "the" of a name (plan chapter 5, Chapter 5 of plan: the plan)."""
 _EN_PARTS = re.compile(r"\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
 
 
@@ -317,6 +319,9 @@ class ReferenceParser:
         around it, the other edition it names)."""
         cleaned = QUOTE_MARKS.sub("", text).strip()
         doc, rest, other_edition = self._split_name(_END_MARKS.sub("", cleaned))
+        if doc is None and re.match(r"[A-Za-z]", cleaned):  # an alias written with "the" (the plan) without it
+            with_the = self._split_name(_THE_LEFT_OUT.sub("the ", _END_MARKS.sub("", cleaned)))
+            doc, rest, other_edition = with_the if with_the[0] is not None else (doc, rest, other_edition)
         if doc is not None:
             rest = _FRAMING.sub("", _END_MARKS.sub("", _FRAMING.sub("", rest))).strip()
         return cleaned, doc, _ENCLOSED.sub(r"\g<place>", rest), other_edition
