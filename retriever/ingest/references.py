@@ -125,7 +125,8 @@ _JOINED = re.compile(
     r"|(?<=[条款项章节段》])\s*(?:以及|[、和及与；;])\s*", re.IGNORECASE)
 """What joins whole places in a list (第四十二条第一款和第四十三条, Article 42(1) and Article 43): a joiner after a
 place's unit, or before one in English (not the 和 of 共和国, not the "and" of Science and Technology)."""
-_EN_MEMBER = re.compile(rf"(?P<sep>[{_RANGE_MARKS}]|to|through)?\s*(?P<n>\d+)$", re.IGNORECASE)
+_EN_MEMBER = re.compile(rf"(?:(?P<sep>[{_RANGE_MARKS}]|to|through)|,?\s*(?:and|&)|,)?\s*(?P<n>\d+)", re.IGNORECASE)
+"""One number of an English series, with what joins it to the one before (a range's end after -, to, through)."""
 _EN_SINGULAR = {"a": "Article", "c": "Chapter", "s": "Section", "§": "Section", "p": "paragraph", "i": "item"}
 
 
@@ -164,9 +165,7 @@ def _series_places(place: str) -> list[str] | None:
     english = _english_numbers(place)
     if (m := _EN_SERIES.search(english)) is None:
         return None
-    parts = re.split(r"\s*(?=(?:[" + _RANGE_MARKS + r"]|\bto\b|\bthrough\b|\band\b|&|,)\s*\d)", m["series"])
-    members = [_EN_MEMBER.search(re.sub(r"^(?:and|&|,)\s*", "", p.strip(), flags=re.IGNORECASE)) for p in parts]
-    numbers = _counted_out([(int(x["n"]), x["sep"] is not None) for x in members if x is not None])
+    numbers = _counted_out([(int(x["n"]), x["sep"] is not None) for x in _EN_MEMBER.finditer(m["series"])])
     unit = _EN_SINGULAR[m["unit"][0].lower()]
     return [f"{english[: m.start()]}{unit} {n}{english[m.end():]}" for n in numbers]
 
