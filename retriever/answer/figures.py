@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from retriever.ingest.text import cn_to_int, english_digits
-from retriever.types import LOST_CHAR, YEAR, plan_period_years
+from retriever.types import LOST_CHAR, plan_period_years, years_named
 
 __all__ = ["Figure", "CALENDAR_YEAR", "YUAN", "in_digits", "english_figures", "chinese_figures", "FigureCheck",
            "compare_figures"]
@@ -83,13 +83,15 @@ def english_figures(text: str) -> list[Figure]:
     """The periods, shares, amounts in yuan and calendar years an English text states (twenty years, 6 months,
     50 percent, RMB 5 million, by 2025); ``written`` is as :func:`in_digits` writes it."""
     digits = in_digits(text)
-    out = [Figure(float(m["value"]), _EN_UNITS[m["unit"].lower()], m.group()) for m in _EN_FIGURE.finditer(digits)]
+    out = [Figure(float(m["value"]), _EN_UNITS[m["unit"].lower()], m.group()) for m in _EN_FIGURE.finditer(digits)
+           if not _after_lost(digits, m.start())]
     amounts = list(_EN_AMOUNT.finditer(digits))
-    out += [Figure(_yuan(float(m["v1"] or m["v2"] or m["v3"])), YUAN, m.group()) for m in amounts]
+    out += [Figure(_yuan(float(m["v1"] or m["v2"] or m["v3"])), YUAN, m.group()) for m in amounts
+            if not _after_lost(digits, m.start())]
+    # a calendar year is whole after a lost character (〓2035年: a lost 到, not a lost digit)
     out += [Figure(float(m.group()), CALENDAR_YEAR, m.group()) for m in _EN_YEAR.finditer(digits)
             if not any(a.start() <= m.start() < a.end() for a in amounts)]
-    # a calendar year is whole after a lost character (〓2035年: a lost 到, not a lost digit)
-    return [f for f in out if f.unit == CALENDAR_YEAR or not _after_lost(digits, digits.find(f.written))]
+    return out
 
 
 def _zh_value(written: str) -> float | None:
@@ -135,7 +137,7 @@ def compare_figures(statement_en: str, source_zh: str, frame: str = "") -> Figur
     """Each figure the English statement gives, against the source's figures of the same unit; ``frame``: text whose
     calendar years the source is read with (its section, its document's title and dates)."""
     source = chinese_figures(source_zh)
-    framing = [Figure(float(y), CALENDAR_YEAR, y) for y in sorted(set(YEAR.findall(frame)) | plan_period_years(frame))]
+    framing = [Figure(float(y), CALENDAR_YEAR, y) for y in sorted(years_named(frame))]
     agreed, differing = [], []
     for figure in english_figures(statement_en):
         same_unit = [f for f in source if f.unit == figure.unit]

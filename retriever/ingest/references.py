@@ -105,12 +105,14 @@ _EN_PARTS = re.compile(r"\s*,\s*|\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
 _ZH_UNIT = "[章节条款项段]"
 _RANGE_MARKS = "至到～~—－–-"
 """What joins the two ends of a range: 第四十二条至第四十四条, 第42-44条, Articles 42–44."""
+_ZH_JOIN = rf"[{_RANGE_MARKS}]|以及|[、和及与]"
+"""What joins two numbers of a Chinese series: a range's mark, or a list's."""
 _ZH_SERIES = re.compile(
-    rf"^(?P<outer>.*?)(?P<series>(?:第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?(?:[{_RANGE_MARKS}]|以及|[、和及与，,]))+"
+    rf"^(?P<outer>.*?)(?P<series>(?:第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?(?:{_ZH_JOIN}|[，,]))+"
     rf"第?[（(]?{_NUM}[)）]?(?P<unit>{_ZH_UNIT}))$")
 """A Chinese range or list of places of one unit, after the place that holds them: (第五章)第一节至第三节,
 第四十二、四十三条, (第四十二条)第一款和第三款."""
-_ZH_MEMBER = re.compile(rf"(?P<sep>[{_RANGE_MARKS}]|以及|[、和及与，,])?第?[（(]?(?P<n>{_NUM})[)）]?(?P<unit>{_ZH_UNIT})?")
+_ZH_MEMBER = re.compile(rf"(?P<sep>{_ZH_JOIN}|[，,])?第?[（(]?(?P<n>{_NUM})[)）]?(?P<unit>{_ZH_UNIT})?")
 _EN_SERIES = re.compile(
     r"(?<![A-Za-z])(?P<unit>articles?|arts?\.?|chapters?|chs?\.?|sections?|secs?\.?|§§?|paragraphs?|paras?\.?|items?)"
     rf"\s*(?P<series>\d+(?:\s*(?:[{_RANGE_MARKS}]|to|through|and|&|,\s*and|,)\s*\d+)+)(?![\d(])", re.IGNORECASE)
@@ -118,7 +120,7 @@ _EN_SERIES = re.compile(
 and 4 (of Chapter 5)."""
 _ZH_SERIES_IN_TEXT = re.compile(
     rf"{_zh_place_in_text('第')}第[（(]?{_NUM}[)）]?{_ZH_UNIT}?"
-    rf"(?:(?:[{_RANGE_MARKS}]|以及|[、和及与])第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?)+(?<={_ZH_UNIT})")
+    rf"(?:(?:{_ZH_JOIN})第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?)+(?<={_ZH_UNIT})")
 """A range or list of places inside a question (专利法第四十二条至第四十四条规定了什么), the place holding it first."""
 _JOINED = re.compile(
     r"\s+(?:and|&)\s+(?=(?:the\s+)?(?:articles?|arts?\b|chapters?|ch\b|sections?|§|paragraphs?|para))"
