@@ -133,6 +133,12 @@ def test_an_article_of_no_named_law_is_no_cited_place(searcher):
     assert parser.cited_places("专利法第四十二条至第四十四条规定了什么") == ["zlf-2020:ch5.a42", "zlf-2020:ch5.a43",
                                                                  "zlf-2020:ch5.a44"]
     assert parser.without_citations("专利法第四十二条至第四十四条规定了什么") == "规定了什么"
+    # 第 left out right after the law's name, as for one article; a range written backwards cites nothing
+    assert parser.cited_places("《专利法》43-45条讲的是什么") == ["zlf-2020:ch5.a43", "zlf-2020:ch5.a44",
+                                                          "zlf-2020:ch5.a45"]
+    assert parser.without_citations("《专利法》43-45条讲的是什么") == "讲的是什么"
+    assert parser.cited_places("科技进步法91条1款和2款讲什么") == ["kjjbf-2021:ch9.a91.p1", "kjjbf-2021:ch9.a91.p2"]
+    assert parser.cited_places("专利法45至43条") == []
     assert parser.cited_places("What do Articles 42 and 45 of the Patent Law say?") == ["zlf-2020:ch5.a42",
                                                                                         "zlf-2020:ch5.a45"]
     assert parser.without_citations("《专利法》42条说了什么") == "说了什么"

@@ -122,6 +122,10 @@ _ZH_SERIES_IN_TEXT = re.compile(
     rf"{_zh_place_in_text('第')}第[（(]?{_NUM}[)）]?{_ZH_UNIT}?"
     rf"(?:(?:{_ZH_JOIN})第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?)+(?<={_ZH_UNIT})")
 """A range or list of places inside a question (专利法第四十二条至第四十四条规定了什么), the place holding it first."""
+_ZH_SERIES_AFTER_NAME = re.compile(
+    rf"[》\s]*(?P<series>{_zh_place_in_text('第?')}第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?"
+    rf"(?:(?:{_ZH_JOIN})第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?)+(?<={_ZH_UNIT}))")
+"""A range or list right after a document's name, 第 left out as in 专利法42至44条 (as :data:`_ZH_PLACE_AFTER_NAME`)."""
 _JOINED = re.compile(
     r"\s+(?:and|&)\s+(?=(?:the\s+)?(?:articles?|arts?\b|chapters?|ch\b|sections?|§|paragraphs?|para))"
     r"|(?<=[条款项章节段》])\s*(?:以及|[、和及与；;])\s*", re.IGNORECASE)
@@ -450,12 +454,15 @@ class ReferenceParser:
         matches = [m for m in matches if not any(a.start() <= m.start() and m.end() <= a.end() for a in after_names)]
         matches += after_names
         matches += list(_EN_PLACE_IN_TEXT.finditer(text))
-        series = [*_ZH_SERIES_IN_TEXT.finditer(text), *_EN_SERIES.finditer(text)]
+        series = [(m.group(), m.start(), m.end()) for m in (*_ZH_SERIES_IN_TEXT.finditer(text),
+                                                              *_EN_SERIES.finditer(text))]
+        series += [(m.group("series"), m.start(), m.end()) for _, _, end in self.names.find(text)
+                   if (m := _ZH_SERIES_AFTER_NAME.match(text, end))]
         places = [(m.group(), m.start(), m.end()) for m in matches
-                  if not any(s.start() <= m.start() < s.end() for s in series)]
-        for s in series:
+                  if not any(start <= m.start() < end for _, start, end in series)]
+        for written, start, end in series:
             try:
-                places += [(place, s.start(), s.end()) for place in _series_places(s.group()) or []]
+                places += [(place, start, end) for place in _series_places(written) or []]
             except QueryError:  # a range that runs backwards: no place
                 continue
         out = []
