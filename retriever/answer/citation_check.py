@@ -197,7 +197,7 @@ class CitationChecker:
         place = self._anchor(anchor)
         clause = self.corpus.lookup(anchor)
         if isinstance(clause, Heading):
-            paragraphs = [a for a in self.corpus.children(anchor) if re.search(r"\.p\d+$", a)]
+            paragraphs = [a for a in self.corpus.children(anchor) if self.corpus.clause(a).kind != "item"]
             if len(paragraphs) != 1:
                 raise QueryError(f"{anchor} has {len(paragraphs)} paragraphs: name the one whose sentence is meant "
                                  f"（{clause.label_zh}有{len(paragraphs)}款/段，请写明第几款/段）")
