@@ -2,8 +2,8 @@
 
 ``python benchmarks/english_checks.py``
 
-Statements: for each clause with reference English that states a period, a share, an amount in yuan or a calendar
-year (20 years, six months, 50%, 5 million yuan, by 2025),
+Statements: for each clause with reference English that states a period, a share, an amount in yuan, a calendar
+year or a count (20 years, six months, 50%, 5 million yuan, by 2025, 10 laboratories),
 ``Article 42 of the Patent Law provides that …`` (a law's clause, after its article) or ``Chapter 5 Section 1 of the
 plan provides that …`` (the plan's). As given, the verdict should be ``resolved`` at the place; with its first such
 figure changed to the next whole value the place (the article, for a law) does not give, ``altered``. A clause whose
@@ -23,7 +23,8 @@ import time
 from collections import Counter
 
 from retriever.answer.citation_check import ALTERED_MIN, CitationChecker
-from retriever.answer.figures import chinese_figures, english_figures, in_digits
+from retriever.answer.figures import (COUNT, chinese_figures, compare_figures, english_figures, in_digits,
+                                      numbers_written)
 from retriever.config import ROOT
 from retriever.english.reference import english_by_anchor
 from retriever.errors import QueryError
@@ -57,7 +58,9 @@ def changed(english: str, given: set[tuple[float, str]]) -> str | None:
     def shown(number: float) -> str:  # as in_digits writes it: 56170000000, 2.5
         return f"{number:.0f}" if float(number).is_integer() else f"{number:g}"
 
-    return digits.replace(figure.written, figure.written.replace(shown(figure.value), shown(value), 1), 1)
+    # the figure as a whole token: a count's "4" is not the 4 of "4th" before it
+    return re.sub(rf"(?<!\w)(?<!\d\.){re.escape(figure.written)}(?!\w)(?!\.\d)",
+                  figure.written.replace(shown(figure.value), shown(value), 1), digits, count=1)
 
 
 def first_sentence(english: str) -> str:
@@ -82,8 +85,7 @@ def statements(corpus: Corpus, checker: CitationChecker, english: dict[str, str]
             continue
         kind, where = found
         units = {f.unit for f in chinese_figures(clause.text)}
-        values = {(f.value, f.unit) for f in chinese_figures(clause.text)}
-        if not all((f.value, f.unit) in values for f in english_figures(text_en) if f.unit in units):
+        if compare_figures(text_en, clause.text).differing:
             counts[f"{kind} english differs"] += 1  # the reference English itself gives another figure
             failures.append(f"{clause.anchor}: its English states {[f.written for f in english_figures(text_en)]}")
             continue
@@ -102,8 +104,9 @@ def statements(corpus: Corpus, checker: CitationChecker, english: dict[str, str]
         counts[f"{kind} resolved"] += as_given.verdict == "resolved" and at_place
         if as_given.verdict != "resolved" or not at_place:
             failures.append(f"{clause.anchor} as given: {as_given.verdict} {as_given.notes[-1][:120]}")
-        given = {(f.value, f.unit) for a in corpus.children(as_given.anchor) or [as_given.anchor]
-                 for f in chinese_figures(corpus.lookup(a).text)}
+        texts = [corpus.lookup(a).text for a in corpus.children(as_given.anchor) or [as_given.anchor]]
+        given = ({(f.value, f.unit) for text in texts for f in chinese_figures(text)}
+                 | {(v, COUNT) for text in texts for v in numbers_written(text)})  # any number written agrees
         if (wrong := changed(statement, given)) is not None:
             altered = checker.check(f"{where} provides that {wrong}")
             counts[f"{kind} changed n"] += 1

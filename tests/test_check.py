@@ -419,6 +419,11 @@ def test_a_citation_whose_anchor_is_another_clause_is_altered(checker):
      "that at least 20% of the net income goes to the team", "altered", "cgzhf-2015:ch4.a45", "百分之五十"),
     ("Article 42 of the Patent Law of the People's Republic of China provides that the patentee pays fees",
      "resolved", "zlf-2020:ch5.a42", "not compared word for word"),
+    # counts too: a count agrees with any number the place writes, 万名 as 10,000 (the noun counted is not matched)
+    ("Chapter 12 Section 3 of the plan provides that each year 300 specialists are sent to firms and 10,000 "
+     "commissioners to the countryside", "resolved", "hb-sti-14fyp:ch12.s3", "figures 300, 10000 are the place's"),
+    ("Chapter 12 Section 3 of the plan provides that each year 400 specialists are sent to firms", "altered",
+     "hb-sti-14fyp:ch12.s3", "400 (the place gives 300名)"),
     # the place after the words, as a quotation's source is written
     ("“发明专利权的期限为二十年”（《专利法》（2020年修正）第四十二条）", "verbatim", "zlf-2020:ch5.a42.p1", "agrees"),
     ("发明专利权的期限为二十年。——《专利法》第四十三条", "altered", "zlf-2020:ch5.a42.p1", "zlf-2020:ch5.a43"),

@@ -1,9 +1,10 @@
-"""Periods, shares, amounts in yuan and calendar years in English statements and in the Chinese text of the real
+"""Periods, shares, amounts in yuan, calendar years and counts in English statements and in the Chinese text of the real
 corpus."""
 
 from __future__ import annotations
 
-from retriever.answer.figures import CALENDAR_YEAR, YUAN, chinese_figures, compare_figures, english_figures
+from retriever.answer.figures import (CALENDAR_YEAR, COUNT, YUAN, chinese_figures, compare_figures, english_figures,
+                                      numbers_written)
 
 
 def test_the_patent_terms_are_read_from_the_chinese_clause(corpus):
@@ -50,3 +51,19 @@ def test_a_calendar_year_is_given_by_the_place_or_its_frame(corpus):
     assert not compare_figures("in 2023 Hubei will lead", targets, frame="“十四五”时期").differing
     term = english_figures("a 20-year term from 2021")
     assert [(f.value, f.unit) for f in term] == [(20, "年"), (2021, CALENDAR_YEAR)]
+
+
+def test_counts_are_read_in_both_languages_and_agree_with_any_number_the_place_writes(corpus):
+    targets = corpus.clause("hb-sti-14fyp:ch1.s4.p3").text  # 每万名就业人员中研发人员数达到70人年以上
+    assert [(f.value, f.unit) for f in chinese_figures(targets) if f.unit == COUNT] == [(70, COUNT)]
+    assert 10_000 in numbers_written(targets)  # 每万名: a bare 万
+    written = "新增1万余家企业和28.55万人，建成两所大学；一批、第8位、六个月"
+    assert [(f.value, f.unit) for f in chinese_figures(written) if f.unit == COUNT] == [(10_000, COUNT),
+                                                                                       (285_500, COUNT), (2, COUNT)]
+    # a number naming a place, a rank, a code or an ordinal counts nothing; "one" is an article as often as a count
+    found = english_figures("Article 42 lists 5G, CO2 and the 14th plan; the top 10; one of three centres, 10,000 "
+                            "firms")
+    assert [(f.value, f.unit) for f in found] == [(3, COUNT), (10_000, COUNT)]
+    check = compare_figures("70 researchers per 10,000 employed persons, and 80 in the labs", targets)
+    assert [f.value for f in check.agreed] == [70, 10_000]
+    assert [(f.value, [s.written for s in given]) for f, given in check.differing] == [(80, ["70人"])]
