@@ -16,9 +16,7 @@ from retriever.ingest.document_names import DocumentNames
 
 @pytest.fixture(scope="module")
 def other(corpus):
-    names = (name for name, _ in DocumentNames(corpus).names)
-    text = "\n".join(c.text for doc in corpus.documents for c in corpus.clauses(doc))
-    return OtherDocuments(names, text)
+    return OtherDocuments.of_corpus(corpus)  # the clauses' text and their reference English are where titles are cited
 
 
 @pytest.mark.parametrize(("question", "named"), [
@@ -54,6 +52,11 @@ def test_the_title_list_holds_real_titles_longest_first():
      ["Patent Law Implementing Regulations"]),
     ("What do the Implementing Rules of the Patent Law say about annual fees?",
      ["Implementing Rules of the Patent Law"]),
+    # an English title none of whose distinctive words a held or cited law's English name uses
+    ("How long does a registration last under China's Trademark Law?", ["Trademark Law"]),
+    ("Is a leaked customer list protected by the Anti-Unfair Competition Law?", ["Anti-Unfair Competition Law"]),
+    ("Which export licences does the Regulation on Dual-Use Items Export Control require?",
+     ["Regulation on Dual-Use Items Export Control"]),
 ])
 def test_a_document_the_corpus_does_not_hold_is_found(other, question, named):
     assert other.named_in(question) == named
@@ -67,6 +70,10 @@ def test_a_document_the_corpus_does_not_hold_is_found(other, question, named):
     "《湖北科技创新规划》提出了哪些目标？",  # a plan's title (not a law's) written loosely: never refused for it
     "Does the Patent Law say how long a patent lasts?",
     "规划有没有规定高校科研人员的兼职办法？",  # 规定 and 办法 as words, not titles
+    "Under the Tech Transfer Law, who rewards the inventors?",  # held, by English names it goes by
+    "Does the Science and Technology Progress Law ban any research?",
+    "Is abusing a patent handled under the Anti-monopoly Law?",  # not held, but the Patent Law cites it
+    "Which Law applies to a joint venture?",  # no distinctive word: no title
 ])
 def test_documents_held_or_cited_and_ordinary_words_are_not(other, question):
     assert other.named_in(question) == []
@@ -84,6 +91,7 @@ def test_no_question_the_documents_answer_names_a_document_not_held(other):
 @pytest.mark.parametrize(("question", "refusal", "title"), [
     ("专利法实施细则规定的发明专利年费每年交多少钱？", REFUSAL_ZH, "《专利法实施细则》"),
     ("How long is a registered trademark valid under the 商标法?", REFUSAL_EN, "《商标法》"),
+    ("How long is a registered trademark valid under the Trademark Law?", REFUSAL_EN, "Trademark Law"),
 ])
 def test_a_question_about_a_document_not_held_is_refused_naming_it(searcher, question, refusal, title):
     answer = Answerer(searcher).ask(question)
@@ -97,6 +105,7 @@ def test_a_question_about_a_document_not_held_is_refused_naming_it(searcher, que
     ("《商标法》第三条第二款", "《商标法》"),
     ("《湖北省技术市场管理条例》第五条", "《湖北省技术市场管理条例》"),  # the plan cites it; its articles are not here
     ("Article 12 of the Patent Law Implementing Regulations", "Patent Law Implementing Regulations"),
+    ("Article 3 of the Trademark Law", "Trademark Law"),
     ("《中華人民共和國商標法》第三條", "《中华人民共和国商标法》"),  # Traditional characters
 ])
 def test_a_reference_to_a_document_not_held_is_not_found_as_such(corpus, reference, title):

@@ -4,8 +4,10 @@ A question about 专利法实施细则 is not answered by 专利法: whatever th
 regulations the question asks about were never searched, and the answer must say so. Chinese titles are recognised
 from a list of real ones (``retriever/data/law_titles.txt``: 3,191 laws, regulations and interpretations) and inside
 《…》 when they end as a title does; in English, a law's implementing regulations or rules ("the Patent Law
-Implementing Regulations"). A title the corpus holds (a document's name) or quotes in a clause (the plan cites
-《湖北省技术市场管理条例》) is not another document: its clauses may answer.
+Implementing Regulations") and a law's title whose distinctive words no held or cited law's English name uses ("the
+Trademark Law"). A title the corpus holds (a document's name) or quotes in a clause (the plan cites
+《湖北省技术市场管理条例》, and its reference English the Regulations of Hubei Province on Technology Market
+Administration) is not another document: its clauses may answer.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
-from retriever.analysis.tokenize import english_stopwords
+from retriever.analysis.tokenize import english_stopwords, english_words, root
+from retriever.english.reference import english_by_anchor
 from retriever.ingest.corpus import Corpus
 from retriever.ingest.document_names import DocumentNames
 
@@ -30,6 +33,20 @@ _EN_IMPLEMENTING = re.compile(
     r"(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:Implementation\s+of\s+(?:the\s+)?)?(?:[A-Z][\w&'’.-]*\s*)+)?")
 """A law's implementing regulations or rules: "Patent Law Implementing Regulations", "Implementing Rules of the
 Patent Law", "Detailed Rules for the Implementation of the Patent Law"."""
+_EN_WORD = r"[A-Z][\w&'’-]*"
+_EN_KIND = r"(?:Law|Code|Regulations?|Rules|Measures|Provisions)"
+_EN_TITLE = re.compile(
+    rf"(?:{_EN_WORD}\s+){{0,6}}\b{_EN_KIND}\b(?:\s+(?:of\s+(?:the\s+)?(?:{_EN_WORD}\s+){{1,5}})?(?:on|for)\s+"
+    rf"(?:the\s+)?(?:{_EN_WORD}(?:\s+(?:and|of|the|for|on))*\s+)*{_EN_WORD})?")
+"""An English title: capitalised words before its kind (the Trademark Law, China's Company Law, the Civil Code),
+after it (China's Regulation on Technology Import and Export Administration) or both."""
+_TITLE_FRAME = ("law code regulation regulations rule rules measure measures provision provisions implementing "
+                "implementation interim detailed china chinese prc people's republic national state province "
+                "provincial hubei science technology scientific technological tech s&t new revised amended draft anti "
+                "chapter general supplementary").split()
+"""Words of an English title that do not tell one law from another: its kind, its country, its general subject, a
+prefix (anti-), a chapter's heading (Chapter III General Provisions)."""
+_ROMAN = re.compile(r"^[ivxlc]+$")
 
 
 @lru_cache(maxsize=1)
@@ -67,14 +84,29 @@ class OtherDocuments:
     ``held_names``: every name the corpus's documents go by (:class:`~retriever.ingest.document_names.DocumentNames`);
     ``corpus_text``: the clauses' text, where a cited title counts as quoted."""
 
-    def __init__(self, held_names: Iterable[str], corpus_text: str) -> None:
+    def __init__(self, held_names: Iterable[str], corpus_text: str, english_text: str = "") -> None:
         self.held = frozenset(_plain(name) for name in held_names)
         self.quoted = _NESTED.sub("", corpus_text.replace(_PRC, ""))
+        self.held_words = frozenset().union(*(_distinctive(name) for name in self.held))
+        self.quoted_words = frozenset().union(*(_distinctive(_english_title(m.group()))
+                                                for m in _EN_TITLE.finditer(english_text)))
 
     @classmethod
     def of_corpus(cls, corpus: Corpus) -> OtherDocuments:
-        """For a corpus: its documents' names are held, its clauses' text is where a title is quoted."""
-        return cls((name for name, _ in DocumentNames(corpus).names), "\n".join(c.text for c in corpus.clauses()))
+        """For a corpus: its documents' names are held, its clauses' text (and their reference English, for English
+        titles) is where a title is quoted."""
+        english = english_by_anchor(corpus.documents.values())
+        return cls((name for name, _ in DocumentNames(corpus).names), "\n".join(c.text for c in corpus.clauses()),
+                   "\n".join(english.values()))
+
+    def _other_english(self, title: str) -> bool:
+        """Whether an English title names a law neither held nor quoted: none of its distinctive words is a held
+        document's name's (the Tech Transfer Law is held) or a title's in the reference English (the Anti-monopoly
+        Law, cited by the Patent Law; the Regulation on Technology Market Management, which the plan's English calls
+        the Regulations of Hubei Province on Technology Market Administration). One shared word is enough: a title is
+        translated in more ways than one, and a law wrongly called not held would refuse what the documents answer."""
+        words = _distinctive(title)
+        return bool(words) and not words & self.held_words and not words & self.quoted_words
 
     def _other(self, title: str, cited_too: bool) -> bool:
         plain = _plain(title)
@@ -95,8 +127,21 @@ class OtherDocuments:
             if title in rest:
                 found.append(title)
                 rest = rest.replace(title, "□")
-        found += [_english_title(m.group()) for m in _EN_IMPLEMENTING.finditer(question)]
+        implementing = list(_EN_IMPLEMENTING.finditer(question))
+        found += [_english_title(m.group()) for m in implementing]
+        # an English title of a law neither held nor quoted (the Trademark Law; one of no distinctive word, the Law,
+        # is no title)
+        found += [title for m in _EN_TITLE.finditer(question)
+                  if not any(i.start() <= m.start() < i.end() or m.start() <= i.start() < m.end() for i in implementing)
+                  and self._other_english(title := _english_title(m.group()))]
         return [title for title in dict.fromkeys(found) if self._other(title, cited_too)]
+
+
+def _distinctive(title: str) -> frozenset[str]:
+    """The roots of an English title's words that tell it from other laws (:data:`_TITLE_FRAME` and function words
+    left out): the Trademark Law → trademark; a Chinese title → none."""
+    frame = english_stopwords() | _NOT_TITLE | set(_TITLE_FRAME)
+    return frozenset(root(w) for w in english_words(title, frozenset(frame)) if w not in frame and not _ROMAN.match(w))
 
 
 def shown(title: str) -> str:
