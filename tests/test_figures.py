@@ -49,6 +49,7 @@ def test_a_calendar_year_is_given_by_the_place_or_its_frame(corpus):
     assert [f.value for f in compare_figures("by 2025 Hubei will lead", targets).agreed] == [2025]
     # a year its frame names (a Five-Year Plan in words: 十四五 is 2021 to 2025) is no figure the place lacks
     assert not compare_figures("in 2023 Hubei will lead", targets, frame="“十四五”时期").differing
+    assert [f.value for f in english_figures("Hubei will lead by 2030.")] == [2030]  # at a sentence's end too
     term = english_figures("a 20-year term from 2021")
     assert [(f.value, f.unit) for f in term] == [(20, "年"), (2021, CALENDAR_YEAR)]
 

@@ -43,7 +43,8 @@ _EN_AMOUNT = re.compile(
     r"(?:\b(?:RMB|CNY)|¥)\s*(?P<v1>\d+(?:\.\d+)?)|(?<![\d.])(?P<v2>\d+(?:\.\d+)?)\s*(?:yuan|RMB|CNY)\b"
     r"|(?<![\d.])(?P<v3>\d+(?:\.\d+)?)(?=\s*(?:to|-|–|and)\s*\d+(?:\.\d+)?\s*(?:yuan|RMB|CNY)\b)", re.IGNORECASE)
 """An amount of money in yuan: RMB 5000000, 5000000 yuan, and the first of a range (30000 to 5000000 yuan)."""
-_EN_YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.%]|\s*-?\s*(?:years?|months?|days?|per ?cent)\b)")
+_EN_YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d%]|\.\d|\s*-?\s*(?:years?|months?|days?|per ?cent)\b)")
+"""A calendar year, at a sentence's end too (by 2030.); not a decimal (2025.5) nor a period (2025 years)."""
 _ZH_AMOUNT = re.compile(rf"(?<![0-9.])(?P<value>{_ZH_NUMERAL})(?P<mult>万亿|亿|万)?元")
 COUNT = "个数"
 """The unit of a count of things (10家, 三所, 10 laboratories), whatever is counted."""
@@ -52,7 +53,7 @@ _ZH_COUNT = re.compile(
     r"(?P<mult>万亿|亿|万)?(?:余|多)?[家个项所名座批件支种类位人台套篇](?!月)")
 """A Chinese count: a number and a classifier (10家, 三所, 1万余家); never an ordinal (第8位), a number of months (六个月)
 or a lone 一 (一批, 一个: an article), 十, 百 or 千 (十大, 百家, 千家万户: words)."""
-_EN_COUNT = re.compile(r"(?<![\w.,/$¥£€-])(?P<value>\d+(?:\.\d+)?)(?![\w%.,/-]|\s*(?:%|per ?cent\b|years?\b|"
+_EN_COUNT = re.compile(r"(?<![\w.,/$¥£€-])(?P<value>\d+(?:\.\d+)?)(?![\w%/-]|[.,]\d|\s*(?:%|per ?cent\b|years?\b|"
                        r"months?\b|days?\b|yuan\b|RMB\b|CNY\b))")
 """An English count: a whole number standing alone (10 laboratories, 10000 firms once :func:`in_digits` has read
 10,000); not one inside a word or code (5G, CO2, 14th, COVID-19), nor a period, share or amount."""
@@ -61,6 +62,8 @@ _EN_PLACE_NUMBER = re.compile(r"(?:\b(?:articles?|arts?\.?|chapters?|ch\.|sectio
                               re.IGNORECASE)
 """Words after which a number names a place, a rank or a stage (Article 42, Section 2, phase 3, the top 10): no
 count."""
+_PLACE_WORD = 16
+"""Characters before a number in which :data:`_EN_PLACE_NUMBER` is sought: the longest word and its spaces."""
 _ZH_NUMERAL_YEAR = re.compile(r"([一二][〇零○][〇零○一二三四五六七八九]{2})年")
 """A calendar year written digit by digit in Chinese numerals (二〇三五年)."""
 _YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
@@ -111,7 +114,7 @@ def english_figures(text: str) -> list[Figure]:
     out += [Figure(float(m.group()), CALENDAR_YEAR, m.group()) for m in years]
     taken = amounts + years
     out += [Figure(float(m["value"]), COUNT, m.group()) for m in _EN_COUNT.finditer(digits)
-            if float(m["value"]) != 1 and not _EN_PLACE_NUMBER.search(digits[:m.start()])
+            if float(m["value"]) != 1 and not _EN_PLACE_NUMBER.search(digits[max(0, m.start() - _PLACE_WORD):m.start()])
             and not any(t.start() <= m.start() < t.end() for t in taken) and not _after_lost(digits, m.start())]
     return out
 
