@@ -347,6 +347,16 @@ def test_a_sentence_that_is_not_there_is_a_clear_error(checker, reference, messa
         checker.check(reference)
 
 
+@pytest.mark.parametrize(("reference", "message"), [
+    ("Section 42 of the Patent Law", "numbered by article.*Article 42 is zlf-2020:ch5.a42.*第四十二条"),  # a law's
+    ("专利法第90节", "numbered by article \\(条\\), not by section 该法"),  # no Article 90 either: no article named
+    ("Section 1 of the plan", "needs its chapter.*节须注明所属章"),
+])
+def test_a_section_without_its_chapter_is_a_clear_error(checker, reference, message):
+    with pytest.raises(QueryError, match=message):
+        checker.check(reference)
+
+
 def test_a_range_that_runs_backwards_or_past_the_end_is_a_clear_error(checker):
     with pytest.raises(QueryError, match="upwards"):
         checker.check("专利法第四十四条至第四十二条")

@@ -412,6 +412,8 @@ class ReferenceParser:
                 raise QueryError(self._name_the_law(doc, ref))
             return self._article_anchor(doc, ref)
         chapter, section, paragraph = (0 if ref.preface else ref.chapter), ref.section, ref.paragraph
+        if chapter is None and section is not None:
+            raise QueryError(self._section_alone(doc, ref))
         if chapter is None:
             raise QueryError("a reference needs a chapter or an article 引用须包含章或条")
         if chapter == 0 and paragraph is None:  # the preface is one paragraph
@@ -509,6 +511,20 @@ class ReferenceParser:
                  else "; no law here has this article 语料中的法律都没有此条")
         return (f"the reference names no law, and 《{title}》 has no articles: name the law (专利法第四十二条, "
                 f"Article 42 of the Patent Law){found} 引用未指明法律，而《{title}》不分条：请写明法律名称")
+
+    def _section_alone(self, doc: str, ref: Reference) -> str:
+        """The message for a section cited without its chapter (Section 42 of the Patent Law, 规划第一节): a law is
+        numbered by article, so the article of that number is named when there is one; a plan's section needs its
+        chapter."""
+        title = self.corpus.document(doc).meta.title
+        if not self.has_articles(doc):
+            return (f"a section of 《{title}》 needs its chapter (Chapter 5 Section 1, 第五章第一节) "
+                    f"节须注明所属章（如第五章第一节）")
+        article = replace(ref, article=ref.section, section=None)
+        anchor = self._article_anchor(doc, article)
+        meant = f": Article {ref.section} is {anchor}" if self.corpus.has_anchor(anchor) else ""
+        return (f"《{title}》 is numbered by article (条), not by section{meant} "
+                f"该法按条编排，不按节引用{f'：第{int_to_cn(ref.section)}条为 {anchor}' if meant else ''}")
 
     def _article_anchor(self, doc: str, ref: Reference) -> str:
         number = f"{ref.article}-{ref.sub}" if ref.sub else str(ref.article)
