@@ -153,6 +153,24 @@ def test_an_english_refusal_names_only_words_the_nearest_clauses_english_lacks(a
     assert missing and not {"compulsory", "licences", "patent", "law"} & set(missing)
 
 
+@pytest.mark.parametrize(("question", "message"), [
+    # my own wordings: a topic no document speaks of, asked of a law or the plan by name
+    ("What does the Patent Law say about the metaverse?", "they never use the words “metaverse”"),
+    ("Does the plan mention SpaceX?", "“spacex”"),
+    ("规划提到特斯拉了吗？", "文件中从未出现“特斯拉”。"),  # once, not as 特斯 and 斯拉
+])
+def test_a_topic_no_document_uses_is_refused_as_never_mentioned(answerer, question, message):
+    answer = answerer.ask(question)
+    assert not answer.answered and answer.reason == "weak_evidence" and message in answer.message
+
+
+def test_a_refusal_does_not_call_the_named_documents_name_missing(answerer):
+    # my own wording: 科技进步法 is what is asked of, not a topic its clauses lack (nor 法对, a cut across the name)
+    answer = answerer.ask("科技进步法对电子竞技怎么规定？")
+    assert not answer.answered and "竞技" in answer.message
+    assert "科技进步" not in answer.message.split("检索范围")[0] and "法对" not in answer.message
+
+
 def test_a_law_paragraph_that_introduces_items_is_quoted_with_them(answerer, corpus):
     # my own wordings. A list question: the lead-in ("可以采用下列方式：") and every item, in the law's order, each
     # cited by its own anchor and carrying its reference English
