@@ -158,6 +158,7 @@ def test_an_english_refusal_names_only_words_the_nearest_clauses_english_lacks(a
     ("What does the Patent Law say about the metaverse?", "they never use the words “metaverse”"),
     ("Does the plan mention SpaceX?", "“spacex”"),
     ("规划提到特斯拉了吗？", "文件中从未出现“特斯拉”。"),  # once, not as 特斯 and 斯拉
+    ("规划里有电子竞技吗？", "文件中从未出现“电子竞技”。"),  # the whole word: 电子 alone is another topic's
 ])
 def test_a_topic_no_document_uses_is_refused_as_never_mentioned(answerer, question, message):
     answer = answerer.ask(question)
