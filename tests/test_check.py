@@ -153,6 +153,9 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("规划5章1节", "hb-sti-14fyp:ch5.s1"),
     ("专利法第二十四条（二）", "zlf-2020:ch2.a24.p1.i2"),
     ("专利法（第四十二条）", "zlf-2020:ch5.a42"),
+    # or the name in brackets after the place
+    ("第四十二条（《专利法》）", "zlf-2020:ch5.a42"),
+    ("Article 42(1) (Patent Law)", "zlf-2020:ch5.a42.p1"),
     # an anchor typed loosely: a space for the colon, upper case, its path alone (the plan's)
     ("hb-sti-14fyp ch5.s1.p1", "hb-sti-14fyp:ch5.s1.p1"),
     ("ZLF-2020：CH5.A42.P1", "zlf-2020:ch5.a42.p1"),

@@ -41,6 +41,8 @@ _ZH_PLACE = re.compile(
 """A whole Chinese place; 第 may be left out, as staff often do (专利法42条2款, 规划5章1节), and an item written in
 brackets alone (第二十四条（二）); a section of the plan also by its heading's number (一、, （一）) or as a part (部分); a
 paragraph as 段, 自然段 or 款; a sentence of a paragraph last (第四十二条第一款第一句)."""
+_NAME_WAS_HERE = re.compile(r"\s*[（(]\s*《?\s*》?\s*[）)]\s*")
+"""The brackets left where a document's name stood after its place: 第四十二条（专利法）, Article 42 (Patent Law)."""
 _ENCLOSED = re.compile(r"^[（(]\s*(?P<place>[^（()）]+?)\s*[）)]$")
 """A place in brackets after its document's name: 专利法（第四十二条）, the Patent Law (Article 42)."""
 _EN_PLACE = re.compile(
@@ -265,7 +267,7 @@ class ReferenceParser:
         doc_id, start, end = max((name for name in found if name[1] < found[0][2]), key=lambda name: name[2] - name[1])
         after, other_edition = self._qualifier(doc_id, text[end:].strip())
         before = "" if self.names.describes(doc_id, text[:start]) else text[:start]
-        rest = f"{before} {after}".strip()
+        rest = _NAME_WAS_HERE.sub(" ", f"{before} {after}").strip()
         return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,"), other_edition
 
     def _qualifier(self, doc: str, rest: str) -> tuple[str, str | None]:
