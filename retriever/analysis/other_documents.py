@@ -137,11 +137,17 @@ class OtherDocuments:
         return [title for title in dict.fromkeys(found) if self._other(title, cited_too)]
 
 
+@lru_cache(maxsize=1)
+def _not_distinctive() -> frozenset[str]:
+    """Words of an English title that tell no law from another: :data:`_TITLE_FRAME`, function words, openers."""
+    return english_stopwords() | _NOT_TITLE | frozenset(_TITLE_FRAME)
+
+
 def _distinctive(title: str) -> frozenset[str]:
-    """The roots of an English title's words that tell it from other laws (:data:`_TITLE_FRAME` and function words
-    left out): the Trademark Law → trademark; a Chinese title → none."""
-    frame = english_stopwords() | _NOT_TITLE | set(_TITLE_FRAME)
-    return frozenset(root(w) for w in english_words(title, frozenset(frame)) if w not in frame and not _ROMAN.match(w))
+    """The roots of an English title's words that tell it from other laws (:func:`_not_distinctive` and Roman
+    numerals left out): the Trademark Law → trademark; a Chinese title → none."""
+    frame = _not_distinctive()
+    return frozenset(root(w) for w in english_words(title, frame) if w not in frame and not _ROMAN.match(w))
 
 
 def shown(title: str) -> str:
