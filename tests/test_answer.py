@@ -165,6 +165,11 @@ def test_a_topic_no_document_uses_is_refused_as_never_mentioned(answerer, questi
     assert not answer.answered and answer.reason == "weak_evidence" and message in answer.message
 
 
+def test_an_english_word_the_dictionary_writes_as_two_is_not_called_never_used(answerer):
+    # my own wording: CC-CEDICT glosses 手机, which the plan uses, as "cell phone"; "cellphones" is that word
+    assert answerer._never_mentioned(answerer.draft("What does the plan say about cellphones?").result.query) == []
+
+
 def test_a_refusal_does_not_call_the_named_documents_name_missing(answerer):
     # my own wording: 科技进步法 is what is asked of, not a topic its clauses lack (nor 法对, a cut across the name)
     answer = answerer.ask("科技进步法对电子竞技怎么规定？")

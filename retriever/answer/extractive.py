@@ -63,6 +63,8 @@ names no topic the documents could lack."""
 _PLACE_WORDS_EN = frozenset({"article", "chapter", "section", "paragraph", "clause", "item"})
 """Where in a document a question asks (which article …): never a topic the documents lack (English words are
 singular once read)."""
+_WORD_PART = 3
+"""The shortest part of an English word read as two (cell + phone): shorter parts (e + sport, x) are no words."""
 _VALUE_KINDS = frozenset({AnswerType.FIGURE, AnswerType.DATE, AnswerType.NAME})
 """Kinds of answer a quote must carry (a figure, a date, a name); a list or any other answer is no such value."""
 KEY_SENTENCE = 0.75
@@ -659,8 +661,9 @@ class Answerer:
             words = [w for w in english_words(asked, self._not_topic_en)
                      if w not in _PLACE_WORDS_EN and not any(ch.isdigit() for ch in w)]
             glossed = set(words) - set(self.searcher.analyzer.glossary.unmatched_english(asked))
-            unknown = [w for w in words if w not in glossed and root(w) not in self._idf_en
-                       and self.searcher.translator.candidates(w) is None]
+            unknown = [w for w in words if w not in glossed and not self._known_en(w)
+                       and not any(self._known_en(w[:i]) and self._known_en(w[i:])  # cellphone: cell + phone
+                                   for i in range(_WORD_PART, len(w) - _WORD_PART + 1))]
         elif q.lang in (Lang.ZH_HANS, Lang.ZH_HANT):
             # the longest words only: the search tokenizer also cuts 电子竞技 into 电子 and 竞技, words of other topics
             cut = list(dict.fromkeys(self._topic_words_zh(asked)))
@@ -671,6 +674,10 @@ class Answerer:
         if not words or len(unknown) < len(words):
             return []
         return _apart(sorted(dict.fromkeys(unknown), key=len, reverse=True), asked)  # 特斯拉, not 特斯 and 斯拉
+
+    def _known_en(self, word: str) -> bool:
+        """Whether the reference English uses an English word, or the dictionary translates it into an index term."""
+        return root(word) in self._idf_en or self.searcher.translator.candidates(word) is not None
 
     def _unknown_zh(self, word: str) -> bool:
         """Whether no clause uses a Chinese word (nor its English, for a Latin-letter word such as 5G)."""
