@@ -206,6 +206,12 @@ def threshold_group(lang: Lang) -> str:
     return "en" if lang.english else "zh"
 
 
+def _naming(templates: tuple[str, str], words: list[str], english: bool) -> str:
+    """A (Chinese, English) message template filled with the words it names, each in quotation marks."""
+    return (templates[1].format(words=", ".join(f"“{w}”" for w in words)) if english
+            else templates[0].format(words="、".join(f"“{w}”" for w in words)))
+
+
 def _apart(words: list[str], text: str) -> list[str]:
     """``words`` (best first) without those overlapping a better one where ``text`` writes them: the search tokenizer
     cuts 市面上 into 市面 and 面上, and 投入强度 into 投入强度 and 强度; a message names each missing thing once."""
@@ -710,11 +716,9 @@ class Answerer:
         english = threshold_group(q.lang) == "en"
         detail = ""
         if missing:
-            detail = (_MISSING[1].format(words=", ".join(f"“{w}”" for w in missing)) if english
-                      else _MISSING[0].format(words="、".join(f"“{w}”" for w in missing)))
+            detail = _naming(_MISSING, missing, english)
         if never := (details or {}).get("never"):
-            detail = (_NEVER_MENTIONED[1].format(words=", ".join(f"“{w}”" for w in never)) if english
-                      else _NEVER_MENTIONED[0].format(words="、".join(f"“{w}”" for w in never)))
+            detail = _naming(_NEVER_MENTIONED, never, english)
         if reason in (RefusalReason.NO_FIGURE, RefusalReason.WEAK_EVIDENCE) and about:  # a figure, date or name
             detail = self._not_given(about, (details or {}).get("unit", "any"), english)
         elif reason is RefusalReason.NOT_HELD:

@@ -120,13 +120,18 @@ _EN_SERIES = re.compile(
     rf"\s*(?P<series>\d+(?:\s*(?:[{_RANGE_MARKS}]|to|through|and|&|,\s*and|,)\s*\d+)+)(?![\d(])", re.IGNORECASE)
 """An English range or list of places of one unit: Articles 42-44, Articles 42 to 44, Arts. 42 and 45, Sections 1, 2
 and 4 (of Chapter 5)."""
-_ZH_SERIES_IN_TEXT = re.compile(
-    rf"{_zh_place_in_text('第')}第[（(]?{_NUM}[)）]?{_ZH_UNIT}?"
-    rf"(?:(?:{_ZH_JOIN})第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?)+(?<={_ZH_UNIT})")
+
+
+def _zh_series_in_text(ordinal: str) -> str:
+    """A Chinese range or list of places inside a question, the place holding it first, each number opened by
+    ``ordinal`` (第, or 第? where it may be left out) and the rest by 第? (第四十二条至四十四条)."""
+    return (rf"{_zh_place_in_text(ordinal)}{ordinal}[（(]?{_NUM}[)）]?{_ZH_UNIT}?"
+            rf"(?:(?:{_ZH_JOIN})第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?)+(?<={_ZH_UNIT})")
+
+
+_ZH_SERIES_IN_TEXT = re.compile(_zh_series_in_text("第"))
 """A range or list of places inside a question (专利法第四十二条至第四十四条规定了什么), the place holding it first."""
-_ZH_SERIES_AFTER_NAME = re.compile(
-    rf"[》\s]*(?P<series>{_zh_place_in_text('第?')}第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?"
-    rf"(?:(?:{_ZH_JOIN})第?[（(]?{_NUM}[)）]?{_ZH_UNIT}?)+(?<={_ZH_UNIT}))")
+_ZH_SERIES_AFTER_NAME = re.compile(rf"[》\s]*(?P<series>{_zh_series_in_text('第?')})")
 """A range or list right after a document's name, 第 left out as in 专利法42至44条 (as :data:`_ZH_PLACE_AFTER_NAME`)."""
 _JOINED = re.compile(
     r"\s+(?:and|&)\s+(?=(?:the\s+)?(?:articles?|arts?\b|chapters?|ch\b|sections?|§|paragraphs?|para))"
