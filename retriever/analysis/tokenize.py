@@ -19,6 +19,11 @@ DOC_NUMBER = re.compile(r"(?P<issuer>[\u4e00-\u9fff]{0,3})[〔［\[(（](?P<year
 """Document numbers such as 鄂政发〔2021〕18号 (any bracket style), kept as one token."""
 _ISSUER_BOUNDARY = re.compile(r"^.*[据照于按和与及的是在对见]")
 
+_FUNCTION_TAGS = frozenset({"d", "df", "dg", "r", "rg", "rr", "rz", "u", "ud", "ug", "uj", "ul", "uv", "uz", "c", "p",
+                            "f", "m", "mq", "q", "y", "e", "o", "a", "ad", "ag"})
+"""jieba's part-of-speech tags of words that name no thing: adverbs, pronouns, particles, conjunctions, prepositions,
+position words, numerals, measure words, modal particles, interjections, onomatopoeia and plain adjectives (an
+adjective used as a noun, ``an``: 安全, stays)."""
 _SKIP = re.compile(r"^[\W_〓]+$")
 _QUOTE_IN_CHINESE = re.compile(r"[“”「」『』]|(?<=[\u4e00-\u9fff])[\"‘’]|[\"‘’](?=[\u4e00-\u9fff])")
 _ENGLISH_WORD = re.compile(r"[a-z0-9][a-z0-9&']*")  # hyphens split: "innovation-driven" → innovation, driven
@@ -158,6 +163,30 @@ class Tokenizer:
             pos = m.end()
         out.extend(self._words(text[pos:]))
         return out
+
+    def content_words(self, text: str) -> list[str]:
+        """The words of ``text`` in jieba's plain cut, lower-cased, that name a thing: no stopword, and none its
+        part-of-speech tagger reads as grammar (:data:`_FUNCTION_TAGS`: 分别, 那种, 的话, 之前, 最长). Unlike
+        :meth:`tokens`, no search-mode piece that straddles two words (这件事提 → 事提)."""
+        return [w for w, grammar in self._tagged(text) if not grammar and w not in self.stopwords]
+
+    def grammar_words(self, text: str) -> frozenset[str]:
+        """The words of ``text`` that the part-of-speech tagger reads as grammar (到底, 那种), lower-cased."""
+        return frozenset(w for w, grammar in self._tagged(text) if grammar)
+
+    def _tagged(self, text: str) -> list[tuple[str, bool]]:
+        return [(w, pair.flag in _FUNCTION_TAGS) for pair in self._tagger.cut(text)
+                if (w := pair.word.strip().lower()) and not _SKIP.match(w)]
+
+    @cached_property
+    def _tagger(self):
+        import jieba.posseg
+
+        return jieba.posseg.POSTokenizer(self._jieba)
+
+    def spans(self, text: str) -> list[tuple[str, int, int]]:
+        """jieba's plain cut of ``text`` with each word's offsets (punctuation included, nothing dropped)."""
+        return list(self._jieba.tokenize(text))
 
     def _words(self, text: str) -> list[str]:
         words = []
