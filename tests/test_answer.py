@@ -258,6 +258,8 @@ PLAN, LAWS = frozenset({"hb-sti-14fyp"}), frozenset({"kjjbf-2021", "cgzhf-2015",
     ("What does the Patent Law say about service inventions, and what does Hubei do about them?",
      {PLAN, frozenset({"zlf-2020"})}),
     ("湖北对青年科技人才培养有什么机制？", set()),  # the province alone asks of no document
+    # my own wording: the national level beside the province is the laws beside the plan
+    ("国家层面对青年科技人才培养有什么安排？湖北又有什么机制？", {PLAN, LAWS}),
     ("专利权的期限是多少年？", set()),
 ])
 def test_the_documents_a_question_asks_of(answerer, question, asked):

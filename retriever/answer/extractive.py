@@ -102,10 +102,13 @@ DEFAULT_THRESHOLDS = {"zh": 0.40, "en": 0.36}
 (the trade-off table is in the refusal section of eval/report.md)."""
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_ASKS_THE_LAWS = re.compile(r"法律|\b(?:national|chinese|china's|the) laws?\b|\blegislation\b", re.IGNORECASE)
-"""A question that asks of the law in general, naming no law ("国家法律怎样要求…？湖北规划又…", "What does national
-legislation say …, and what will Hubei …"): the laws together are one of the documents it asks of. Of the 176
-answerable training questions it finds naming no law, all 176 cite a law's clause (27 the plan's too)."""
+_ASKS_THE_LAWS = re.compile(r"法律|国家层面|国家(?:对|说|鼓励|要求)|\b(?:national|chinese|china's|the) laws?\b"
+                            r"|\blegislation\b|\bat the national level\b", re.IGNORECASE)
+"""A question that asks of the law in general, naming no law ("国家法律怎样要求…？湖北规划又…", "国家层面…", "What does
+national legislation say …, and what will Hubei …"): the laws together are one of the documents it asks of. Of the
+196 answerable training questions it finds naming no law, all 196 cite a law's clause (33 the plan's too); of the
+probe set's 32, 31 (12). The national level (国家层面, 国家对/说/鼓励/要求) was added in stop 48: 20 more training
+questions, all citing a law (7 the plan too), and the answers to 7 training and probe questions now quote both."""
 
 
 @dataclass(frozen=True)
