@@ -33,8 +33,8 @@ class Word:
 def longest_shared(words: Sequence[Word], question: str, written: Callable[[Sequence[Word]], bool],
                    specific: Callable[[Sequence[Word]], bool]) -> str | None:
     """The longest stretch of ``question`` whose words (a run of ``words``) are ``written`` in the document, with an
-    edge word at each end and a topic word inside, and ``specific`` (no word every other clause uses); None when there
-    is none. A run not written ends the search from its first word: a longer one holds it."""
+    edge word at each end and a topic word inside, and ``specific`` (written by few clauses); None when there is
+    none. A run not written ends the search from its first word: a longer one holds it."""
     best: str | None = None
     for i, first in enumerate(words):
         if not first.edge:
@@ -71,15 +71,16 @@ def _key(word: str) -> str:
     return root(stem(word.lower()))
 
 
-def english_run(question: str, english: str, function_words: frozenset[str], not_topic: frozenset[str],
+def english_run(question: str, english: str, not_edge: frozenset[str], not_topic: frozenset[str],
                 specific: Callable[[str], bool]) -> str | None:
     """The longest stretch of an English ``question`` whose words' roots ``english`` writes in the same order and
-    whose roots (:func:`roots_in_order`) are ``specific``."""
+    whose roots (:func:`roots_in_order`) are ``specific``; ``not_edge``: words that neither begin nor end a run
+    (function and framing words), ``not_topic``: words that are no topic either (the documents' own subject)."""
     written_roots = roots_in_order(english)
     words = []
     for m in _ENGLISH_WORD.finditer(question):
         lower = m.group().lower()
-        edge = lower not in function_words
+        edge = lower not in not_edge
         words.append(Word(_key(m.group()), m.start(), m.end(), edge,
                           edge and lower not in not_topic and not lower.isdigit()))
 
