@@ -17,21 +17,19 @@ Nothing here chooses the shipped threshold; the dev set is only read. Figures ar
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
+# a sibling module: benchmarks/ is on the path of a script run from it
+from held_out_drafts import command_line, held_out_drafts
+
 from retriever.answer.decision import choose_threshold
-from retriever.config import DEFAULT_QUESTIONS, DEV_QUESTIONS, TRAIN_QUESTIONS, IndexConfig, fixed_hashing
-from retriever.evaluation.answer_fit import decide_out_of_fold, draft_cases, fit_answer_model, fit_sentence_weights
-from retriever.evaluation.fit import (CrossValidation, collect, cross_validate, describe, final_params, fit_model,
-                                      load_sets, ready_to_collect)
+from retriever.config import DEV_QUESTIONS
+from retriever.evaluation.answer_fit import decide_out_of_fold, fit_answer_model
 from retriever.evaluation.retrieval import load_questions
-from retriever.ingest.corpus import Corpus
-from retriever.search.embedded import EmbeddedSearcher
 
 BOOTSTRAPS = 300
 
@@ -47,25 +45,10 @@ def _dump(cases: list, probabilities: list[float], path: Path) -> None:
 def collect_drafts(out: Path, seeds: list[int]) -> None:
     """Fit without the dev set once per seed, keeping every draft and probability (nothing saved to the project)."""
     out.mkdir(parents=True, exist_ok=True)
-    fixed_hashing()
-    config = IndexConfig()
-    searcher = EmbeddedSearcher.open(config, corpus=Corpus.load(config.corpus_dir), rebuild="stale")
-    paths = [DEFAULT_QUESTIONS, TRAIN_QUESTIONS]
-    sets = load_sets(paths)
-    ready_to_collect(searcher, paths)
-    examples = collect(searcher, sets)
-    dev = {DEV_QUESTIONS.stem: load_questions(DEV_QUESTIONS)}
-    for seed in seeds:
-        cv = cross_validate(examples, seed)
-        ranker = fit_model(examples, paths, describe(examples) | {"embedders": sorted(searcher.analyzer.embedders)},
-                           final_params(cv), seed)
-        weights, _ = fit_sentence_weights(draft_cases(searcher, sets, examples, cv))
-        cases = draft_cases(searcher, sets, examples, cv, weights)
+    for seed, cases, drafts, weights in held_out_drafts({DEV_QUESTIONS.stem: load_questions(DEV_QUESTIONS)}, seeds):
         probabilities, _, fold_thresholds = decide_out_of_fold(cases)
         decision = fit_answer_model(cases, probabilities, "", {}, weights)
         _dump(cases, list(probabilities), out / f"train-{seed}.json")
-        final = CrossValidation([], np.zeros(0, dtype=int), [ranker] * len(cv.models), [], [])
-        drafts = draft_cases(searcher, dev, [], final, weights)  # every dev question drafted by the final ranker
         _dump(drafts, [decision.probability(c.signals) for c in drafts], out / f"dev-{seed}.json")
         (out / f"model-{seed}.json").write_text(json.dumps({"threshold": decision.threshold,
                                                             "fold_thresholds": fold_thresholds}))
@@ -135,14 +118,5 @@ def compare(out: Path, seeds: list[int]) -> None:
     print("\n" + "\n".join(grids))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["collect", "compare"])
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 5])
-    args = parser.parse_args()
-    (collect_drafts if args.command == "collect" else compare)(args.out, args.seeds)
-
-
 if __name__ == "__main__":
-    main()
+    command_line(__doc__, collect_drafts, compare)

@@ -1,0 +1,129 @@
+"""The answer-or-refuse decision with and without English questions' own weights, held out.
+
+``PYTHONHASHSEED=0 python benchmarks/decision_variants.py collect OUT --seeds 0 5``
+    for each seed, the held-out fit of ``benchmarks/held_out.py`` (ranking model and sentence weights fitted on the
+    team's sets only, nothing saved) with every draft's signals kept: the training questions' drafts by the ranking's
+    out-of-fold models (OUT/train-SEED.json) and the dev and probe questions' drafts by the final ranking model, which
+    never saw them (OUT/held-SEED.json); about 15 minutes a seed on the 2-core machine.
+``python benchmarks/decision_variants.py compare OUT --seeds 0 5``
+    for each decision variant, fitted as ``fit`` fits it (a logistic regression on the training drafts, its threshold
+    the lowest meeting both stated targets on grouped 5-fold out-of-fold probabilities, every set weighing the same):
+    the dev and probe figures of ``eval`` (answered citing gold, refused, quoted sentences citing gold) and the
+    training questions' out-of-fold figures and areas under the ROC curve per language.
+
+Variants: ``signals`` (one weight per signal, as shipped) and ``per-language`` (each signal but ``english`` also
+times ``english``, so that English and mixed questions weigh it with a weight of their own; tried in stop 49, not
+shipped: eval/report.md § decision variants). The dev set is only read. Figures are printed, never asserted. Needs
+``../shared/eval/dev-questions.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+# a sibling module: benchmarks/ is on the path of a script run from it
+from held_out_drafts import command_line, held_out_drafts
+
+from retriever.answer.decision import SIGNALS, choose_threshold
+from retriever.config import DEV_QUESTIONS, EVAL_DIR, TRAIN_QUESTIONS
+from retriever.evaluation.answer_fit import FOLDS, _fit, _probabilities
+from retriever.evaluation.retrieval import load_questions
+
+PROBE_QUESTIONS = EVAL_DIR / "probe-questions.jsonl"
+
+
+def _signals(signals: dict[str, float]) -> np.ndarray:
+    """One weight per signal, as shipped."""
+    return np.array([float(signals[name]) for name in SIGNALS])
+
+
+def _per_language(signals: dict[str, float]) -> np.ndarray:
+    """Each signal, and each but ``english`` again times ``english``: English and mixed questions' own weights."""
+    english = float(signals["english"])
+    return np.concatenate([_signals(signals), [float(signals[n]) * english for n in SIGNALS if n != "english"]])
+
+
+VARIANTS = {"signals": _signals, "per-language": _per_language}
+
+
+def _dump(cases: list, path: Path) -> None:
+    rows = [{"id": c.question.id, "source": c.source, "group": int(c.group), "cited": c.cited,
+             "by_rule": bool(c.by_rule), "correct": bool(c.correct), "answerable": bool(c.question.answerable),
+             "english": bool(c.english), "gold": list(c.question.gold), "signals": c.signals} for c in cases]
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+
+
+def collect_drafts(out: Path, seeds: list[int]) -> None:
+    """Fit the ranking without the dev and probe sets once per seed, keeping every draft's signals."""
+    out.mkdir(parents=True, exist_ok=True)
+    held = {DEV_QUESTIONS.stem: load_questions(DEV_QUESTIONS), PROBE_QUESTIONS.stem: load_questions(PROBE_QUESTIONS)}
+    for seed, cases, drafts, _ in held_out_drafts(held, seeds):
+        _dump(cases, out / f"train-{seed}.json")
+        _dump(drafts, out / f"held-{seed}.json")
+        print(f"seed {seed}: collected", flush=True)
+
+
+def _threshold(rows: list[dict], probabilities: np.ndarray) -> float:
+    sizes = Counter(r["source"] for r in rows)
+    return choose_threshold(probabilities, np.array([r["correct"] for r in rows]),
+                            np.array([r["answerable"] for r in rows]), np.array([1 / sizes[r["source"]] for r in rows]))
+
+
+def _out_of_fold(features: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    from sklearn.model_selection import GroupKFold
+
+    out = np.zeros(len(features))
+    for train, test in GroupKFold(FOLDS).split(features, groups=groups):
+        out[test] = _probabilities(_fit(features[train], labels[train]), features[test])
+    return out
+
+
+def _figures(rows: list[dict], probabilities: np.ndarray, threshold: float) -> str:
+    """eval's figures: answered citing gold (Chinese, English/mixed), refused, quoted sentences citing gold."""
+    answered = [(r, p >= threshold and not r["by_rule"] and bool(r["cited"])) for r, p in zip(rows, probabilities)]
+
+    def count(english: bool) -> str:
+        part = [a and r["correct"] for r, a in answered if r["answerable"] and r["english"] == english]
+        return f"{sum(part)}/{len(part)}"
+
+    def precision(english: bool) -> str:
+        quoted = [x in r["gold"] for r, a in answered if a and r["english"] == english for x in r["cited"]]
+        return f"{np.mean(quoted):.3f}" if quoted else "-"
+
+    refused = [not a for r, a in answered if not r["answerable"]]
+    return (f"{count(False)} | {count(True)} | {sum(refused)}/{len(refused)} | {precision(False)} | "
+            f"{precision(True)}")
+
+
+def compare(out: Path, seeds: list[int]) -> None:
+    from sklearn.metrics import roc_auc_score
+
+    print("| seed | variant | set | threshold | answered citing gold, Chinese | English/mixed | refused | precision, "
+          "Chinese | English/mixed | AUC Chinese / English (training, out of fold) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for seed in seeds:
+        train = json.loads((out / f"train-{seed}.json").read_text(encoding="utf-8"))
+        held = json.loads((out / f"held-{seed}.json").read_text(encoding="utf-8"))
+        labels, groups = np.array([r["correct"] for r in train]), np.array([r["group"] for r in train])
+        english = np.array([r["english"] for r in train])
+        for name, row in VARIANTS.items():
+            features = np.array([row(r["signals"]) for r in train])
+            oof = _out_of_fold(features, labels, groups)
+            threshold = _threshold(train, oof)
+            model = _fit(features, labels)
+            held_p = _probabilities(model, np.array([row(r["signals"]) for r in held]))
+            auc = " / ".join(f"{roc_auc_score(labels[english == e], oof[english == e]):.3f}" for e in (False, True))
+            for source in (DEV_QUESTIONS.stem, PROBE_QUESTIONS.stem, TRAIN_QUESTIONS.stem):
+                rows, p = ((train, oof) if source == TRAIN_QUESTIONS.stem else (held, held_p))
+                pick = [i for i, r in enumerate(rows) if r["source"] == source]
+                figures = _figures([rows[i] for i in pick], p[pick], threshold)
+                print(f"| {seed} | {name} | {source} | {threshold:.3f} | {figures} | "
+                      f"{auc if source == TRAIN_QUESTIONS.stem else ''} |")
+
+
+if __name__ == "__main__":
+    command_line(__doc__, collect_drafts, compare)
