@@ -30,7 +30,7 @@ from held_out_drafts import command_line, held_out_drafts
 
 from retriever.answer.decision import SIGNALS, choose_threshold
 from retriever.config import DEV_QUESTIONS, EVAL_DIR, TRAIN_QUESTIONS
-from retriever.evaluation.answer_fit import FOLDS, _fit, _probabilities
+from retriever.evaluation.answer_fit import FOLDS, fit_logistic, logistic_probabilities, out_of_fold_probabilities
 from retriever.evaluation.retrieval import load_questions
 
 PROBE_QUESTIONS = EVAL_DIR / "probe-questions.jsonl"
@@ -73,15 +73,6 @@ def _threshold(rows: list[dict], probabilities: np.ndarray) -> float:
                             np.array([r["answerable"] for r in rows]), np.array([1 / sizes[r["source"]] for r in rows]))
 
 
-def _out_of_fold(features: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    from sklearn.model_selection import GroupKFold
-
-    out = np.zeros(len(features))
-    for train, test in GroupKFold(FOLDS).split(features, groups=groups):
-        out[test] = _probabilities(_fit(features[train], labels[train]), features[test])
-    return out
-
-
 def _figures(rows: list[dict], probabilities: np.ndarray, threshold: float) -> str:
     """eval's figures: answered citing gold (Chinese, English/mixed), refused, quoted sentences citing gold."""
     answered = [(r, p >= threshold and not r["by_rule"] and bool(r["cited"])) for r, p in zip(rows, probabilities)]
@@ -112,10 +103,10 @@ def compare(out: Path, seeds: list[int]) -> None:
         english = np.array([r["english"] for r in train])
         for name, row in VARIANTS.items():
             features = np.array([row(r["signals"]) for r in train])
-            oof = _out_of_fold(features, labels, groups)
+            oof = out_of_fold_probabilities(features, labels, groups, FOLDS)
             threshold = _threshold(train, oof)
-            model = _fit(features, labels)
-            held_p = _probabilities(model, np.array([row(r["signals"]) for r in held]))
+            model = fit_logistic(features, labels)
+            held_p = logistic_probabilities(model, np.array([row(r["signals"]) for r in held]))
             auc = " / ".join(f"{roc_auc_score(labels[english == e], oof[english == e]):.3f}" for e in (False, True))
             for source in (DEV_QUESTIONS.stem, PROBE_QUESTIONS.stem, TRAIN_QUESTIONS.stem):
                 rows, p = ((train, oof) if source == TRAIN_QUESTIONS.stem else (held, held_p))

@@ -28,7 +28,7 @@ from retriever.search.base import SearcherBase
 from retriever.types import Lang
 
 __all__ = ["Case", "draft_cases", "fit_sentence_weights", "holds_evidence", "decide_out_of_fold", "fit_answer_model",
-           "answer_table", "set_weights"]
+           "answer_table", "set_weights", "fit_logistic", "logistic_probabilities", "out_of_fold_probabilities"]
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def draft_cases(searcher: SearcherBase, sets: dict[str, list[EvalQuestion]], exa
     return cases
 
 
-def _fit(rows: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+def fit_logistic(rows: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
     """(weights, bias, mean, scale) of a logistic regression on standardised rows (scikit-learn's default C=1)."""
     from sklearn.linear_model import LogisticRegression
 
@@ -107,7 +107,8 @@ def _fit(rows: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, float, np.nd
     return model.coef_[0], float(model.intercept_[0]), mean, scale
 
 
-def _probabilities(fitted: tuple, rows: np.ndarray) -> np.ndarray:
+def logistic_probabilities(fitted: tuple, rows: np.ndarray) -> np.ndarray:
+    """The probabilities a regression of :func:`fit_logistic` gives ``rows``."""
     weights, bias, mean, scale = fitted
     return 1.0 / (1.0 + np.exp(-(((rows - mean) / scale) @ weights + bias)))
 
@@ -131,12 +132,13 @@ def set_weights(cases: list[Case]) -> np.ndarray:
     return np.array([1.0 / sizes[c.source] for c in cases])
 
 
-def _oof_probabilities(rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, folds: int) -> np.ndarray:
+def out_of_fold_probabilities(rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, folds: int) -> np.ndarray:
+    """Each row's probability by a regression fitted without its group (grouped ``folds``-fold)."""
     from sklearn.model_selection import GroupKFold
 
     out = np.zeros(len(rows))
     for train, test in GroupKFold(folds).split(rows, groups=groups):
-        out[test] = _probabilities(_fit(rows[train], labels[train]), rows[test])
+        out[test] = logistic_probabilities(fit_logistic(rows[train], labels[train]), rows[test])
     return out
 
 
@@ -150,10 +152,10 @@ def decide_out_of_fold(cases: list[Case]) -> tuple[np.ndarray, np.ndarray, list[
     answer = np.zeros(len(cases), dtype=bool)
     thresholds = []
     for train, test in GroupKFold(FOLDS).split(rows, groups=groups):
-        inner = _oof_probabilities(rows[train], labels[train], groups[train], FOLDS - 1)
+        inner = out_of_fold_probabilities(rows[train], labels[train], groups[train], FOLDS - 1)
         threshold = choose_threshold(inner, labels[train], answerable[train], weights[train])
         thresholds.append(threshold)
-        probabilities[test] = _probabilities(_fit(rows[train], labels[train]), rows[test])
+        probabilities[test] = logistic_probabilities(fit_logistic(rows[train], labels[train]), rows[test])
         answer[test] = probabilities[test] >= threshold
     answer &= ~np.array([c.by_rule for c in cases])
     return probabilities, answer, thresholds
@@ -164,7 +166,7 @@ def fit_answer_model(cases: list[Case], probabilities: np.ndarray, training_sha2
     """The final decision: fitted on every draft, its threshold chosen on the out-of-fold probabilities; it keeps
     the sentence weights the drafts were made with."""
     rows, labels, _ = _matrix(cases)
-    weights, bias, mean, scale = _fit(rows, labels)
+    weights, bias, mean, scale = fit_logistic(rows, labels)
     threshold = choose_threshold(probabilities, labels, _answerable(cases), set_weights(cases))
     return AnswerModel(tuple(map(float, weights)), bias, tuple(map(float, mean)), tuple(map(float, scale)),
                        threshold, training_sha256, info, sentence_weights)
