@@ -20,15 +20,14 @@ shipped: eval/report.md § decision variants). The dev set is only read. Figures
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 # a sibling module: benchmarks/ is on the path of a script run from it
-from held_out_drafts import command_line, held_out_drafts
+from held_out_drafts import command_line, eval_figures, held_out_drafts, shipped_threshold
 
-from retriever.answer.decision import SIGNALS, choose_threshold
+from retriever.answer.decision import SIGNALS
 from retriever.config import DEV_QUESTIONS, EVAL_DIR, TRAIN_QUESTIONS
 from retriever.evaluation.answer_fit import FOLDS, fit_logistic, logistic_probabilities, out_of_fold_probabilities
 from retriever.evaluation.retrieval import load_questions
@@ -67,29 +66,6 @@ def collect_drafts(out: Path, seeds: list[int]) -> None:
         print(f"seed {seed}: collected", flush=True)
 
 
-def _threshold(rows: list[dict], probabilities: np.ndarray) -> float:
-    sizes = Counter(r["source"] for r in rows)
-    return choose_threshold(probabilities, np.array([r["correct"] for r in rows]),
-                            np.array([r["answerable"] for r in rows]), np.array([1 / sizes[r["source"]] for r in rows]))
-
-
-def _figures(rows: list[dict], probabilities: np.ndarray, threshold: float) -> str:
-    """eval's figures: answered citing gold (Chinese, English/mixed), refused, quoted sentences citing gold."""
-    answered = [(r, p >= threshold and not r["by_rule"] and bool(r["cited"])) for r, p in zip(rows, probabilities)]
-
-    def count(english: bool) -> str:
-        part = [a and r["correct"] for r, a in answered if r["answerable"] and r["english"] == english]
-        return f"{sum(part)}/{len(part)}"
-
-    def precision(english: bool) -> str:
-        quoted = [x in r["gold"] for r, a in answered if a and r["english"] == english for x in r["cited"]]
-        return f"{np.mean(quoted):.3f}" if quoted else "-"
-
-    refused = [not a for r, a in answered if not r["answerable"]]
-    return (f"{count(False)} | {count(True)} | {sum(refused)}/{len(refused)} | {precision(False)} | "
-            f"{precision(True)}")
-
-
 def compare(out: Path, seeds: list[int]) -> None:
     from sklearn.metrics import roc_auc_score
 
@@ -104,14 +80,16 @@ def compare(out: Path, seeds: list[int]) -> None:
         for name, row in VARIANTS.items():
             features = np.array([row(r["signals"]) for r in train])
             oof = out_of_fold_probabilities(features, labels, groups, FOLDS)
-            threshold = _threshold(train, oof)
+            threshold = shipped_threshold(train, oof)
             model = fit_logistic(features, labels)
             held_p = logistic_probabilities(model, np.array([row(r["signals"]) for r in held]))
             auc = " / ".join(f"{roc_auc_score(labels[english == e], oof[english == e]):.3f}" for e in (False, True))
             for source in (DEV_QUESTIONS.stem, PROBE_QUESTIONS.stem, TRAIN_QUESTIONS.stem):
                 rows, p = ((train, oof) if source == TRAIN_QUESTIONS.stem else (held, held_p))
                 pick = [i for i, r in enumerate(rows) if r["source"] == source]
-                figures = _figures([rows[i] for i in pick], p[pick], threshold)
+                part = [rows[i] for i in pick]  # answered: above the threshold, no rule against, a quote to give
+                figures = eval_figures(part, [q >= threshold and not r["by_rule"] and bool(r["cited"])
+                                              for r, q in zip(part, p[pick])])
                 print(f"| {seed} | {name} | {source} | {threshold:.3f} | {figures} | "
                       f"{auc if source == TRAIN_QUESTIONS.stem else ''} |")
 

@@ -1,16 +1,18 @@
 """Drafts of models that never saw their questions, for the benchmarks that compare decision rules
 (``threshold_rules.py``, ``decision_variants.py``): the ranking and the sentence weights fitted on the team's sets
 only (``eval/questions.jsonl``, ``eval/train-questions.jsonl``), as ``benchmarks/held_out.py`` fits them, nothing
-saved to the project."""
+saved to the project; and what both read of the drafts they dump (the shipped threshold rule, eval's figures)."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from retriever.answer.decision import choose_threshold
 from retriever.config import DEFAULT_QUESTIONS, TRAIN_QUESTIONS, IndexConfig, fixed_hashing
 from retriever.evaluation.answer_fit import Case, draft_cases, fit_sentence_weights
 from retriever.evaluation.fit import (CrossValidation, collect, cross_validate, describe, final_params, fit_model,
@@ -40,6 +42,31 @@ def held_out_drafts(held: dict[str, list[EvalQuestion]], seeds: list[int]
         final = CrossValidation([], np.zeros(0, dtype=int), [ranker] * len(cv.models), [], [])
         training = draft_cases(searcher, sets, examples, cv, weights)
         yield seed, training, draft_cases(searcher, held, [], final, weights), weights
+
+
+def shipped_threshold(rows: list[dict], probabilities: np.ndarray) -> float:
+    """The shipped rule (:func:`~retriever.answer.decision.choose_threshold`, every question set weighing the same)
+    on dumped drafts and their probabilities."""
+    sizes = Counter(r["source"] for r in rows)
+    return choose_threshold(probabilities, np.array([r["correct"] for r in rows]),
+                            np.array([r["answerable"] for r in rows]), np.array([1 / sizes[r["source"]] for r in rows]))
+
+
+def eval_figures(rows: list[dict], answered: Sequence[bool]) -> str:
+    """eval's figures of dumped drafts, given which are answered: answered citing gold (Chinese, English/mixed),
+    unanswerables refused, quoted sentences citing gold (Chinese, English/mixed), as Markdown cells."""
+    pairs = list(zip(rows, answered))
+
+    def count(english: bool) -> str:
+        part = [a and r["correct"] for r, a in pairs if r["answerable"] and r["english"] == english]
+        return f"{sum(part)}/{len(part)}"
+
+    def precision(english: bool) -> str:
+        quoted = [x in r["gold"] for r, a in pairs if a and r["english"] == english for x in r["cited"]]
+        return f"{sum(quoted) / max(len(quoted), 1):.3f}"
+
+    refused = [not a for r, a in pairs if not r["answerable"]]
+    return f"{count(False)} | {count(True)} | {sum(refused)}/{len(refused)} | {precision(False)} | {precision(True)}"
 
 
 def command_line(doc: str, collect_drafts: Callable[[Path, list[int]], None],

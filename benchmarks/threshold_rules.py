@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 # a sibling module: benchmarks/ is on the path of a script run from it
-from held_out_drafts import command_line, held_out_drafts
+from held_out_drafts import command_line, eval_figures, held_out_drafts, shipped_threshold
 
 from retriever.answer.decision import choose_threshold
 from retriever.config import DEV_QUESTIONS
@@ -63,8 +63,7 @@ def _arrays(rows: list[dict]) -> tuple[np.ndarray, ...]:
 
 
 def _rule(rows: list[dict]) -> float:
-    probabilities, correct, answerable, weights, _ = _arrays(rows)
-    return choose_threshold(probabilities, correct, answerable, weights)
+    return shipped_threshold(rows, np.array([r["p"] for r in rows]))
 
 
 def _bootstrap(rows: list[dict], seed: int = 0) -> np.ndarray:
@@ -81,18 +80,8 @@ def _bootstrap(rows: list[dict], seed: int = 0) -> np.ndarray:
 
 
 def _figures(rows: list[dict], thresholds: dict[bool, float]) -> str:
-    """The dev figures of eval: answered citing gold (Chinese, English/mixed), refused, quoted-sentence precision."""
-    answered = [(r, r["p"] >= thresholds[r["english"]] and not r["by_rule"]) for r in rows]
-    def count(english: bool) -> str:
-        part = [(r, a) for r, a in answered if r["answerable"] and r["english"] == english]
-        return f"{sum(a and r['correct'] for r, a in part)}/{len(part)}"
-    unanswerable = [a for r, a in answered if not r["answerable"]]
-    precision = {}
-    for english in (False, True):
-        quoted = [x in r["gold"] for r, a in answered if a and r["english"] == english for x in r["cited"]]
-        precision[english] = f"{sum(quoted) / max(len(quoted), 1):.3f}"
-    return (f"{count(False)} | {count(True)} | {len(unanswerable) - sum(unanswerable)}/{len(unanswerable)} | "
-            f"{precision[False]} | {precision[True]}")
+    """The dev figures of eval with a threshold per language (False: Chinese, True: English/mixed)."""
+    return eval_figures(rows, [r["p"] >= thresholds[r["english"]] and not r["by_rule"] for r in rows])
 
 
 def compare(out: Path, seeds: list[int]) -> None:
