@@ -210,6 +210,12 @@ def test_a_law_paragraph_that_introduces_items_is_quoted_with_them(answerer, cor
     anchors = [s.anchor for s in answer.sentences]
     assert answer.answered and anchors[:2] == ["zlf-2020:ch7.a69.p1", "zlf-2020:ch7.a69.p1.i2"]
     assert "zlf-2020:ch7.a69.p1.i1" not in anchors
+    # a list question whose best clause is an item asks about that item: its lead-in and it, not its siblings
+    question = "Which of the measures against passing off lets officers seal up the suspected products?"
+    assert answerer.draft(question).result.hits[0].anchor.startswith("zlf-2020:ch7.a69.p1.i")
+    anchors = [s.anchor for s in answerer.ask(question).sentences]
+    assert anchors[0] == "zlf-2020:ch7.a69.p1" and "zlf-2020:ch7.a69.p1.i5" in anchors
+    assert not {"zlf-2020:ch7.a69.p1.i1", "zlf-2020:ch7.a69.p1.i2", "zlf-2020:ch7.a69.p1.i3"} & set(anchors)
 
 
 @pytest.mark.parametrize(("question", "lead", "answering"), [
