@@ -11,7 +11,7 @@ from conftest import ROOT
 
 from retriever.analysis.normalize import normalize_query
 from retriever.analysis.question import AnswerType, answer_type, states_list
-from retriever.answer.extractive import REFUSAL_EN, REFUSAL_ZH, Answerer
+from retriever.answer.extractive import REFUSAL_EN, REFUSAL_ZH, TIED_MARGIN, Answerer
 from retriever.errors import QueryError
 
 
@@ -329,3 +329,16 @@ def test_a_question_citing_an_article_is_answered_from_it_or_refused_for_what_it
     assert "百分之五十" in item.sentences[-1].text  # the item, after its lead-in
     budget = answerer.ask("科技进步法第九十一条规定的采购预算是多少亿元？")
     assert not budget.answered and "第九十" not in budget.message
+
+
+@pytest.mark.parametrize("question", ["国家怎样推动科普，提高青少年的科学素质？",
+                                      "Does the state encourage universities to team up with companies to commercialise "
+                                      "results?"])
+def test_a_runner_up_of_another_document_is_not_quoted_as_tied(answerer, question):
+    # my own wordings. A law's clause is best and the plan's runner-up scores within TIED_MARGIN of it: two
+    # documents, not two paragraphs the ranking cannot tell apart, so only the best clause's document is quoted
+    hits = answerer.draft(question).result.hits
+    scores = [h.explain["rerank"]["score"] for h in hits[:2]]
+    assert scores[0] - scores[1] < TIED_MARGIN and hits[0].doc != hits[1].doc
+    answer = answerer.ask(question)
+    assert answer.answered and {s.anchor.split(":")[0] for s in answer.sentences} == {hits[0].doc}
