@@ -1,4 +1,4 @@
-"""The answer-or-refuse decision with and without English questions' own weights, held out.
+"""The answer-or-refuse decision with and without English questions' own weights or trees, held out.
 
 ``PYTHONHASHSEED=0 python benchmarks/decision_variants.py collect OUT --seeds 0 5``
     for each seed, the held-out fit of ``benchmarks/held_out.py`` (ranking model and sentence weights fitted on the
@@ -11,10 +11,11 @@
     the dev and probe figures of ``eval`` (answered citing gold, refused, quoted sentences citing gold) and the
     training questions' out-of-fold figures and areas under the ROC curve per language.
 
-Variants: ``signals`` (one weight per signal, as shipped) and ``per-language`` (each signal but ``english`` also
+Variants: ``signals`` (one weight per signal, as shipped), ``per-language`` (each signal but ``english`` also
 times ``english``, so that English and mixed questions weigh it with a weight of their own; tried in stop 49, not
-shipped: eval/report.md § decision variants). The dev set is only read. Figures are printed, never asserted. Needs
-``../shared/eval/dev-questions.jsonl``.
+shipped: eval/report.md § decision variants), ``boosted`` (LightGBM trees over the signals instead of the regression)
+and ``monotone`` (the same trees, each signal's effect held to one direction; both tried in stop 50, not shipped).
+The dev set is only read. Figures are printed, never asserted. Needs ``../shared/eval/dev-questions.jsonl``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from held_out_drafts import command_line, eval_figures, held_out_drafts, shipped
 
 from retriever.answer.decision import SIGNALS
 from retriever.config import DEV_QUESTIONS, EVAL_DIR, TRAIN_QUESTIONS
-from retriever.evaluation.answer_fit import FOLDS, fit_logistic, logistic_probabilities, out_of_fold_probabilities
+from retriever.evaluation.answer_fit import FOLDS, fit_logistic, logistic_probabilities
 from retriever.evaluation.retrieval import load_questions
 
 PROBE_QUESTIONS = EVAL_DIR / "probe-questions.jsonl"
@@ -46,7 +47,59 @@ def _per_language(signals: dict[str, float]) -> np.ndarray:
     return np.concatenate([_signals(signals), [float(signals[n]) * english for n in SIGNALS if n != "english"]])
 
 
-VARIANTS = {"signals": _signals, "per-language": _per_language}
+class _Boosted:
+    """Gradient-boosted trees over the same rows (LightGBM, small trees: about 1,750 training drafts), probabilities
+    from its classifier; seeded like the ranking's boosters."""
+
+    monotone: tuple[int, ...] | None = None
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def fit(self, rows: np.ndarray, labels: np.ndarray) -> object:
+        import lightgbm
+
+        extra = {"monotone_constraints": list(self.monotone)} if self.monotone else {}
+        return lightgbm.LGBMClassifier(n_estimators=200, num_leaves=4, learning_rate=0.05, min_child_samples=20,
+                                       subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
+                                       random_state=self.seed, verbose=-1, **extra).fit(rows, labels)
+
+    @staticmethod
+    def probabilities(model: object, rows: np.ndarray) -> np.ndarray:
+        return model.predict_proba(rows)[:, 1]
+
+
+class _Monotone(_Boosted):
+    """The same trees, each signal's effect held to one direction: surer ranking, more coverage and similarity
+    raise the probability; a missing figure or year and a nearer known near-miss lower it."""
+
+    monotone = tuple({"rerank_top": 1, "rerank_margin": 1, "coverage": 1, "similarity": 1, "type_missing": -1,
+                      "years_missing": -1, "unknown_share": 0, "english": 0, "rerank_share": 1,
+                      "near_miss": -1}[name] for name in SIGNALS)
+
+
+class _Logistic:
+    """The shipped regression (:func:`fit_logistic`)."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    fit = staticmethod(fit_logistic)
+    probabilities = staticmethod(logistic_probabilities)
+
+
+VARIANTS = {"signals": (_signals, _Logistic), "per-language": (_per_language, _Logistic),
+            "boosted": (_signals, _Boosted), "monotone": (_signals, _Monotone)}
+
+
+def _out_of_fold(model, rows: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each row's probability by a model fitted without its group (grouped FOLDS-fold, as ``fit`` does)."""
+    from sklearn.model_selection import GroupKFold
+
+    out = np.zeros(len(rows))
+    for train, test in GroupKFold(FOLDS).split(rows, groups=groups):
+        out[test] = model.probabilities(model.fit(rows[train], labels[train]), rows[test])
+    return out
 
 
 def _dump(cases: list, path: Path) -> None:
@@ -77,12 +130,12 @@ def compare(out: Path, seeds: list[int]) -> None:
         held = json.loads((out / f"held-{seed}.json").read_text(encoding="utf-8"))
         labels, groups = np.array([r["correct"] for r in train]), np.array([r["group"] for r in train])
         english = np.array([r["english"] for r in train])
-        for name, row in VARIANTS.items():
+        for name, (row, kind) in VARIANTS.items():
+            model = kind(seed)
             features = np.array([row(r["signals"]) for r in train])
-            oof = out_of_fold_probabilities(features, labels, groups, FOLDS)
+            oof = _out_of_fold(model, features, labels, groups)
             threshold = shipped_threshold(train, oof)
-            model = fit_logistic(features, labels)
-            held_p = logistic_probabilities(model, np.array([row(r["signals"]) for r in held]))
+            held_p = model.probabilities(model.fit(features, labels), np.array([row(r["signals"]) for r in held]))
             auc = " / ".join(f"{roc_auc_score(labels[english == e], oof[english == e]):.3f}" for e in (False, True))
             for source in (DEV_QUESTIONS.stem, PROBE_QUESTIONS.stem, TRAIN_QUESTIONS.stem):
                 rows, p = ((train, oof) if source == TRAIN_QUESTIONS.stem else (held, held_p))

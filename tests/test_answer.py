@@ -331,9 +331,10 @@ def test_a_question_citing_an_article_is_answered_from_it_or_refused_for_what_it
     assert not budget.answered and "第九十" not in budget.message
 
 
-@pytest.mark.parametrize("question", ["国家怎样推动科普，提高青少年的科学素质？",
-                                      "Does the state encourage universities to team up with companies to commercialise "
-                                      "results?"])
+@pytest.mark.parametrize("question", [
+    "国家怎样推动科普，提高青少年的科学素质？",
+    "Does the state encourage universities to team up with companies to commercialise results?",
+])
 def test_a_runner_up_of_another_document_is_not_quoted_as_tied(answerer, question):
     # my own wordings. A law's clause is best and the plan's runner-up scores within TIED_MARGIN of it: two
     # documents, not two paragraphs the ranking cannot tell apart, so only the best clause's document is quoted
