@@ -30,7 +30,7 @@ from held_out_drafts import command_line, eval_figures, held_out_drafts, shipped
 
 from retriever.answer.decision import SIGNALS
 from retriever.config import DEV_QUESTIONS, EVAL_DIR, TRAIN_QUESTIONS
-from retriever.evaluation.answer_fit import FOLDS, fit_logistic, logistic_probabilities
+from retriever.evaluation.answer_fit import FOLDS, fit_logistic, logistic_probabilities, out_of_fold_probabilities
 from retriever.evaluation.retrieval import load_questions
 
 PROBE_QUESTIONS = EVAL_DIR / "probe-questions.jsonl"
@@ -92,15 +92,6 @@ VARIANTS = {"signals": (_signals, _Logistic), "per-language": (_per_language, _L
             "boosted": (_signals, _Boosted), "monotone": (_signals, _Monotone)}
 
 
-def _out_of_fold(model, rows: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Each row's probability by a model fitted without its group (grouped FOLDS-fold, as ``fit`` does)."""
-    from sklearn.model_selection import GroupKFold
-
-    out = np.zeros(len(rows))
-    for train, test in GroupKFold(FOLDS).split(rows, groups=groups):
-        out[test] = model.probabilities(model.fit(rows[train], labels[train]), rows[test])
-    return out
-
 
 def _dump(cases: list, path: Path) -> None:
     rows = [{"id": c.question.id, "source": c.source, "group": int(c.group), "cited": c.cited,
@@ -133,7 +124,7 @@ def compare(out: Path, seeds: list[int]) -> None:
         for name, (row, kind) in VARIANTS.items():
             model = kind(seed)
             features = np.array([row(r["signals"]) for r in train])
-            oof = _out_of_fold(model, features, labels, groups)
+            oof = out_of_fold_probabilities(features, labels, groups, FOLDS, model.fit, model.probabilities)
             threshold = shipped_threshold(train, oof)
             held_p = model.probabilities(model.fit(features, labels), np.array([row(r["signals"]) for r in held]))
             auc = " / ".join(f"{roc_auc_score(labels[english == e], oof[english == e]):.3f}" for e in (False, True))

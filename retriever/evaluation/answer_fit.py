@@ -14,7 +14,9 @@ fitted on all drafts, with the threshold chosen on all out-of-fold probabilities
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -132,13 +134,17 @@ def set_weights(cases: list[Case]) -> np.ndarray:
     return np.array([1.0 / sizes[c.source] for c in cases])
 
 
-def out_of_fold_probabilities(rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, folds: int) -> np.ndarray:
-    """Each row's probability by a regression fitted without its group (grouped ``folds``-fold)."""
+def out_of_fold_probabilities(rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, folds: int,
+                              fit: Callable[[np.ndarray, np.ndarray], Any] = fit_logistic,
+                              probabilities: Callable[[Any, np.ndarray], np.ndarray] = logistic_probabilities
+                              ) -> np.ndarray:
+    """Each row's probability by a model fitted without its group (grouped ``folds``-fold); by default the
+    regression of :func:`fit_logistic` (a benchmark passes another model's ``fit`` and ``probabilities``)."""
     from sklearn.model_selection import GroupKFold
 
     out = np.zeros(len(rows))
     for train, test in GroupKFold(folds).split(rows, groups=groups):
-        out[test] = logistic_probabilities(fit_logistic(rows[train], labels[train]), rows[test])
+        out[test] = probabilities(fit(rows[train], labels[train]), rows[test])
     return out
 
 
