@@ -580,13 +580,12 @@ class Answerer:
         """The quoted sentences with the list they belong to: a law paragraph that introduces items says nothing
         without them ("可以采用下列方式："), so its items follow it; an item is quoted after its lead-in ("有权采取下列
         措施：" before "（二）实施现场检查"), and with the other items when the question asks for a list and the
-        ranking put the lead-in first. A question that asks for no list gets the items that answer it
-        (:meth:`_answering_items`), and so does one whose best clause is an item: the ranking read it as asking about
-        that item ("这份清单里有没有…", "Is … on the list?"), and its siblings do not answer it (quoted whole, the
-        sibling items in 10 of the training set's answers were 45 sentences, 1 of a gold clause; eval/report.md,
-        § quoted items). The decision
-        reads the chosen sentences so completed: an item's figure or period may stand in its lead-in
-        ("在申请日以前六个月内，有下列情形之一的")."""
+        ranking put the lead-in first. A question whose best clause is an item, a list question too, gets only the
+        items chosen: the ranking read it as asking about that item ("这份清单里有没有…", "Is … on the list?"), and
+        its siblings do not answer it (quoted whole, the sibling items in 10 of the training set's answers were 45
+        sentences, 1 of a gold clause; eval/report.md, § quoted items). Another question that asks for no list gets
+        the items that answer it (:meth:`_answering_items`). The decision reads the chosen sentences so completed: an
+        item's figure or period may stand in its lead-in ("在申请日以前六个月内，有下列情形之一的")."""
         if not chosen:
             return chosen
         corpus, best = self.searcher.corpus, chosen[0]
