@@ -343,3 +343,13 @@ def test_a_runner_up_of_another_document_is_not_quoted_as_tied(answerer, questio
     assert scores[0] - scores[1] < TIED_MARGIN and hits[0].doc != hits[1].doc
     answer = answerer.ask(question)
     assert answer.answered and {s.anchor.split(":")[0] for s in answer.sentences} == {hits[0].doc}
+
+
+def test_the_names_of_the_documents_asked_of_do_not_choose_the_quoted_sentence(answerer):
+    # my own wording. The plan's preface (制定本规划 …) holds 湖北, 科技 and 规划, the words of the two documents'
+    # names, and ranks among the top clauses; the plan's sentence quoted must be the one on the institutes
+    question = "In the S&T Progress Law and the Hubei plan, what mechanisms are described for new-type R&D institutes?"
+    assert "hb-sti-14fyp:ch0.s0.p1" in [h.anchor for h in answerer.draft(question).result.hits]
+    answer = answerer.ask(question)
+    plan = [s for s in answer.sentences if s.anchor.startswith("hb-sti-14fyp:")]
+    assert answer.answered and plan and all("新型研发机构" in s.text for s in plan)

@@ -38,6 +38,21 @@ def test_the_names_partners_give_the_documents(corpus, question, named):
     assert DocumentNames(corpus).named_in(question) == named
 
 
+@pytest.mark.parametrize(("question", "widest"), [
+    ("湖北省科技创新规划对国有企业有什么要求？", {"hb-sti-14fyp": "湖北省科技创新规划"}),  # title characters before 规划
+    ("What do the Hubei S&T plan and the Patent Law say?",
+     {"hb-sti-14fyp": " the Hubei S&T plan", "zlf-2020": " the Patent Law"}),
+    ("支持创新的规划有哪些？", {"hb-sti-14fyp": "规划"}),  # 的 is no title word: 创新 stays
+    ("关于科技创新，规划怎么说？", {"hb-sti-14fyp": "规划"}),  # a punctuation mark stops the widening
+    ("专利权的期限是多少年？", {}),
+])
+def test_a_name_spans_the_title_words_just_before_it(corpus, question, widest):
+    found: dict[str, str] = {}
+    for doc_id, start, end in DocumentNames(corpus).spans(question):
+        found[doc_id] = max(found.get(doc_id, ""), question[start:end], key=len)
+    assert found == widest
+
+
 def test_the_title_list_holds_real_titles_longest_first():
     titles = law_titles()
     assert len(titles) > 3000 and {"专利法", "专利法实施细则", "商标法", "科学技术进步法"} <= set(titles)

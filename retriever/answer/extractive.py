@@ -493,13 +493,15 @@ class Answerer:
             raise QueryError("the question is too short to answer: ask a whole question 问题过短，请完整提问")
         asked, place = self._asked_of_place(q, result.hits)
         terms, _ = self.searcher.analyzer.lexical_terms(asked)
-        numbers = set(_NUMBER.findall(asked.text))
+        unnamed = self._without_document_names(asked)
+        quoting = (self.searcher.analyzer.lexical_terms(unnamed)[0] or terms) if unnamed is not asked else terms
+        numbers = set(_NUMBER.findall(unnamed.text))
         vector = self._encoder.encode_queries([q.text])[0]  # one encoding for the sentences and the near-miss signal
-        scored = self._sentence_features(terms, numbers, result.hits + more, vector, english=q.lang is Lang.EN)
+        scored = self._sentence_features(quoting, numbers, result.hits + more, vector, english=q.lang is Lang.EN)
         kind = answer_type(q.text)
         # the decision reads what the answer will quote: an item with its lead-in, a lead-in with its items
         def score_items(item_hits: list[Hit]) -> list[ScoredSentence]:
-            return self._sentence_features(terms, numbers, item_hits, vector, english=q.lang is Lang.EN)
+            return self._sentence_features(quoting, numbers, item_hits, vector, english=q.lang is Lang.EN)
 
         chosen = (self._with_list_items(self._choose(scored, result.hits, kind, groups), kind, q.text, score_items)
                   if scored else [])
@@ -518,6 +520,16 @@ class Answerer:
             evidence = max(evidence, threshold)
         return Draft(question, result, chosen, signals, evidence, threshold, searched, scored,
                      asked if asked is not q else None)
+
+    def _without_document_names(self, q: Query) -> Query:
+        """The question without the names of the documents it names (the Hubei plan, 科技进步法): it asks of them, and
+        their words (湖北, 科技) are in many sentences that do not answer it, as in the plan's preface; with the title
+        words just before a name (湖北省科技创新规划). The question itself when it names none."""
+        spans = [(start, end) for _, start, end in self.searcher.document_names.spans(q.text)]
+        if not spans:
+            return q
+        kept = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(q.text))
+        return replace(q, text=re.sub(r"\s+", " ", kept).strip())
 
     def _asked_of_place(self, q: Query, hits: list[Hit]) -> tuple[Query, str | None]:
         """The question without the place it cites and its document's name, and that place, when its best clause is

@@ -26,6 +26,11 @@ _NUMBER_BRACKETS = (("〔", "〕"), ("[", "]"), ("（", "）"), ("(", ")"), ("�
 _PRC_EN = re.compile(r"\s+of the people'?s republic of china", re.IGNORECASE)
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9&'’]+|\s+|.")
+"""A word, a run of spaces or any other character: the steps by which a name widens over the title words before it
+(a punctuation mark stops it)."""
+
+
 def _folded(text: str) -> str:
     """Text as names are compared, each character in its place: lower case, a typographic apostrophe (Hubei’s, as
     typed on a phone) as ', a hyphen as a space (tech-transfer law), British -isation as -ization."""
@@ -91,6 +96,21 @@ class DocumentNames:
         (the Hubei 14th Five-Year S&T plan, 湖北省科技创新规划, 中国专利法): no place and no statement."""
         words = _words(text)
         return bool(words) and set(words) <= self._title_words[doc_id]
+
+    def spans(self, text: str) -> list[tuple[str, int, int]]:
+        """(doc id, start, end) of every document name in ``text`` (:meth:`find`), widened over the words of the
+        document's own titles just before it, as a document is described before its short name (湖北省科技创新 before
+        规划, Hubei S&T before plan)."""
+        spans = []
+        for doc_id, start, end in self.find(text):
+            words = self._title_words[doc_id]
+            for m in reversed(list(_TOKEN.finditer(text, 0, start))):
+                token = m.group()
+                if not token.isspace() and not (_words(token) and set(_words(token)) <= words):
+                    break
+                start = m.start()
+            spans.append((doc_id, start, end))
+        return spans
 
     def named_in(self, text: str) -> frozenset[str]:
         """The documents a text names."""
