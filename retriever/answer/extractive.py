@@ -87,13 +87,13 @@ dev sets, 0.75 and 0.85 cite a gold clause equally often and differ by at most 0
 with the hand sentence weights; with the fitted ones the clause-rank term, the same for every sentence of the best
 clause, makes the ratio looser (not re-measured)."""
 TIED_MARGIN = 0.5
-"""Ranking scores closer than this make the runner-up a supporting clause (two paragraphs of one article the model
-cannot separate: "How long does an invention patent last?" scores Art. 42(2) 0.07 above 42(1), which states the
-term). Measured with models fitted without the dev set and the fitted sentence weights (which rarely let another
-clause's sentence outscore the best clause's): on the probe set, which no model then saw, margins 0 / 0.3 / 0.5 /
-0.75 / 1 gave answers citing a gold clause 120 / 123 / 125 / 127 / 128 of 215 with the quoted clauses' precision
-0.833 / 0.826 / 0.825 / 0.815 / 0.797; 0.5 is the widest within 0.01 of the precision without it. On the dev set: 123 / 124 / 126 / 126
-/ 126 of 147, precision 0.946 / 0.940 / 0.941 / 0.921 / 0.908."""
+"""Ranking scores closer than this make the runner-up a supporting clause (two paragraphs of one article the model cannot
+separate: "How long does an invention patent last?" scores Art. 42(2) 0.07 above 42(1), which states the term). Measured
+with models fitted without the dev set and the fitted sentence weights (which rarely let another clause's sentence
+outscore the best clause's): on the probe set, which no model then saw, margins 0 / 0.3 / 0.5 / 0.75 / 1 gave answers
+citing a gold clause 120 / 123 / 125 / 127 / 128 of 215 with the quoted clauses' precision 0.833 / 0.826 / 0.825 / 0.815
+/ 0.797; 0.5 is the widest within 0.01 of the precision without it. On the dev set: 123 / 124 / 126 / 126 / 126 of 147,
+precision 0.946 / 0.940 / 0.941 / 0.921 / 0.908."""
 _NOT_HELD = ("问题所问的{titles}不在所检索的文件之中", "the question asks about {titles}, which they do not include")
 _NEVER_MENTIONED = ("文件中从未出现{words}", "they never use the words {words}, in Chinese or in their English")
 _OTHER_PROVINCE = ("本规划只针对{own}，未涉及{other}", "it is {own_en}'s plan and says nothing about {other_en}")
