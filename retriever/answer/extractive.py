@@ -37,6 +37,7 @@ from retriever.answer.mentioned import chinese_run, english_run, roots_in_order
 from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
 from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
+from retriever.ingest.document_names import without_spans
 from retriever.ingest.law import LAW_FORMAT
 from retriever.search.base import PREPARING_QUESTIONS
 from retriever.search.protocol import Searcher
@@ -526,10 +527,7 @@ class Answerer:
         their words (湖北, 科技) are in many sentences that do not answer it, as in the plan's preface; with the title
         words just before a name (湖北省科技创新规划). The question itself when it names none."""
         spans = [(start, end) for _, start, end in self.searcher.document_names.spans(q.text)]
-        if not spans:
-            return q
-        kept = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(q.text))
-        return replace(q, text=re.sub(r"\s+", " ", kept).strip())
+        return replace(q, text=without_spans(q.text, spans)) if spans else q
 
     def _asked_of_place(self, q: Query, hits: list[Hit]) -> tuple[Query, str | None]:
         """The question without the place it cites and its document's name, and that place, when its best clause is

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from retriever.ingest.corpus import Corpus
 
-__all__ = ["DocumentNames", "QUOTE_MARKS"]
+__all__ = ["DocumentNames", "QUOTE_MARKS", "without_spans"]
 
 QUOTE_MARKS = re.compile(r"[《》〈〉“”\"「」]|(?<![A-Za-z])'|'(?![A-Za-z])")
 """Quotation marks around a name or a reference; an apostrophe inside a word (People's, Hubei's) is no quote."""
@@ -29,6 +29,12 @@ _PRC_EN = re.compile(r"\s+of the people'?s republic of china", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9&'’]+|\s+|.")
 """A word, a run of spaces or any other character: the steps by which a name widens over the title words before it
 (a punctuation mark stops it)."""
+
+
+def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each (start, end) span blanked and the spaces closed up (a name or a cited place taken out)."""
+    kept = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
+    return re.sub(r"\s+", " ", kept).strip()
 
 
 def _folded(text: str) -> str:
@@ -103,10 +109,8 @@ class DocumentNames:
         规划, Hubei S&T before plan)."""
         spans = []
         for doc_id, start, end in self.find(text):
-            words = self._title_words[doc_id]
             for m in reversed(list(_TOKEN.finditer(text, 0, start))):
-                token = m.group()
-                if not token.isspace() and not (_words(token) and set(_words(token)) <= words):
+                if not m.group().isspace() and not self.describes(doc_id, m.group()):
                     break
                 start = m.start()
             spans.append((doc_id, start, end))

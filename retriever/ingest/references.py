@@ -26,7 +26,7 @@ from functools import cached_property
 
 from retriever.errors import QueryError
 from retriever.ingest.corpus import Corpus
-from retriever.ingest.document_names import QUOTE_MARKS, DocumentNames
+from retriever.ingest.document_names import QUOTE_MARKS, DocumentNames, without_spans
 from retriever.ingest.text import cn_to_int, english_digits, int_to_cn
 
 __all__ = ["Reference", "ReferenceParser"]
@@ -450,8 +450,7 @@ class ReferenceParser:
         docs = {anchor.split(":", 1)[0] for anchor, _, _ in cited}
         spans = [(start, end) for _, start, end in cited]
         spans += [(start - text[:start].endswith("《"), end) for doc, start, end in self.names.find(text) if doc in docs]
-        kept = [ch if not any(a <= i < b for a, b in spans) else " " for i, ch in enumerate(text)]
-        return re.sub(r"\s+", " ", "".join(kept)).strip()
+        return without_spans(text, spans)
 
     def _cited(self, text: str) -> list[tuple[str, int, int]]:
         """(anchor, start, end) of each place ``text`` cites (:meth:`cited_places`); each place of a range or list
