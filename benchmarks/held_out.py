@@ -5,13 +5,13 @@
 Out-of-fold figures keep a question's own group out of its model but not its writers' style; a set the models never
 saw at all is the nearest thing to the hidden set the product is judged on. By default the dev set
 (``../shared/eval/dev-questions.jsonl``, which this benchmark needs) is held out and the models are fitted on the
-team's sets (``eval/questions.jsonl``, ``eval/train-questions.jsonl``). The fit and the evaluation run as the CLI
-runs them (``python -m retriever fit`` / ``eval``), in subprocesses whose models and index live in a temporary folder
-(``RETRIEVER_RANKER``, ``RETRIEVER_ANSWER_MODEL``, ``RETRIEVER_INDEX_DIR``); the known questions are the training
-sets that lie in ``eval/`` (never the held-out set); the embeddings are reused from the
-project's store, the shipped models are not touched. ``--seeds 0 5`` fits once per first seed of the boosters and
-adds a table of each figure's spread: the part of a difference that is chance. Figures are printed (and written to
-eval/report.md with ``--write-report``), never asserted.
+team's sets (``eval/questions.jsonl``, ``eval/train-questions.jsonl``, ``eval/probe-questions.jsonl``). The fit and
+the evaluation run as the CLI runs them (``python -m retriever fit`` / ``eval``), in subprocesses whose models and
+index live in a temporary folder (``RETRIEVER_RANKER``, ``RETRIEVER_ANSWER_MODEL``, ``RETRIEVER_INDEX_DIR``); the
+known questions are the training sets that lie in ``eval/`` (never the held-out set); the embeddings are reused from
+the project's store, the shipped models are not touched. ``--seeds 0 5`` fits once per first seed of the boosters
+and adds a table of each figure's spread: the part of a difference that is chance. Figures are printed (and written
+to eval/report.md with ``--write-report``), never asserted.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from retriever.config import DEFAULT_QUESTIONS, DEV_QUESTIONS, EVAL_DIR, ROOT, TRAIN_QUESTIONS, IndexConfig
+from retriever.config import (DEFAULT_QUESTIONS, DEV_QUESTIONS, EVAL_DIR, PROBE_QUESTIONS, ROOT, TRAIN_QUESTIONS,
+                              IndexConfig)
 from retriever.evaluation.report import write_report_section
 
 
@@ -88,7 +89,7 @@ def spread_table(runs: dict[int, dict[str, tuple[float, str]]]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--held-out", type=Path, default=DEV_QUESTIONS)
-    parser.add_argument("--train", type=Path, nargs="+", default=[DEFAULT_QUESTIONS, TRAIN_QUESTIONS])
+    parser.add_argument("--train", type=Path, nargs="+", default=[DEFAULT_QUESTIONS, TRAIN_QUESTIONS, PROBE_QUESTIONS])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0],
                         help="fit once per first seed (0 is the shipped models' seed); several show the figures' spread")
     parser.add_argument("--write-report", action="store_true")

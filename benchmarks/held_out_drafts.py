@@ -1,7 +1,8 @@
 """Drafts of models that never saw their questions, for the benchmarks that compare decision rules
 (``threshold_rules.py``, ``decision_variants.py``): the ranking and the sentence weights fitted on the team's sets
-only (``eval/questions.jsonl``, ``eval/train-questions.jsonl``), as ``benchmarks/held_out.py`` fits them, nothing
-saved to the project; and what both read of the drafts they dump (the shipped threshold rule, eval's figures)."""
+only (``eval/questions.jsonl``, ``eval/train-questions.jsonl``), as ``benchmarks/held_out.py`` fitted them until
+stop 52 (it now adds the probe set, which these benchmarks keep out to report it), nothing saved to the project; and
+what both read of the drafts they dump (the shipped threshold rule, eval's figures)."""
 
 from __future__ import annotations
 

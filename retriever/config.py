@@ -59,7 +59,7 @@ TRAIN_QUESTIONS = EVAL_DIR / "train-questions.jsonl"
 PROBE_QUESTIONS = EVAL_DIR / "probe-questions.jsonl"
 QUESTION_SETS = (DEFAULT_QUESTIONS, TRAIN_QUESTIONS, DEV_QUESTIONS, PROBE_QUESTIONS)
 """Every question set, in the order the benchmarks table them: the team's own, its training set, the dev set, the probe
-set the models are never fitted on."""
+set (kept out of the fit until stop 52, in it since)."""
 
 
 def citations_for(questions: Path) -> Path:

@@ -17,6 +17,7 @@ from retriever.config import (
     ANSWER_MODEL_PATH,
     DEFAULT_QUESTIONS,
     DEV_QUESTIONS,
+    PROBE_QUESTIONS,
     RANKER_PATH,
     TRAIN_QUESTIONS,
     fixed_hashing,
@@ -183,12 +184,14 @@ def _seed(text: str) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     fit = sub.add_parser("fit", help="fit the ranking and answer models (grouped cross-validation); "
                                            "figures into eval/report.md")
-    fit.add_argument("--questions", type=Path, nargs="+", default=[DEFAULT_QUESTIONS, TRAIN_QUESTIONS, DEV_QUESTIONS],
-                     help="question sets to fit on (default: eval/questions.jsonl, eval/train-questions.jsonl and "
-                          "../shared/eval/dev-questions.jsonl)")
-    fit.add_argument("--known", type=Path, nargs="*", default=[DEFAULT_QUESTIONS, TRAIN_QUESTIONS],
+    fit.add_argument("--questions", type=Path, nargs="+",
+                     default=[DEFAULT_QUESTIONS, TRAIN_QUESTIONS, PROBE_QUESTIONS, DEV_QUESTIONS],
+                     help="question sets to fit on (default: eval/questions.jsonl, eval/train-questions.jsonl, "
+                          "eval/probe-questions.jsonl and ../shared/eval/dev-questions.jsonl)")
+    fit.add_argument("--known", type=Path, nargs="*", default=[DEFAULT_QUESTIONS, TRAIN_QUESTIONS, PROBE_QUESTIONS],
                      help="the team's own question sets the model keeps as known questions, a ranking feature "
-                          "(default: eval/questions.jsonl and eval/train-questions.jsonl; never the dev set)")
+                          "(default: eval/questions.jsonl, eval/train-questions.jsonl and eval/probe-questions.jsonl; "
+                          "never the dev set)")
     fit.add_argument("--model", type=Path, default=RANKER_PATH, help="where to save it (default: the shipped model)")
     fit.add_argument("--answer-model", type=Path, default=ANSWER_MODEL_PATH,
                      help="where to save the answer-or-refuse model (default: the shipped one)")
