@@ -89,7 +89,8 @@ def spread_table(runs: dict[int, dict[str, tuple[float, str]]]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--held-out", type=Path, default=DEV_QUESTIONS)
-    parser.add_argument("--train", type=Path, nargs="+", default=[DEFAULT_QUESTIONS, TRAIN_QUESTIONS, PROBE_QUESTIONS])
+    parser.add_argument("--train", type=Path, nargs="+",
+                        default=[DEFAULT_QUESTIONS, TRAIN_QUESTIONS, PROBE_QUESTIONS])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0],
                         help="fit once per first seed (0 is the shipped models' seed); several show the figures' spread")
     parser.add_argument("--write-report", action="store_true")

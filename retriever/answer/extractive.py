@@ -436,7 +436,7 @@ class Answerer:
     def _tied_runner_up(hits: list[Hit]) -> str | None:
         """The second clause, when the ranking model can hardly tell it from the best (scores within
         :data:`TIED_MARGIN`) and it is of the same document: the answer then quotes its best sentence too. A runner-up
-        of another document is no paragraph the model cannot tell from the best: with the shipped models, of 23 such
+        of another document is no paragraph the model cannot tell from the best: with stop 50's models, of 23 such
         answers (training 16, the dev, probe and own sets 7) its sentence cited a gold clause in 2, never the only one
         (a question asking of several documents quotes each anyway, :meth:`_from_other_documents`); eval/report.md,
         § quoted items."""
