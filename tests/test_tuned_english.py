@@ -40,7 +40,10 @@ def test_pairs_are_english_questions_with_the_english_of_their_gold_clause(team_
 def test_tuning_brings_each_question_nearer_its_clause_and_is_checked_on_loading(team_pairs, english, tmp_path):
     pairs = team_pairs[:8]
     quick = replace(TUNING, epochs=2, batch_size=4, learning_rate=1e-4)
-    folder = tune(pairs, tmp_path / "tuned", quick)
+    told: list[tuple[str, float]] = []
+    folder = tune(pairs, tmp_path / "tuned", quick, progress=lambda message, done: told.append((message, done)))
+    assert [done for _, done in told] == [0.0, 0.25, 0.5, 0.75, 1.0]  # 2 epochs of 2 batches, then done
+    assert "tuning the English model on 8 questions" in told[0][0]
     record = json.loads((folder / TUNING_FILE).read_text(encoding="utf-8"))
     assert record["pairs"] == 8 and record["tuning"]["batch_size"] == 4
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no half-written folder left

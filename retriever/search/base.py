@@ -19,7 +19,7 @@ from retriever.analysis.glossary import Glossary
 from retriever.analysis.normalize import normalize_query
 from retriever.analysis.query_translation import DictionaryTranslator
 from retriever.analysis.tokenize import Tokenizer
-from retriever.analysis.tuned_english import TunedEnglish, team_pairs, tuned_model, tuning_record
+from retriever.analysis.tuned_english import TunedEnglish, TuningProgress, team_pairs, tuned_model, tuning_record
 from retriever.config import TUNED_DIR, IndexConfig, SearchConfig
 from retriever.errors import IndexMissingError, ModelFeaturesError
 from retriever.ingest.corpus import Corpus
@@ -143,12 +143,13 @@ class SearcherBase(ABC):
         self.tuned: TunedEnglish | None = None  # the English model tuned on them (a ranking feature)
         self.tuned_cross_fit: dict[str, TunedEnglish] = {}  # while fitting: question → a model not tuned on it
 
-    def use_ranking_model(self, model: Reranker | None) -> None:
+    def use_ranking_model(self, model: Reranker | None, progress: TuningProgress | None = None) -> None:
         """Rank with ``model`` and describe candidates by its known questions and tuned English model (None: the
         fused order; also when the model was fitted with an English model tuned on other questions, as for a model
-        fitted on other features)."""
+        fitted on other features); ``progress`` is told while the English model is tuned (first use)."""
         try:
-            tuned = self.tuned_english(expected=model.info.get("tuned_english")) if model is not None else None
+            tuned = (self.tuned_english(expected=model.info.get("tuned_english"), progress=progress)
+                     if model is not None else None)
         except ModelFeaturesError:
             model, tuned = None, None
         self.reranker = model
@@ -156,7 +157,7 @@ class SearcherBase(ABC):
         self.tuned = tuned
 
     def tuned_english(self, folder: Path = TUNED_DIR, pairs: Sequence[tuple[str, str]] | None = None,
-                      expected: dict | None = None) -> TunedEnglish:
+                      expected: dict | None = None, progress: TuningProgress | None = None) -> TunedEnglish:
         """The English model tuned on ``pairs`` (the team's, by default) in ``folder`` over this index's clauses:
         tuned first when it is missing or was tuned on other questions. ``expected``: the tuning record the ranking
         model was fitted with (:class:`~retriever.errors.ModelFeaturesError` when the team's questions changed since:
@@ -167,7 +168,7 @@ class SearcherBase(ABC):
         if expected is not None and expected != tuning_record(pairs):
             raise ModelFeaturesError("the ranking model was fitted with an English model tuned on other questions: "
                                      "fit it again with `python -m retriever fit`")
-        return TunedEnglish.over(tuned_model(folder, pairs), folder, english)
+        return TunedEnglish.over(tuned_model(folder, pairs, progress), folder, english)
 
     @abstractmethod
     def _rank(self, analyzed: AnalyzedQuery, filters: Filters, documents: list[str] | None,

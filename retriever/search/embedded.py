@@ -74,7 +74,7 @@ class EmbeddedSearcher(SearcherBase):
                                  english_leg=english is not None)
         searcher = cls(index, parts.corpus, analyzer, search_config)
         searcher.opened = opened
-        searcher.use_ranking_model(load_reranker(list(parts.embedders)))
+        searcher.use_ranking_model(load_reranker(list(parts.embedders)), progress)
         return searcher
 
     def records(self) -> Sequence[IndexedClause]:

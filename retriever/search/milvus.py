@@ -89,7 +89,7 @@ class MilvusSearcher(SearcherBase):
         searcher.last_sync, searcher.opened = apply_rebuild(
             Rebuild.from_str(rebuild), load=lambda: collection.check(parts.corpus), create=sync, update=sync,
             from_scratch=lambda: sync(drop_first=True), stale=(StaleIndexError, IncompleteLoadError))
-        searcher.use_ranking_model(load_reranker(list(parts.embedders)))
+        searcher.use_ranking_model(load_reranker(list(parts.embedders)), progress)
         return searcher
 
     @cached_property
