@@ -178,6 +178,14 @@ def test_a_refusal_names_missing_things_not_grammar(answerer):
     assert not answer.answered and "“拐杖”" in answer.message and "分别" not in answer.message
 
 
+def test_an_english_refusal_names_the_specific_words_first_not_everyday_ones(answerer):
+    # my own wording: "us" and "whether" are rarer than "postdoc" in the documents' formal English, not in English
+    answer = answerer.ask("Could you tell us whether the plan gives each postdoc a housing allowance?")
+    named = answer.message.split("does not mention")[1].split(".")[0]
+    assert not answer.answered and named.index("“postdoc”") < named.index("“allowance”")
+    assert "“us”" not in named and "“tell”" not in named
+
+
 @pytest.mark.parametrize(("question", "mentioned"), [
     # my own wordings: what the quote shares with the question, named; a word every other clause uses is not
     ("九峰山实验室每年的运行经费是多少万元？", "提到了“九峰山实验室”，但没有给出所问的金额"),

@@ -32,6 +32,7 @@ from retriever.analysis.query_translation import dictionary_words
 from retriever.analysis.question import (AnswerType, FigureAsked, answer_type, asks_besides_figure, carries,
                                          figure_asked, states_figure, states_list)
 from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root, without_quote_marks
+from retriever.analysis.word_frequency import general_frequency_en
 from retriever.answer.decision import HAND_SENTENCE_WEIGHTS, AnswerModel, check_sentence_weights, load_answer_model
 from retriever.answer.mentioned import chinese_run, english_run, roots_in_order
 from retriever.answer.refusal_rules import Province, jurisdiction_of, provinces_named
@@ -746,7 +747,9 @@ class Answerer:
             found = {root(w) for w in english_words(f"{english} {titles}", self._stop_en)} | named
             words = [w for w in english_words(asked, self._not_topic_en) if root(w) not in found
                      and w not in _PLACE_WORDS_EN]
-            return sorted(dict.fromkeys(words), key=lambda w: -self._idf_en.get(root(w), 8.0))[:3]
+            # the most specific first: the rarest in general English (postdoc before gave), then in the documents
+            return sorted(dict.fromkeys(words),
+                          key=lambda w: (general_frequency_en(w), -self._idf_en.get(root(w), 8.0)))[:3]
         said = d.quoted + titles
         words = [t for t in self.searcher.analyzer.tokenizer.content_words(asked)  # not 分别, 那种, 的话
                  if self._is_topic_zh(t) and not _NO_THING_ZH.fullmatch(t) and t not in said
