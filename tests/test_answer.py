@@ -178,6 +178,14 @@ def test_a_refusal_names_missing_things_not_grammar(answerer):
     assert not answer.answered and "“拐杖”" in answer.message and "分别" not in answer.message
 
 
+def test_a_traditional_chinese_question_is_refused_in_traditional_characters(answerer):
+    # my own wording, in both scripts: the message follows the question's script, the document titles with it
+    hant, hans = (answerer.ask(q) for q in ("湖北省計畫給每位博士後多少住房補貼？", "湖北省计划给每位博士后多少住房补贴？"))
+    assert not hant.answered and not hans.answered
+    assert hant.message.startswith("所檢索的文件未涉及") and "《湖北省科技創新“十四五”規劃》" in hant.message
+    assert hans.message.startswith("所检索的文件未涉及") and "《湖北省科技创新“十四五”规划》" in hans.message
+
+
 def test_an_english_refusal_names_the_specific_words_first_not_everyday_ones(answerer):
     # my own wording: "us" and "whether" are rarer than "postdoc" in the documents' formal English, not in English
     answer = answerer.ask("Could you tell us whether the plan gives each postdoc a housing allowance?")

@@ -238,6 +238,12 @@ def _dictionary_words_in(text: str) -> list[str]:
     return [text[i:j] for i in range(len(text)) for j in range(i + 3, min(i + 8, len(text)) + 1) if text[i:j] in known]
 
 
+def _in_script(message: str, lang: Lang) -> str:
+    """A message in the question's script: Traditional characters for a Traditional-Chinese question (OpenCC, as the
+    quotes' Traditional form), as written otherwise."""
+    return to_traditional(message) if lang is Lang.ZH_HANT else message
+
+
 def _apart(words: list[str], text: str) -> list[str]:
     """``words`` (best first) without those overlapping a better one where ``text`` writes them: the search tokenizer
     cuts 市面上 into 市面 and 面上, and 投入强度 into 投入强度 and 强度; a message names each missing thing once."""
@@ -577,7 +583,8 @@ class Answerer:
         sentences = [self._quote(r.hit, r.clause, r.index, r.sentence, r.score, q.lang) for r in chosen]
         notices = list(d.result.notices)
         if (figure := self._figure_missing(d)) is not None:  # a question in parts: the rest answered, not the figure
-            notices.append(self._not_given(d, chosen[0].clause.doc_id, figure.kind, threshold_group(q.lang) == "en"))
+            notices.append(_in_script(self._not_given(d, chosen[0].clause.doc_id, figure.kind,
+                                                      threshold_group(q.lang) == "en"), q.lang))
         return Answer(question, q.lang, True, sentences, d.result.hits, d.evidence, d.threshold, "",
                       notices, searched=d.searched, signals=d.signals)
 
@@ -838,8 +845,8 @@ class Answerer:
             message = f"{REFUSAL_EN}{': ' + detail if detail else ''}. " + _SEARCHED[1].format(titles="; ".join(titles))
         else:
             message = f"{REFUSAL_ZH}{'：' + detail if detail else ''}。" + _SEARCHED[0].format(titles="、".join(titles))
-        return Answer(d.question, q.lang, False, [], d.result.hits, d.evidence, d.threshold, message,
-                      list(d.result.notices), reason, searched, d.signals)
+        return Answer(d.question, q.lang, False, [], d.result.hits, d.evidence, d.threshold,
+                      _in_script(message, q.lang), list(d.result.notices), reason, searched, d.signals)
 
     def _quote(self, hit: Hit, clause: Clause, index: int, sentence, score: float, lang: Lang) -> AnswerSentence:
         text = clause.text[sentence.start : sentence.end]  # verbatim, by construction
