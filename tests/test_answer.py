@@ -40,6 +40,9 @@ def test_an_english_question_gets_english_renderings(answerer):
 def test_a_traditional_question_gets_the_traditional_form(answerer):
     answer = answerer.ask("湖北要發展哪些雷射與光纖產品?")
     assert answer.answered and all(s.text_hant for s in answer.sentences)
+    # my own wording: the term of a patent, whose clause writes 为; readers of Traditional write 為, not 爲
+    term = answerer.ask("發明專利權的期限是多少年？").sentences[0]
+    assert "为" in term.text and "為" in term.text_hant and "爲" not in term.text_hant
 
 
 def test_damage_stays_marked_in_quotes(answerer):

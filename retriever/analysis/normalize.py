@@ -41,8 +41,10 @@ def to_characters_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
-    """Simplified to Traditional characters, character by character (OpenCC ``s2t``): a script conversion only."""
-    return _converter("s2t").convert(text)
+    """Simplified to Traditional characters, character by character: a script conversion only, in the standard forms
+    Taiwan and Hong Kong readers write (OpenCC ``s2tw``: 為, not ``s2t``'s 爲, which 219 of the 702 clauses' Traditional
+    forms would otherwise show)."""
+    return _converter("s2tw").convert(text)
 
 
 def is_traditional(text: str) -> bool:
