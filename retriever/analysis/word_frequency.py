@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
 __all__ = ["general_frequency_en"]
 
 
 @lru_cache(maxsize=4096)
 def general_frequency_en(word: str) -> float:
-    """The Zipf frequency of ``word`` in general English (0 for a word wordfreq does not know)."""
+    """The Zipf frequency of ``word`` in general English (0 for a word wordfreq does not know); wordfreq is imported
+    on first use (0.3 s with its English list), not by every command that imports this package."""
+    from wordfreq import zipf_frequency
+
     return zipf_frequency(word, "en")

@@ -552,9 +552,10 @@ class Answerer:
         for question in PREPARING_QUESTIONS:
             self.draft(question)
         # what refusals read: the never-mentioned rule's CC-CEDICT words, the tagger that reads missing words, the
-        # clauses a run of the question's words is looked up in
+        # general English frequencies that order them, the clauses a run of the question's words is looked up in
         dictionary_words()
         self.searcher.analyzer.tokenizer.grammar_words(PREPARING_QUESTIONS[1])
+        general_frequency_en(PREPARING_QUESTIONS[0].split()[0])
         _ = self._clause_texts, self._clause_roots_en
 
     def ask(self, question: str, doc: str | None = None) -> Answer:
