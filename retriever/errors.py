@@ -131,7 +131,8 @@ class CorruptIndexError(SearchIndexError):
 
 
 class ModelUnavailableError(RetrieverError):
-    """An embedding model package or model directory is not installed or cannot be loaded."""
+    """An embedding model package or model directory (or a bundled data package, such as the English word
+    frequencies) is not installed or cannot be loaded."""
 
 
 class BackendUnavailableError(SearchIndexError):

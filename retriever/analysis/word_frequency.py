@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from retriever.errors import ModelUnavailableError
+
 __all__ = ["general_frequency_en"]
 
 
@@ -15,6 +17,9 @@ __all__ = ["general_frequency_en"]
 def general_frequency_en(word: str) -> float:
     """The Zipf frequency of ``word`` in general English (0 for a word wordfreq does not know); wordfreq is imported
     on first use (0.3 s with its English list), not by every command that imports this package."""
-    from wordfreq import zipf_frequency
-
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError as err:
+        raise ModelUnavailableError("the general English word frequencies are missing: pip install wordfreq==3.1.1 "
+                                    f"(or run `make setup`) [{err}]") from None
     return zipf_frequency(word, "en")
