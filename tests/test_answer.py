@@ -197,6 +197,12 @@ def test_an_english_refusal_names_the_specific_words_first_not_everyday_ones(ans
     assert "“us”" not in named and "“tell”" not in named
 
 
+def test_a_mixed_question_refusal_names_no_everyday_english_word(answerer):
+    # my own wording: "with" (once in every thousand English words) was named as a thing the clause lacks
+    answer = answerer.ask("湖北对 cooperation with 外国 startups 的 tax holidays 有多少年?")
+    assert not answer.answered and "“cooperation”" in answer.message and "“with”" not in answer.message
+
+
 @pytest.mark.parametrize(("question", "mentioned"), [
     # my own wordings: what the quote shares with the question, named; a word every other clause uses is not
     ("九峰山实验室每年的运行经费是多少万元？", "提到了“九峰山实验室”，但没有给出所问的金额"),
