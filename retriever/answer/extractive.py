@@ -563,7 +563,7 @@ class Answerer:
         # general English frequencies that order them, the clauses a run of the question's words is looked up in
         dictionary_words()
         self.searcher.analyzer.tokenizer.grammar_words(PREPARING_QUESTIONS[1])
-        general_frequency_en(PREPARING_QUESTIONS[0].split()[0])
+        general_frequency_en("plan")  # loads wordfreq's English list
         _ = self._clause_texts, self._clause_roots_en
 
     def ask(self, question: str, doc: str | None = None) -> Answer:
