@@ -190,7 +190,7 @@ def test_a_traditional_chinese_question_is_refused_in_traditional_characters(ans
 
 
 def test_an_english_refusal_names_the_specific_words_first_not_everyday_ones(answerer):
-    # my own wording: "us" and "whether" are rarer than "postdoc" in the documents' formal English, not in English
+    # my own wording: the documents' formal English never uses "us" nor "postdoc"; English at large uses "us" often
     answer = answerer.ask("Could you tell us whether the plan gives each postdoc a housing allowance?")
     named = answer.message.split("does not mention")[1].split(".")[0]
     assert not answer.answered and named.index("“postdoc”") < named.index("“allowance”")

@@ -1,4 +1,4 @@
-"""How common an English word is in general use: wordfreq's Zipf scale (about 7 for "the", 5.3 for "gave", 2.5 for
+"""How common an English word is in general use: wordfreq's Zipf scale (7.7 for "the", 5.3 for "gave", 2.5 for
 "postdoc"), from its bundled word lists (no download). A refusal names the question's specific words that the
 nearest clause lacks, not the everyday ones: the documents' own counts cannot tell them apart, since the laws' and
 the plan's formal English uses neither "postdoc" nor "gave".
