@@ -252,6 +252,11 @@ def _in_script(message: str, lang: Lang) -> str:
     return to_traditional(message) if lang is Lang.ZH_HANT else message
 
 
+def _everyday_en(word: str) -> bool:
+    """Whether an English word is too common in general use to be what a clause lacks (at least ``_EVERYDAY_EN``)."""
+    return general_frequency_en(word) >= _EVERYDAY_EN
+
+
 def _apart(words: list[str], text: str) -> list[str]:
     """``words`` (best first) without those overlapping a better one where ``text`` writes them: the search tokenizer
     cuts 市面上 into 市面 and 面上, and 投入强度 into 投入强度 and 强度; a message names each missing thing once."""
@@ -762,7 +767,7 @@ class Answerer:
                 return []
             found = {root(w) for w in english_words(f"{english} {titles}", self._stop_en)} | named
             words = [w for w in english_words(asked, self._not_topic_en) if root(w) not in found
-                     and w not in _PLACE_WORDS_EN and general_frequency_en(w) < _EVERYDAY_EN]
+                     and w not in _PLACE_WORDS_EN and not _everyday_en(w)]
             # the most specific first: the rarest in general English (postdoc before gave), then in the documents
             return sorted(dict.fromkeys(words),
                           key=lambda w: (general_frequency_en(w), -self._idf_en.get(root(w), 8.0)))[:3]
@@ -770,7 +775,7 @@ class Answerer:
         words = [t for t in self.searcher.analyzer.tokenizer.content_words(asked)  # not 分别, 那种, 的话
                  if self._is_topic_zh(t) and not _NO_THING_ZH.fullmatch(t) and t not in said
                  and t.rstrip("年") not in named
-                 and not (t.isascii() and general_frequency_en(t) >= _EVERYDAY_EN)]  # a mixed question's "with"
+                 and not (t.isascii() and _everyday_en(t))]  # a mixed question's "with"
         return _apart(sorted(dict.fromkeys(words), key=lambda w: -self._idf.get(w, 99.0)), asked)[:3]
 
     def _never_mentioned(self, q) -> list[str]:
