@@ -44,6 +44,9 @@ def test_the_names_partners_give_the_documents(corpus, question, named):
      {"hb-sti-14fyp": " the Hubei S&T plan", "zlf-2020": " the Patent Law"}),
     ("支持创新的规划有哪些？", {"hb-sti-14fyp": "规划"}),  # 的 is no title word: 创新 stays
     ("关于科技创新，规划怎么说？", {"hb-sti-14fyp": "规划"}),  # a punctuation mark stops the widening
+    ("Does Hubei's 14th Five-Year S&T plan set a review year?",  # a hyphenated title word is one word
+     {"hb-sti-14fyp": " Hubei's 14th Five-Year S&T plan"}),
+    ("Will post-2025 work follow the S&T plan?", {"hb-sti-14fyp": " the S&T plan"}),  # post-2025: no title word
     ("专利权的期限是多少年？", {}),
 ])
 def test_a_name_spans_the_title_words_just_before_it(corpus, question, widest):

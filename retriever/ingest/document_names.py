@@ -26,9 +26,9 @@ _NUMBER_BRACKETS = (("〔", "〕"), ("[", "]"), ("（", "）"), ("(", ")"), ("�
 _PRC_EN = re.compile(r"\s+of the people'?s republic of china", re.IGNORECASE)
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9&'’]+|\s+|.")
-"""A word, a run of spaces or any other character: the steps by which a name widens over the title words before it
-(a punctuation mark stops it)."""
+_TOKEN = re.compile(r"[A-Za-z0-9&'’]+(?:-[A-Za-z0-9&'’]+)*|\s+|.")
+"""A word (a hyphenated one whole: Five-Year), a run of spaces or any other character: the steps by which a name
+widens over the title words before it (a punctuation mark stops it)."""
 
 
 def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
