@@ -213,8 +213,10 @@ def test_an_english_refusal_never_names_a_word_the_nearest_clause_says_in_chines
     assert not answer.answered and "does not mention" in answer.message
     named = re.findall(r"“([^”]+)”", answer.message.split("does not mention")[1].split("Documents searched")[0])
     chinese = "".join(r.hit.text for r in draft.chosen)
+    terms = {w for w, _, _ in answerer.searcher.analyzer.tokenizer.spans(chinese)}
     explain = draft.result.hits[0].explain
-    rendered = {root(t["en"]) for t in explain.get("translations", []) if any(z in chinese for z in t["zh"])}
+    rendered = {root(t["en"]) for t in explain.get("translations", [])
+                if any(len(z) > 1 and z in terms for z in t["zh"])}  # not 一 (among Chinese's translations)
     rendered |= {root(w) for g in explain.get("glossary", []) if g["zh"] in chinese for w in g["en"].split()}
     assert named and not {root(w) for w in named} & rendered
 
