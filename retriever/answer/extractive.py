@@ -755,7 +755,8 @@ class Answerer:
 
     def _missing(self, query, d: Draft) -> list[str]:
         """The question's rarest topic words that the best clause does not use (what the documents do not say): an
-        English question's words against the quoted clauses' English (none claimed missing without English)."""
+        English question's words against the quoted clauses' English (none claimed missing without English) and what
+        their Chinese renders (:meth:`_rendered_in`)."""
         named = years_named(d.quoted) | (self.searcher.headings.get("years:" + d.chosen[0].clause.anchor, frozenset())
                                          if d.chosen else set())  # 十二五末 names 2015: not missing
         metas = [self.searcher.corpus.documents[doc].meta for doc in dict.fromkeys(r.clause.doc_id for r in d.chosen)]
@@ -766,9 +767,8 @@ class Answerer:
             if not english.strip():
                 return []
             chinese = " ".join([*dict.fromkeys(r.hit.text for r in d.chosen), titles])
-            terms = {w for w, _, _ in self.searcher.analyzer.tokenizer.spans(chinese)}  # plain cut: no 华人 in 中华人民
             found = ({root(w) for w in english_words(f"{english} {titles}", self._stop_en)} | named
-                     | self._rendered_in(chinese, terms, d.result.hits[0].explain if d.result.hits else {}))
+                     | self._rendered_in(chinese, d.result.hits[0].explain if d.result.hits else {}))
             words = [w for w in english_words(asked, self._not_topic_en) if root(w) not in found
                      and w not in _PLACE_WORDS_EN and not _everyday_en(w)]
             # the most specific first: the rarest in general English (postdoc before gave), then in the documents
@@ -781,12 +781,12 @@ class Answerer:
                  and not (t.isascii() and _everyday_en(t))]  # a mixed question's "with"
         return _apart(sorted(dict.fromkeys(words), key=lambda w: -self._idf.get(w, 99.0)), asked)[:3]
 
-    def _rendered_in(self, chinese: str, terms: set[str], explain: dict[str, Any]) -> set[str]:
-        """The roots of the question's English words that ``chinese`` (its words, ``terms``) renders although the
-        reference English words them otherwise: a glossary phrase of the question whose term it holds (tech transfer:
-        技术转移), a word one of whose dictionary translations is among its words (university: 高校; a word, not a
-        substring: 华人 is in 中华人民共和国); ``explain``: a hit's, with the question's glossary phrases and
-        translations."""
+    def _rendered_in(self, chinese: str, explain: dict[str, Any]) -> set[str]:
+        """The roots of the question's English words that ``chinese`` renders although the reference English words
+        them otherwise: a glossary phrase of the question whose term it holds (tech transfer: 技术转移), a word one of
+        whose dictionary translations is among its words (university: 高校; jieba's plain cut, not a substring: 华人 is
+        in 中华人民共和国); ``explain``: a hit's, with the question's glossary phrases and translations."""
+        terms = {w for w, _, _ in self.searcher.analyzer.tokenizer.spans(chinese)}
         phrases = [g["en"] for g in explain.get("glossary", []) if g["zh"] in chinese]
         words = [t["en"] for t in explain.get("translations", [])  # one character (一 for Chinese) is in any clause
                  if any(len(z) > 1 and z in terms for z in t["zh"])]
