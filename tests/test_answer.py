@@ -11,8 +11,8 @@ import pytest
 from conftest import ROOT
 
 from retriever.analysis.normalize import normalize_query
-from retriever.analysis.tokenize import root
 from retriever.analysis.question import AnswerType, answer_type, states_list
+from retriever.analysis.tokenize import root
 from retriever.answer.extractive import REFUSAL_EN, REFUSAL_ZH, TIED_MARGIN, Answerer
 from retriever.errors import QueryError
 
@@ -206,7 +206,7 @@ def test_an_english_refusal_names_the_specific_words_first_not_everyday_ones(ans
 ])
 def test_an_english_refusal_never_names_a_word_the_nearest_clause_says_in_chinese(answerer, question):
     """My own wordings. The laws' and the plan's reference English words things their own way (institutions of
-    higher learning, not universities); a word whose glossary term or dictionary translation the quoted clauses'
+    higher learning, not universities); a word whose glossary term or dictionary translation the nearest clauses'
     Chinese holds is one they mention."""
     draft = answerer.draft(question)
     answer = answerer.ask(question)
