@@ -6,7 +6,7 @@ import pytest
 
 from retriever.analysis.fields import user_terms
 from retriever.analysis.glossary import Glossary
-from retriever.analysis.tokenize import Tokenizer, stem
+from retriever.analysis.tokenize import Tokenizer, english_as_written, stem
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +71,17 @@ def test_a_refusal_names_each_missing_thing_once(tokenizer):
     assert {"市面", "面上", "市面上"} <= set(tokens)
     kept = _apart(sorted(tokens, key=len, reverse=True), question)
     assert "市面上" in kept and "市面" not in kept and "面上" not in kept and "差距" in kept
+
+
+def test_english_words_are_found_as_the_text_writes_them():
+    # my own sentence: the stem (nowaday, license) is how the search reads a word, not what its writer wrote
+    written = english_as_written("Nowadays, do Wuhan's labs need licences? Prototypes and 5G too.")
+    assert written[stem("nowadays")] == "nowadays" and written[stem("licences")] == "licences"
+    assert written["wuhan"] == "Wuhan" and written["5g"] == "5G"
+    assert written[stem("prototypes")] == "prototypes"  # a capital that only starts a sentence is lowered
+
+
+def test_the_dictionary_holds_words_not_the_taggers_guesses(tokenizer):
+    # my own wording: jieba's tagger reads 没谈 (of 谈没谈过) as a word; its dictionary holds 外卖, not 没谈
+    assert "没谈" in tokenizer.content_words("规划里谈没谈过让外卖小哥学技术")
+    assert tokenizer.in_dictionary("外卖") and not tokenizer.in_dictionary("没谈")

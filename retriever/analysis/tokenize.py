@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from importlib import resources
 
-__all__ = ["Tokenizer", "without_quote_marks", "load_stopwords", "english_stopwords", "DOC_NUMBER", "english_words", "english_settings", "stem", "root"]
+__all__ = ["Tokenizer", "without_quote_marks", "load_stopwords", "english_stopwords", "DOC_NUMBER", "english_words", "english_as_written", "english_settings", "stem", "root"]
 
 DOC_NUMBER = re.compile(r"(?P<issuer>[\u4e00-\u9fff]{0,3})[〔［\[(（](?P<year>\d{4})[〕］\])）](?P<number>\d+)号")
 """Document numbers such as 鄂政发〔2021〕18号 (any bracket style), kept as one token."""
@@ -57,6 +57,24 @@ def english_words(text: str, stopwords: frozenset[str] = frozenset()) -> list[st
             continue
         words.append(stem(w))
     return words
+
+
+_WRITTEN_WORD = re.compile(_ENGLISH_WORD.pattern, re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|[.?!。？！])[\s\"'“‘(]*")
+
+
+def english_as_written(text: str) -> dict[str, str]:
+    """Each English word of ``text`` as :func:`english_words` reads it → as ``text`` first writes it, without its
+    possessive ending and with a capital lowered where it only starts a sentence: a message names "nowadays",
+    "licences" and "Nanjing", not the stems "nowaday" and "license", nor "nanjing"."""
+    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
+    written: dict[str, str] = {}
+    for m in _WRITTEN_WORD.finditer(text):
+        word = re.sub(r"'s?$", "", m.group())
+        if m.start() in starts and word[1:] == word[1:].lower():
+            word = word.lower()
+        written.setdefault(stem(m.group().lower()), word)
+    return written
 
 
 _BRITISH = ((re.compile(r"(?<=.{3})is(e|ed|es|ing|ation|ations)$"), r"iz\1"),  # prioritise → prioritize
@@ -169,6 +187,11 @@ class Tokenizer:
         part-of-speech tagger reads as grammar (:data:`_FUNCTION_TAGS`: 分别, 那种, 的话, 之前, 最长). Unlike
         :meth:`tokens`, no search-mode piece that straddles two words (这件事提 → 事提)."""
         return [w for w, grammar in self._tagged(text) if not grammar and w not in self.stopwords]
+
+    def in_dictionary(self, word: str) -> bool:
+        """Whether jieba's dictionary (with the user terms) holds ``word``: its tagger also guesses words it does not
+        hold, and some guesses straddle two words (规划里说排在第几 → 说排, 先放一放 → 先放一)."""
+        return self._jieba.FREQ.get(word, 0) > 0
 
     def grammar_words(self, text: str) -> frozenset[str]:
         """The words of ``text`` that the part-of-speech tagger reads as grammar (到底, 那种), lower-cased."""

@@ -31,7 +31,8 @@ from retriever.analysis.other_documents import OtherDocuments, shown
 from retriever.analysis.query_translation import dictionary_words
 from retriever.analysis.question import (AnswerType, FigureAsked, answer_type, asks_besides_figure, carries,
                                          figure_asked, states_figure, states_list)
-from retriever.analysis.tokenize import english_stopwords, english_words, load_stopwords, root, without_quote_marks
+from retriever.analysis.tokenize import (english_as_written, english_stopwords, english_words, load_stopwords, root,
+                                         stem, without_quote_marks)
 from retriever.analysis.word_frequency import general_frequency_en
 from retriever.answer.decision import HAND_SENTENCE_WEIGHTS, AnswerModel, check_sentence_weights, load_answer_model
 from retriever.answer.mentioned import chinese_run, english_run, roots_in_order
@@ -255,6 +256,13 @@ def _in_script(message: str, lang: Lang) -> str:
 def _everyday_en(word: str) -> bool:
     """Whether an English word is too common in general use to be what a clause lacks (at least ``_EVERYDAY_EN``)."""
     return general_frequency_en(word) >= _EVERYDAY_EN
+
+
+def _as_written(words: list[str], text: str) -> list[str]:
+    """The words a message names as ``text`` writes them, each once: an English word read lower-cased and stemmed
+    (nowaday, license, 5g; broker and brokers) as written (nowadays, licences, 5G; brokers); a Chinese word as it is."""
+    written = english_as_written(text)
+    return list(dict.fromkeys(written.get(stem(w), w) if w.isascii() else w for w in words))
 
 
 def _apart(words: list[str], text: str) -> list[str]:
@@ -754,9 +762,10 @@ class Answerer:
         return OtherDocuments.of_corpus(self.searcher.corpus)
 
     def _missing(self, query, d: Draft) -> list[str]:
-        """The question's rarest topic words that the best clause does not use (what the documents do not say): an
-        English question's words against the quoted clauses' English (none claimed missing without English) and what
-        their Chinese renders (:meth:`_rendered_in`)."""
+        """The question's rarest topic words that the best clause does not use (what the documents do not say), as the
+        question writes them (:func:`_as_written`): an English question's words against the quoted clauses' English
+        (none claimed missing without English) and what their Chinese renders (:meth:`_rendered_in`); a Chinese word
+        only where a dictionary holds it, not the tagger's guess across two words (说排 of 说排在第几)."""
         named = years_named(d.quoted) | (self.searcher.headings.get("years:" + d.chosen[0].clause.anchor, frozenset())
                                          if d.chosen else set())  # 十二五末 names 2015: not missing
         metas = [self.searcher.corpus.documents[doc].meta for doc in dict.fromkeys(r.clause.doc_id for r in d.chosen)]
@@ -772,14 +781,17 @@ class Answerer:
             words = [w for w in english_words(asked, self._not_topic_en) if root(w) not in found
                      and w not in _PLACE_WORDS_EN and not _everyday_en(w)]
             # the most specific first: the rarest in general English (postdoc before gave), then in the documents
-            return sorted(dict.fromkeys(words),
-                          key=lambda w: (general_frequency_en(w), -self._idf_en.get(root(w), 8.0)))[:3]
+            return _as_written(sorted(dict.fromkeys(words), key=lambda w: (general_frequency_en(w),
+                                                                           -self._idf_en.get(root(w), 8.0))), asked)[:3]
         said = d.quoted + titles
-        words = [t for t in self.searcher.analyzer.tokenizer.content_words(asked)  # not 分别, 那种, 的话
+        tokenizer = self.searcher.analyzer.tokenizer
+        words = [t for t in tokenizer.content_words(asked)  # not 分别, 那种, 的话
                  if self._is_topic_zh(t) and not _NO_THING_ZH.fullmatch(t) and t not in said
                  and t.rstrip("年") not in named
+                 and (t.isascii() or tokenizer.in_dictionary(t) or t in dictionary_words())  # not a guess: 说排
                  and not (t.isascii() and _everyday_en(t))]  # a mixed question's "with"
-        return _apart(sorted(dict.fromkeys(words), key=lambda w: -self._idf.get(w, 99.0)), asked)[:3]
+        return _as_written(_apart(sorted(dict.fromkeys(words), key=lambda w: -self._idf.get(w, 99.0)), asked),
+                           asked)[:3]
 
     def _rendered_in(self, chinese: str, explain: dict[str, Any]) -> set[str]:
         """The roots of the question's English words that ``chinese`` renders although the reference English words
@@ -819,7 +831,8 @@ class Answerer:
             return []
         grammar = self.searcher.analyzer.tokenizer.grammar_words(asked) if q.lang is not Lang.EN else frozenset()
         named = [w for w in unknown if w not in grammar] or unknown  # 宠物、克隆, not 到底
-        return _apart(sorted(dict.fromkeys(named), key=len, reverse=True), asked)  # 特斯拉, not 特斯 and 斯拉
+        return _as_written(_apart(sorted(dict.fromkeys(named), key=len, reverse=True), asked),  # 特斯拉, not 斯拉
+                           asked)
 
     def _known_en(self, word: str) -> bool:
         """Whether the reference English uses an English word, or the dictionary translates it into an index term."""
