@@ -231,6 +231,13 @@ def test_a_refusal_names_the_words_as_the_question_writes_them(answerer):
     assert not chinese.answered and "“外卖”" in chinese.message and "没谈" not in chinese.message
 
 
+def test_an_english_refusal_never_calls_the_country_missing(answerer):
+    # my own wording: every document here is China's (its laws, a province's plan); "Chinese" is no topic they lack
+    answer = answerer.ask("Do Chinese interns get paid?")
+    named = answer.message.split("Documents searched")[0]
+    assert not answer.answered and "“interns”" in named and "Chinese" not in named
+
+
 def test_a_mixed_question_refusal_names_no_everyday_english_word(answerer):
     # my own wording: "with" (once in every thousand English words) was named as a thing the clause lacks
     answer = answerer.ask("湖北对 cooperation with 外国 startups 的 tax holidays 有多少年?")
