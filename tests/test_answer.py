@@ -231,11 +231,15 @@ def test_a_refusal_names_the_words_as_the_question_writes_them(answerer):
     assert not chinese.answered and "“外卖”" in chinese.message and "没谈" not in chinese.message
 
 
-def test_an_english_refusal_never_calls_the_country_missing(answerer):
-    # my own wording: every document here is China's (its laws, a province's plan); "Chinese" is no topic they lack
-    answer = answerer.ask("Do Chinese interns get paid?")
-    named = answer.message.split("Documents searched")[0]
-    assert not answer.answered and "“interns”" in named and "Chinese" not in named
+def test_a_refusal_never_calls_the_country_missing(answerer):
+    # my own wordings: every document here is China's (its laws, a province's plan); "Chinese" and 内地 (the mainland)
+    # are no topic they lack
+    english = answerer.ask("Do Chinese interns get paid?")
+    named = english.message.split("Documents searched")[0]
+    assert not english.answered and "“interns”" in named and "Chinese" not in named
+    chinese = answerer.ask("内地的法律对实习生的工资有规定吗？")
+    named = chinese.message.split("检索范围")[0]
+    assert not chinese.answered and "“实习生”" in named and "内地" not in named
 
 
 def test_a_mixed_question_refusal_names_no_everyday_english_word(answerer):

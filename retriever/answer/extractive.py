@@ -81,8 +81,10 @@ _PLACE_WORDS_EN = frozenset({"article", "chapter", "section", "paragraph", "clau
 """Where in a document a question asks (which article …): never a topic the documents lack (English words are
 singular once read)."""
 _COUNTRY_EN = frozenset({"china", "chinese", "prc"})
-"""The country every document here speaks for (China's laws, its provinces' plans): a question's "Chinese court" or
-"in China" names no topic a clause lacks (ten of the four sets' 514 refusals called “Chinese” missing)."""
+_COUNTRY_ZH = frozenset({"中国", "我国", "大陆", "内地"})
+"""The country every document here speaks for (China's laws, its provinces' plans): a question's "Chinese court",
+"in China" or 大陸專利法 names no topic a clause lacks (of the four sets' 514 refusals, ten called “Chinese” missing
+and seven 大陆)."""
 _EVERYDAY_EN = 6.0
 """English words this common in general use (Zipf 6: once in a thousand words) are never what a clause lacks. The
 four sets' 223 English and mixed refusals named 442 words; 31 of them this common while ordered by the documents'
@@ -789,7 +791,7 @@ class Answerer:
         said = d.quoted + titles
         tokenizer = self.searcher.analyzer.tokenizer
         words = [t for t in tokenizer.content_words(asked)  # not 分别, 那种, 的话
-                 if self._is_topic_zh(t) and not _NO_THING_ZH.fullmatch(t) and t not in said
+                 if self._is_topic_zh(t) and not _NO_THING_ZH.fullmatch(t) and t not in said and t not in _COUNTRY_ZH
                  and t.rstrip("年") not in named
                  and (t.isascii() or tokenizer.in_dictionary(t) or t in dictionary_words())  # not a guess: 说排
                  and not (t.isascii() and (_everyday_en(t) or t in _COUNTRY_EN))]  # a mixed question's "with"
@@ -826,7 +828,7 @@ class Answerer:
             # the longest words only: the search tokenizer also cuts 电子竞技 into 电子 and 竞技, words of other topics
             cut = list(dict.fromkeys(self._topic_words_zh(asked)))
             cut += [w for w in _dictionary_words_in(asked) if any(part in w for part in cut)]  # 元宇宙, not 宇宙
-            words = [w for w in cut if not any(w != longer and w in longer for longer in cut)]
+            words = [w for w in cut if not any(w != longer and w in longer for longer in cut) and w not in _COUNTRY_ZH]
             unknown = [w for w in words if self._unknown_zh(w)]
         else:
             return []
