@@ -49,7 +49,7 @@ from retriever.search.embedded import EmbeddedSearcher
 from retriever.search.known_questions import known_path
 from retriever.types import Leg
 
-__all__ = ["register"]
+__all__ = ["register", "leg_values"]
 
 
 def _embedding_cost(searcher: EmbeddedSearcher, leg: Leg, sample: int = 100) -> str:
@@ -63,13 +63,14 @@ def _embedding_cost(searcher: EmbeddedSearcher, leg: Leg, sample: int = 100) -> 
     return f"{time.perf_counter() - started:.1f}"
 
 
-def _ablation(searcher: EmbeddedSearcher, sets: dict, examples: list) -> list[str]:
+def leg_values(searcher: EmbeddedSearcher, sets: dict, examples: list, params: dict | None = None) -> list[str]:
     """Each leg's out-of-fold value (the figures without it) beside its cost: the search time it adds per question
-    and, for a dense leg, what embedding 100 clauses costs a build."""
+    and, for a dense leg, what embedding 100 clauses costs a build (a table's lines); ``params``: fixed
+    hyperparameters in every fold instead of an inner search (:func:`~retriever.evaluation.fit.cross_validate`)."""
     started = time.perf_counter()
     collect(searcher, sets)
     with_all = (time.perf_counter() - started) / max(len(examples), 1) * 1000
-    full = cross_validate(examples).scores
+    full = cross_validate(examples, params=params).scores
     base = (recall(examples, full, 1), recall(examples, full, 5))
     lines = ["| without | R@1 OOF | R@5 OOF | Δ R@1 | Δ R@5 | search ms it adds per question | "
              "embed s per 100 clauses |", "|---|---|---|---|---|---|---|",
@@ -89,7 +90,7 @@ def _ablation(searcher: EmbeddedSearcher, sets: dict, examples: list) -> list[st
             if leg == "translations":
                 searcher.__dict__["translator"] = translator
         adds = with_all - (time.perf_counter() - started) / max(len(without), 1) * 1000
-        scores = cross_validate(without).scores
+        scores = cross_validate(without, params=params).scores
         r1, r5 = recall(without, scores, 1), recall(without, scores, 5)
         lines.append(f"| {leg} | {r1:.3f} | {r5:.3f} | {r1 - base[0]:+.3f} | {r5 - base[1]:+.3f} | {adds:.1f} | "
                      f"{_embedding_cost(searcher, leg)} |")
@@ -126,7 +127,7 @@ def _fit(corpus: Corpus, args: argparse.Namespace) -> None:
         body.append(f"Question files not found (not used): {', '.join(missing)}.\n")
     if args.legs:
         body += ["### What each leg is worth (out-of-fold, the model refitted without it)", "",
-                 *_ablation(searcher, sets, examples), ""]
+                 *leg_values(searcher, sets, examples), ""]
     print("\n".join(body))
     decision, decision_body = _fit_decision(searcher, sets, examples, cv, model, paths)
     print("\n".join(decision_body))
