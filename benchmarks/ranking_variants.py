@@ -21,7 +21,7 @@ printed, never asserted.
 ``PYTHONHASHSEED=0 python benchmarks/ranking_variants.py legs [--write-report]``
     what each leg is worth (``fit --legs``'s table: out-of-fold R@1 / R@5 of every question set with the leg left out
     of the candidates and features, the search time it adds, what embedding 100 clauses costs), at the fixed
-    hyperparameters below instead of an inner search in every fold: one collection per leg, about 40 minutes.
+    hyperparameters below instead of an inner search in every fold: one collection per leg, about 50 minutes here.
 """
 
 from __future__ import annotations
