@@ -85,6 +85,7 @@ _COUNTRY_ZH = frozenset({"中国", "我国", "大陆", "内地"})
 """The country every document here speaks for (China's laws, its provinces' plans): a question's "Chinese court",
 "in China" or 大陸專利法 names no topic a clause lacks (of the four sets' 514 refusals, ten called “Chinese” missing
 and seven 大陆)."""
+_NEVER_MISSING_EN = _PLACE_WORDS_EN | _COUNTRY_EN
 _EVERYDAY_EN = 6.0
 """English words this common in general use (Zipf 6: once in a thousand words) are never what a clause lacks. The
 four sets' 223 English and mixed refusals named 442 words; 31 of them this common while ordered by the documents'
@@ -784,7 +785,7 @@ class Answerer:
             found = ({root(w) for w in english_words(f"{english} {titles}", self._stop_en)} | named
                      | self._rendered_in(chinese, d.result.hits[0].explain if d.result.hits else {}))
             words = [w for w in english_words(asked, self._not_topic_en) if root(w) not in found
-                     and w not in _PLACE_WORDS_EN | _COUNTRY_EN and not _everyday_en(w)]
+                     and w not in _NEVER_MISSING_EN and not _everyday_en(w)]
             # the most specific first: the rarest in general English (postdoc before gave), then in the documents
             return _as_written(sorted(dict.fromkeys(words), key=lambda w: (general_frequency_en(w),
                                                                            -self._idf_en.get(root(w), 8.0))), asked)[:3]
