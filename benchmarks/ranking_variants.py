@@ -1,10 +1,12 @@
 """Ranking variants in minutes: every question's candidates and features collected once, the ranking model refitted
 out-of-fold on them with fixed hyperparameters.
 
-``PYTHONHASHSEED=0 python benchmarks/ranking_variants.py collect OUT``
+``PYTHONHASHSEED=0 python benchmarks/ranking_variants.py collect OUT [--without LEG]``
     the candidates and features of every answerable question of the team's sets, the dev set and the probe set, as
     this working tree's code and index give them (no model: the fused candidates, as ``fit`` collects them), written
-    to OUT.npz (plain arrays) and OUT.json (the questions and their candidates' anchors); about 6 minutes.
+    to OUT.npz (plain arrays) and OUT.json (the questions and their candidates' anchors); about 6 minutes. With
+    ``--without``, one leg (``dense:en:e5``, ``bm25``…) or the dictionary ``translations`` left out of the search and
+    its features zero: ``compare`` then tells by set, language, document kind and seed what the leg is worth.
 ``PYTHONHASHSEED=0 python benchmarks/ranking_variants.py compare A [B …] [--seeds 0 5] [--drop FEATURE …]``
     for each collection and seed, R@1 / R@5 by set, language and document kind: the team's sets and the dev set
     out-of-fold (grouped 5-fold, as ``fit``), the probe set scored by a model fitted on all of them; about 4 minutes a
@@ -28,11 +30,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 
-from retriever.cli.fit import leg_values
+from retriever.cli.fit import leg_left_out, leg_values
 from retriever.config import (DEFAULT_QUESTIONS, DEV_QUESTIONS, PROBE_QUESTIONS, QUESTION_SETS, TRAIN_QUESTIONS,
                               IndexConfig, fixed_hashing)
 from retriever.evaluation.fit import (FOLDS, Example, collect, cross_validate, fit_model, load_sets,
@@ -49,12 +52,14 @@ PARAMS = {"n_estimators": 800, "num_leaves": 4}
 in the stop-31 fit (the fifth chose 200 trees of 7 leaves), and the final model's."""
 
 
-def collect_to(out: Path) -> None:
-    """Write OUT.npz and OUT.json: the fused candidates and features of every answerable question."""
+def collect_to(out: Path, without: str | None = None) -> None:
+    """Write OUT.npz and OUT.json: the fused candidates and features of every answerable question (``without``: one
+    leg's name or ``translations``, left out)."""
     searcher = EmbeddedSearcher.open(IndexConfig(), rebuild="stale")
     ready_to_collect(searcher, [DEFAULT_QUESTIONS, TRAIN_QUESTIONS])
-    examples = collect(searcher, load_sets(list(QUESTION_SETS)))
-    meta = {"features": list(FEATURES),
+    with leg_left_out(searcher, without) if without else nullcontext():
+        examples = collect(searcher, load_sets(list(QUESTION_SETS)))
+    meta = {"features": list(FEATURES), "without": without,
             "examples": [{"source": e.source, "id": e.question.id, "lang": e.question.lang,
                           "question": e.question.question, "gold": list(e.question.gold), "anchors": e.anchors}
                          for e in examples]}
@@ -123,7 +128,9 @@ def legs(write: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("collect").add_argument("out", type=Path)
+    col = sub.add_parser("collect")
+    col.add_argument("out", type=Path)
+    col.add_argument("--without", help="a leg's name (dense:en:e5, bm25, …) or 'translations', left out")
     cmp = sub.add_parser("compare")
     cmp.add_argument("bases", type=Path, nargs="+")
     cmp.add_argument("--seeds", type=int, nargs="+", default=[0, 5])
@@ -133,7 +140,7 @@ def main() -> None:
     if not DEV_QUESTIONS.exists():
         raise SystemExit(f"needs the dev set: {DEV_QUESTIONS} not found")
     if args.command == "collect":
-        collect_to(args.out)
+        collect_to(args.out, args.without)
     elif args.command == "legs":
         legs(args.write_report)
     else:

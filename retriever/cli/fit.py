@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -47,20 +49,44 @@ from retriever.evaluation.retrieval import document_kind
 from retriever.ingest.corpus import Corpus
 from retriever.search.embedded import EmbeddedSearcher
 from retriever.search.known_questions import known_path
-from retriever.types import Leg
 
-__all__ = ["register", "leg_values"]
+__all__ = ["register", "leg_values", "leg_left_out", "TRANSLATIONS"]
 
 
-def _embedding_cost(searcher: EmbeddedSearcher, leg: Leg, sample: int = 100) -> str:
-    """Seconds to embed ``sample`` clauses afresh (what a build pays per 100 clauses) for a dense leg."""
-    if not isinstance(leg, Leg) or leg.lexical:
+def _embedding_cost(searcher: EmbeddedSearcher, name: str, sample: int = 100) -> str:
+    """Seconds to embed ``sample`` clauses afresh (what a build pays per 100 clauses) for the dense leg ``name``."""
+    leg = next((leg for leg in searcher._legs if leg.name == name), None)
+    if leg is None or leg.lexical:
         return ""
     records = list(searcher.records())[:sample]
     texts = [r.text_en or r.text if leg.english else r.text for r in records]
     started = time.perf_counter()
     searcher.analyzer.embedders[leg.embedder].encode_passages(texts)
     return f"{time.perf_counter() - started:.1f}"
+
+
+TRANSLATIONS = "translations"
+"""The name :func:`leg_left_out` gives the dictionary translations of an English question's words (not a leg of their
+own: they widen the Chinese BM25 leg's query and feed the ``cov_trans`` features)."""
+
+
+@contextmanager
+def leg_left_out(searcher: EmbeddedSearcher, name: str) -> Iterator[None]:
+    """``searcher`` without one leg (by :attr:`~retriever.types.Leg.name`: ``bm25``, ``dense:en:e5``) or without
+    :data:`TRANSLATIONS`, for measuring what it is worth; everything restored on leaving."""
+    legs = list(searcher._legs)
+    if name != TRANSLATIONS and name not in {leg.name for leg in legs}:
+        raise ValueError(f"no leg {name!r}: the searcher has {[leg.name for leg in legs]} and {TRANSLATIONS!r}")
+    translator = searcher.translator
+    if name == TRANSLATIONS:
+        searcher.__dict__["translator"] = None  # a cached property: this instance's value
+    else:
+        searcher._legs = [leg for leg in legs if leg.name != name]
+    try:
+        yield
+    finally:
+        searcher._legs = legs
+        searcher.__dict__["translator"] = translator
 
 
 def leg_values(searcher: EmbeddedSearcher, sets: dict, examples: list, params: dict | None = None) -> list[str]:
@@ -75,25 +101,15 @@ def leg_values(searcher: EmbeddedSearcher, sets: dict, examples: list, params: d
     lines = ["| without | R@1 OOF | R@5 OOF | Δ R@1 | Δ R@5 | search ms it adds per question | "
              "embed s per 100 clauses |", "|---|---|---|---|---|---|---|",
              f"| (all legs: {with_all:.0f} ms per question) | {base[0]:.3f} | {base[1]:.3f} | | | | |"]
-    legs = list(searcher._legs)
-    for leg in [*legs, "translations"]:
+    for name in [*(leg.name for leg in searcher._legs), TRANSLATIONS]:
         started = time.perf_counter()
-        if leg == "translations":
-            keep, translator = legs, searcher.translator
-            searcher.__dict__["translator"] = None
-        else:
-            keep, searcher._legs = legs, [x for x in legs if x != leg]
-        try:
+        with leg_left_out(searcher, name):
             without = collect(searcher, sets)
-        finally:
-            searcher._legs = keep
-            if leg == "translations":
-                searcher.__dict__["translator"] = translator
         adds = with_all - (time.perf_counter() - started) / max(len(without), 1) * 1000
         scores = cross_validate(without, params=params).scores
         r1, r5 = recall(without, scores, 1), recall(without, scores, 5)
-        lines.append(f"| {leg} | {r1:.3f} | {r5:.3f} | {r1 - base[0]:+.3f} | {r5 - base[1]:+.3f} | {adds:.1f} | "
-                     f"{_embedding_cost(searcher, leg)} |")
+        lines.append(f"| {name} | {r1:.3f} | {r5:.3f} | {r1 - base[0]:+.3f} | {r5 - base[1]:+.3f} | {adds:.1f} | "
+                     f"{_embedding_cost(searcher, name)} |")
     return lines
 
 
