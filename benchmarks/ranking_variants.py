@@ -102,9 +102,10 @@ def compare(bases: list[Path], seeds: list[int], drop: list[str]) -> None:
         raise SystemExit("the collections hold other questions: collect them from the same question files")
     columns = {f"{name} s{seed}": scores_of(examples, seed) for name, examples in collections.items()
                for seed in seeds}
+    ranked = {f"{name} s{seed}": examples for name, examples in collections.items() for seed in seeds}
     print(f"Fixed hyperparameters {PARAMS}; {HELD_OUT} scored by a model fitted on the other sets"
           + (f"; features dropped: {', '.join(drop)}" if drop else "") + "\n")
-    print(table(first, columns, kind=lambda q: document_kind(q, corpus)))
+    print(table(first, columns, kind=lambda q: document_kind(q, corpus), candidates=ranked))
 
 
 def legs(write: bool) -> None:

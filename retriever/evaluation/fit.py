@@ -282,9 +282,12 @@ def dumps(obj: object) -> str:
 
 
 def table(examples: list[Example], columns: dict[str, list[np.ndarray]],
-          kind: Callable[[EvalQuestion], str] | None = None) -> str:
+          kind: Callable[[EvalQuestion], str] | None = None,
+          candidates: dict[str, list[Example]] | None = None) -> str:
     """Markdown: R@1 / R@5 per question set and language (and all), one column pair per scoring; with ``kind`` (what
-    documents a question needs), also per language for the questions on laws only."""
+    documents a question needs), also per language for the questions on laws only. ``candidates``: by column, the
+    examples its scores rank when they are not ``examples``'s (the same questions, other candidates: a leg left
+    out)."""
     keys: dict[tuple[str, str], list[int]] = {}
     for i, e in enumerate(examples):
         rows = [(e.source, e.question.lang), (e.source, "all")]
@@ -295,10 +298,10 @@ def table(examples: list[Example], columns: dict[str, list[np.ndarray]],
     head = "| set | language | n | " + " | ".join(f"{name} R@1 | {name} R@5" for name in columns) + " |"
     lines = [head, "|---|---|---|" + "---|---|" * len(columns)]
     for (source, lang), idx in sorted(keys.items(), key=lambda kv: (kv[0][0], kv[0][1] == "all", kv[0][1])):
-        part = [examples[i] for i in idx]
         cells = []
-        for scores in columns.values():
-            picked = [scores[i] for i in idx]
+        for name, scores in columns.items():
+            ranked = (candidates or {}).get(name, examples)
+            part, picked = [ranked[i] for i in idx], [scores[i] for i in idx]
             cells.append(f"{recall(part, picked, 1):.3f} | {recall(part, picked, 5):.3f}")
         lines.append(f"| {source} | {lang} | {len(idx)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
