@@ -5,7 +5,7 @@ out-of-fold on them with fixed hyperparameters.
     the candidates and features of every answerable question of the team's sets, the dev set and the probe set, as
     this working tree's code and index give them (no model: the fused candidates, as ``fit`` collects them), written
     to OUT.npz (plain arrays) and OUT.json (the questions and their candidates' anchors); about 6 minutes. With
-    ``--without``, one leg (``dense:en:e5``, ``bm25``…) or the dictionary ``translations`` left out of the search and
+    ``--without``, one leg (``dense:en:use``, ``bm25``…) or the dictionary ``translations`` left out of the search and
     its features zero: ``compare`` then tells by set, language, document kind and seed what the leg is worth.
 ``PYTHONHASHSEED=0 python benchmarks/ranking_variants.py compare A [B …] [--seeds 0 5] [--drop FEATURE …]``
     for each collection and seed, R@1 / R@5 by set, language and document kind: the team's sets and the dev set
@@ -131,7 +131,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     col = sub.add_parser("collect")
     col.add_argument("out", type=Path)
-    col.add_argument("--without", help="a leg's name (dense:en:e5, bm25, …) or 'translations', left out")
+    col.add_argument("--without", help="a leg's name (dense:en:use, bm25, …) or 'translations', left out")
     cmp = sub.add_parser("compare")
     cmp.add_argument("bases", type=Path, nargs="+")
     cmp.add_argument("--seeds", type=int, nargs="+", default=[0, 5])

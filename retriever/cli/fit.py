@@ -72,7 +72,7 @@ own: they widen the Chinese BM25 leg's query and feed the ``cov_trans`` features
 
 @contextmanager
 def leg_left_out(searcher: EmbeddedSearcher, name: str) -> Iterator[None]:
-    """``searcher`` without one leg (by :attr:`~retriever.types.Leg.name`: ``bm25``, ``dense:en:e5``) or without
+    """``searcher`` without one leg (by :attr:`~retriever.types.Leg.name`: ``bm25``, ``dense:en:use``) or without
     :data:`TRANSLATIONS`, for measuring what it is worth; everything restored on leaving."""
     legs = list(searcher._legs)
     if name != TRANSLATIONS and name not in {leg.name for leg in legs}:
