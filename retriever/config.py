@@ -11,7 +11,6 @@ dataclasses) override them. Nothing else in the package reads ``os.environ`` or 
 | ``RETRIEVER_EMBED_STORE`` | the embedding store | beside the index: ``hybrid-embeddings`` |
 | ``RETRIEVER_RANKER`` / ``RETRIEVER_ANSWER_MODEL`` | the fitted ranking and answer models (a held-out evaluation fits its own) | the shipped ones in ``retriever/data`` |
 | ``RETRIEVER_EMBEDDERS`` | dense legs, comma-separated (``use``, ``e5``, ``minilm``, ``st:/path``) | ``use,e5`` |
-| ``RETRIEVER_EMBEDDERS_EN`` | those of them that also embed the reference English | ``use`` |
 | ``RETRIEVER_DELTA_MAX_FRACTION`` | largest change written as a delta segment | 0.1 |
 | ``RETRIEVER_BACKEND`` | ``embedded`` or ``milvus`` | embedded |
 | ``RETRIEVER_MILVUS_URI`` / ``_COLLECTION`` / ``_LEXICAL`` / ``_TOKEN`` | the Milvus backend | ``HOME/index/milvus.db``, ``clauses``, ``jieba`` |
@@ -119,14 +118,6 @@ class IndexConfig:
     corpus_dir: Path = field(default_factory=corpus_dir)
     embedders: tuple[str, ...] = field(default_factory=lambda: tuple(_env("RETRIEVER_EMBEDDERS", "use,e5").split(",")))
     # one dense leg per model: "use", "e5", "minilm" or "st:/path/to/model"
-    english_embedders: tuple[str, ...] = field(
-        default_factory=lambda: tuple(_env("RETRIEVER_EMBEDDERS_EN", "use").split(",")))
-    # those of ``embedders`` that also embed the reference English (one more dense leg each; one not in
-    # ``embedders`` is ignored). e5 no longer does (stop 56): its English leg cost 21.3 s per 100 clauses to build and
-    # did not pay after the ranking model. Left out (`benchmarks/ranking_variants.py collect --without dense:en:e5`,
-    # then `compare --seeds 0 5 1`), out-of-fold R@1 of the 1,882 answerable questions of every set moved by +2, +14,
-    # +11 questions; probe English R@1 0.663 / 0.663 / 0.628 → 0.663 / 0.674 / 0.674, dev 0.918 / 0.918 / 0.912 →
-    # 0.918 / 0.925 / 0.912, R@5 unchanged; the own set's English lost 1-2 of 50 at R@1.
     bm25_method: str = "lucene"  # bm25s variant; "robertson" equals rank_bm25.BM25Okapi(epsilon=0)
     # k1 and b, measured by benchmarks/bm25_parameters.py (each lexical leg alone, MRR@10, stop 33): b trades the
     # laws' short articles against the plan's paragraphs of 40 to 1,500 characters. At b 0.5 → 0.75 the Chinese leg
@@ -158,7 +149,6 @@ class IndexConfig:
         data.pop("corpus_dir")
         data.pop("delta_max_fraction")
         data["embedders"] = list(self.embedders)  # as JSON will read it back
-        data["english_embedders"] = list(self.english_embedders)
         return data
 
 

@@ -17,7 +17,6 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from enum import StrEnum
-from collections.abc import Sequence
 from typing import Any
 
 from retriever.errors import MetadataError, QueryError
@@ -202,10 +201,10 @@ class Leg:
         return cls(LegKind.DENSE, english, embedder)
 
     @classmethod
-    def dense_legs(cls, embedders: Sequence[str], english: Sequence[str] = ()) -> list[Leg]:
-        """The dense legs of an index: one per embedder over the Chinese and one per embedder of ``english`` (those
-        of ``embedders`` it names) over the reference English (the English question meets the English rendering)."""
-        return [cls.dense(e) for e in embedders] + [cls.dense(e, english=True) for e in embedders if e in english]
+    def dense_legs(cls, embedders: "list[str] | tuple[str, ...]") -> "list[Leg]":
+        """The dense legs of an index: one per embedder over the Chinese and one per embedder over the reference
+        English (multilingual models: the English question meets the English rendering)."""
+        return [cls.dense(e) for e in embedders] + [cls.dense(e, english=True) for e in embedders]
 
     @property
     def lexical(self) -> bool:

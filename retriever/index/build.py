@@ -93,7 +93,7 @@ def index_rows(documents: list[Document], config: IndexConfig, tokenizer: Tokeni
     store = EmbeddingStore(config.store_dir)
     stats = EmbedStats()
     by_doc = texts_by_doc((f.clause.doc_id, f.dense_text) for f in fields)
-    legs = Leg.dense_legs(list(embedders), config.english_embedders)
+    legs = Leg.dense_legs(list(embedders))
     for n, leg in enumerate(legs):
         embedder = embedders[leg.embedder]
         t0 = time.perf_counter()

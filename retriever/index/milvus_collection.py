@@ -100,7 +100,7 @@ class MilvusCollection:
     @property
     def legs(self) -> list[Leg]:
         """The dense legs of the collection (one vector field each)."""
-        return Leg.dense_legs(list(self.embedders), self.index_config.english_embedders)
+        return Leg.dense_legs(list(self.embedders))
 
     def _dim(self, leg: Leg) -> int:
         return self.embedders[leg.embedder].dim

@@ -53,12 +53,13 @@ FEATURES = (
     "numbers", "years_missing", "log_length", "is_law", "asks_law_x_law",
     "en_x_sim_en", "en_x_cov_en", "en_x_cov_trans", "zh_x_cov_zh",
     "figure_x_has", "date_x_has", "list_x_has", "name_x_has",
-    "cov_zh_sentence", "cov_en_sentence", "names_doc", "names_other_doc", "cov_section",
-    *KNOWN_FEATURES, *TUNED_FEATURES,
+    "cov_zh_sentence", "cov_en_sentence", "names_doc", "names_other_doc", "sim_en_e5", "gap_en_e5",
+    "en_x_sim_en_e5", "cov_section", *KNOWN_FEATURES, *TUNED_FEATURES,
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _ASKS_LAW = re.compile(r"法(?:律|规|条)?|条例|\blaws?\b|\bact\b|\barticles?\b", re.IGNORECASE)
-_DENSE = (("use", Leg.dense("use")), ("e5", Leg.dense("e5")), ("en", Leg.dense("use", english=True)))
+_DENSE = (("use", Leg.dense("use")), ("e5", Leg.dense("e5")), ("en", Leg.dense("use", english=True)),
+          ("en_e5", Leg.dense("e5", english=True)))
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ def candidate_features(analyzed: AnalyzedQuery, candidates: Sequence[Ranked], st
             max((_coverage(words_en, part, stats, english=True) for part in parts.en), default=0.0)
             if words_en else 0.0,
             float(record.doc in named), float(bool(named) and record.doc not in named),
+            sims["en_e5"][i], gaps["en_e5"][i], float(english) * sims["en_e5"][i],
             _coverage(tokens, headings.get("section:" + record.anchor, frozenset()), stats),
         ])
     anchors = [c.record.anchor for c in candidates]
