@@ -59,6 +59,17 @@ def test_stale_index_names_what_changed(index_dir, tmp_path):
         open_never(index_dir, b=0.9)  # other BM25 settings than the index was built with
 
 
+def test_an_index_built_with_a_setting_this_version_lacks_is_stale(index_dir, tmp_path):
+    # an index written by another version (here one whose reference English had fewer dense legs) must not be taken
+    # for this version's: its legs would silently differ
+    folder = copy_of(index_dir, tmp_path)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["config"]["english_embedders"] = ["use"]
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(StaleIndexError, match="config.english_embedders: in the index but no longer"):
+        open_never(folder)
+
+
 @pytest.mark.parametrize("damage", ["truncate-vectors", "drop-manifest", "garble-manifest", "drop-clause"])
 def test_corrupt_index_is_detected(index_dir, tmp_path, damage):
     folder = copy_of(index_dir, tmp_path)

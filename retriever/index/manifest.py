@@ -103,7 +103,7 @@ def stale_changes(expected: dict[str, Any], found: dict[str, Any], prefix: str =
     """What differs between the expected manifest and the one found, one line per difference."""
     changes = [f"{prefix}{key}: in the index but no longer in the corpus or settings"
                for key in found if key not in expected and prefix in ("corpus.", "documents.", "translations.",
-                                                                      "embedders.")]
+                                                                      "embedders.", "config.")]
     for key, value in expected.items():
         other = found.get(key)
         if isinstance(value, dict) and isinstance(other, dict):
