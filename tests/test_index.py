@@ -59,15 +59,25 @@ def test_stale_index_names_what_changed(index_dir, tmp_path):
         open_never(index_dir, b=0.9)  # other BM25 settings than the index was built with
 
 
-def test_an_index_built_with_a_setting_this_version_lacks_is_stale(index_dir, tmp_path):
-    # an index written by another version (here one whose reference English had fewer dense legs) must not be taken
-    # for this version's: its legs would silently differ
+@pytest.mark.parametrize(("section", "setting", "value"), [("config", "english_embedders", ["use"]),
+                                                             ("tokenizer", "traditional_to_simplified", True),
+                                                             ("english_tokens", "stemmer_exceptions", "none")])
+def test_an_index_built_with_a_setting_this_version_lacks_is_stale(index_dir, tmp_path, section, setting, value):
+    # an index written by another version (one whose reference English had fewer dense legs, whose tokenizers had
+    # another setting) must not be taken for this version's: its legs would silently differ
     folder = copy_of(index_dir, tmp_path)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    manifest["config"]["english_embedders"] = ["use"]
+    manifest[section][setting] = value
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(StaleIndexError, match="config.english_embedders: in the index but no longer"):
+    with pytest.raises(StaleIndexError, match=f"{section}.{setting}: in the index but no longer"):
         open_never(folder)
+
+
+def test_the_build_s_own_entries_do_not_make_an_index_stale(index_dir):
+    # the build adds its time, counts and leg list beside the expected entries: the index just built is fresh
+    manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert {"built_at", "clause_count", "dense_legs"} <= set(manifest)
+    open_never(index_dir)
 
 
 @pytest.mark.parametrize("damage", ["truncate-vectors", "drop-manifest", "garble-manifest", "drop-clause"])
