@@ -158,6 +158,25 @@ def test_an_english_refusal_names_only_words_the_nearest_clauses_english_lacks(a
     assert missing and not {"compulsory", "licences", "patent", "law"} & set(missing)
 
 
+@pytest.mark.parametrize(("question", "heading_word"), [
+    ("Which goal does the plan set for technology contract turnover in 2025?", "goal"),
+    ("规划的主要目标里技术合同成交额要达到多少？", "目标"),
+])
+def test_a_word_the_nearest_clause_s_heading_says_is_not_called_missing(answerer, question, heading_word):
+    # my own wordings: the turnover target stands under the section 主要目标 (main objectives); the section frames its
+    # clauses, so "goal" / 目标 is something they say, though no sentence of theirs repeats it
+    draft = answerer.draft(question)
+    assert "四、主要目标" in draft.chosen[0].hit.heading_path
+    assert heading_word not in answerer._missing(draft.result.query, draft)
+
+
+def test_a_possessive_does_not_hide_the_figure_a_question_asks_for(answerer):
+    # my own wording: "what is the plan's … budget" asks for an amount; the plan names the Hubei Laboratories but
+    # gives none, so the refusal says so instead of quoting the laboratories' clause
+    answer = answerer.ask("What is the plan's objective for the yearly budget of each Hubei Laboratory?")
+    assert not answer.answered and "gives no amount" in answer.message
+
+
 @pytest.mark.parametrize(("question", "message"), [
     # my own wordings: a topic no document speaks of, asked of a law or the plan by name
     ("What does the Patent Law say about the metaverse?", "they never use the words “metaverse”"),

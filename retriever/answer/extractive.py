@@ -771,17 +771,19 @@ class Answerer:
         """The question's rarest topic words that the best clause does not use (what the documents do not say), as the
         question writes them (:func:`_as_written`): an English question's words against the quoted clauses' English
         (none claimed missing without English) and what their Chinese renders (:meth:`_rendered_in`); a Chinese word
-        only where a dictionary holds it, not the tagger's guess across two words (说排 of 说排在第几)."""
+        only where a dictionary holds it, not the tagger's guess across two words (说排 of 说排在第几). The quoted
+        clauses' headings are theirs too: a clause under 主要目标 states a goal, whatever its sentences say."""
         named = years_named(d.quoted) | (self.searcher.headings.get("years:" + d.chosen[0].clause.anchor, frozenset())
                                          if d.chosen else set())  # 十二五末 names 2015: not missing
         metas = [self.searcher.corpus.documents[doc].meta for doc in dict.fromkeys(r.clause.doc_id for r in d.chosen)]
         titles = " ".join(f"{m.title} {m.title_en}" for m in metas)  # the plan's clauses never repeat "Hubei"
+        headings = " ".join(dict.fromkeys(h for r in d.chosen for h in r.hit.heading_path))
         asked = self._without_names(query.text)  # a document the question names is no topic it lacks
         if query.lang is Lang.EN:
             english = " ".join(dict.fromkeys(r.hit.text_en or "" for r in d.chosen))
             if not english.strip():
                 return []
-            chinese = " ".join([*dict.fromkeys(r.hit.text for r in d.chosen), titles])
+            chinese = " ".join([*dict.fromkeys(r.hit.text for r in d.chosen), headings, titles])
             found = ({root(w) for w in english_words(f"{english} {titles}", self._stop_en)} | named
                      | self._rendered_in(chinese, d.result.hits[0].explain if d.result.hits else {}))
             words = [w for w in english_words(asked, self._not_topic_en) if root(w) not in found
@@ -789,7 +791,7 @@ class Answerer:
             # the most specific first: the rarest in general English (postdoc before gave), then in the documents
             return _as_written(sorted(dict.fromkeys(words), key=lambda w: (general_frequency_en(w),
                                                                            -self._idf_en.get(root(w), 8.0))), asked)[:3]
-        said = d.quoted + titles
+        said = d.quoted + headings + titles
         tokenizer = self.searcher.analyzer.tokenizer
         words = [t for t in tokenizer.content_words(asked)  # not 分别, 那种, 的话
                  if self._is_topic_zh(t) and not _NO_THING_ZH.fullmatch(t) and t not in said and t not in _COUNTRY_ZH
