@@ -92,6 +92,11 @@ def test_a_long_invented_sentence_around_a_short_list_item_is_not_found(checker)
     ("Item 2, Paragraph 1, Article 24 of the Patent Law", "zlf-2020:ch2.a24.p1.i2"),
     ("Section 1 of Chapter 9 of the plan", "hb-sti-14fyp:ch9.s1"),
     ("Art 42 para 1 Patent Law", "zlf-2020:ch5.a42.p1"),  # abbreviations without their full stops
+    # the place owned by the name written before it
+    ("the Patent Law's Article 42(1)", "zlf-2020:ch5.a42.p1"),
+    ("the Hubei plan’s Chapter 5 Section 1", "hb-sti-14fyp:ch5.s1"),
+    ("专利法的第四十二条", "zlf-2020:ch5.a42"),
+    ("《科技进步法》之第九十一条", "kjjbf-2021:ch9.a91"),
     # Traditional characters, as partners in Taiwan and Hong Kong write them; "PRC" and "Chinese" for the country
     ("專利法第二十四條第一款第（二）項", "zlf-2020:ch2.a24.p1.i2"),
     ("《中華人民共和國科學技術進步法》第九十一條", "kjjbf-2021:ch9.a91"),

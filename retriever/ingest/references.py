@@ -1,10 +1,10 @@
 """Human references to a place in a document, as staff write them, resolved to anchors.
 
 Chinese: ``专利法第二十四条第一款第（二）项``, ``科技进步法第九十一条``, ``第五章第一节第二段``, ``规划第五章第一节``,
-``《湖北省科技创新“十四五”规划》第五章``, ``第五章 一、第2段``, ``序言``.
-English: ``Article 42 of the Patent Law``, ``Art. 42(1) Patent Law``, ``Patent Law, Article 42``,
-``Chapter 9 Section 1 of the plan``, ``Ch. 5 §1 ¶2``, ``Preface``, numbers in words (``Article Forty-Two``, ``the third
-paragraph``: text2num reads them), ``Article 42.1``.
+``《湖北省科技创新“十四五”规划》第五章``, ``第五章 一、第2段``, ``序言``, ``专利法的第四十二条``.
+English: ``Article 42 of the Patent Law``, ``Art. 42(1) Patent Law``, ``Patent Law, Article 42``, ``the Patent Law's
+Article 42``, ``Chapter 9 Section 1 of the plan``, ``Ch. 5 §1 ¶2``, ``Preface``, numbers in words (``Article
+Forty-Two``, ``the third paragraph``: text2num reads them), ``Article 42.1``.
 
 A document is named by its title (with or without 中华人民共和国 / of the People's Republic of China, 科学技术 or 科技),
 by a short title (the end of the title from a word on: 成果转化法 of 促进科技成果转化法) or by an alias in its
@@ -65,6 +65,9 @@ _POSSESSOR = rf"(?:{_WORD}\s+){{0,2}}{_WORD}['\u2019]s"
 """Whose document a reference says it is, before the name (Hubei's S&T plan, China's Patent Law): not part of a place."""
 _GLUE = re.compile(rf"^(?:(?:of|in)\s+)?(?:the\s+)?(?:{_POSSESSOR}\s*)?"
                    rf"|[,\s]+(?:of|in)(?:\s+the)?(?:\s+{_POSSESSOR})?\s*$|[,\s]+{_POSSESSOR}\s*$", re.IGNORECASE)
+_OWNED = re.compile(r"^(?:['\u2019]s(?![A-Za-z])|\s*[》」]?\s*[的之](?=\s*第))")
+"""The possessive right after a document's name (the Patent Law's Article 42, 专利法的第四十二条, 《专利法》之第四十二条):
+the place that follows is the name's."""
 _END_MARKS = re.compile(r"[\s。.,，;；:：]+$")
 _FRAMING = re.compile(r"^(?:根据|依据|依照|按照|参照|参见|详见|见|according to|under|pursuant to|as per|see|cf\.?)\s+|"
                       r"^(?:根据|依据|依照|按照|参照|参见|详见|见)|(?:的|之)?规定$", re.IGNORECASE)
@@ -270,7 +273,7 @@ class ReferenceParser:
         # it), or the longest of the names overlapping it (the Patent Law of the People's Republic of China, not
         # "the Patent Law" in it)
         doc_id, start, end = max((name for name in found if name[1] < found[0][2]), key=lambda name: name[2] - name[1])
-        after, other_edition = self._qualifier(doc_id, text[end:].strip())
+        after, other_edition = self._qualifier(doc_id, _OWNED.sub("", text[end:]).strip())
         before = "" if self.names.describes(doc_id, text[:start]) else text[:start]
         rest = _NAME_WAS_HERE.sub(" ", f"{before} {after}").strip()
         return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,"), other_edition
