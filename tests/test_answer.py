@@ -447,6 +447,20 @@ def test_a_question_citing_an_article_is_answered_from_it_or_refused_for_what_it
     assert not budget.answered and "第九十" not in budget.message
 
 
+@pytest.mark.parametrize(("question", "place"), [
+    ("专利法第四十二条规定了什么？", "zlf-2020:ch5.a42"),  # the ranking put paragraph 3 first
+    ("What does the Patent Law's Article 42 say?", "zlf-2020:ch5.a42"),  # the name's possessive is no topic word
+    ("规划第五章第一节讲了什么？", "hb-sti-14fyp:ch5.s1"),  # the ranking put no clause of the section first
+])
+def test_a_question_asking_only_what_a_place_says_quotes_it_from_its_start(answerer, question, place):
+    # my own wordings: nothing is asked of the place but what it says, so its opening sentences are quoted in order,
+    # wherever the ranking put its clauses; neither 第五章 nor "s" is a word the documents never use
+    answer = answerer.ask(question)
+    assert answer.answered and all(s.anchor.startswith(place + ".") for s in answer.sentences)
+    order = [answerer.searcher.corpus.clause(s.anchor).order for s in answer.sentences]
+    assert answer.sentences[0].anchor == answerer.searcher.corpus.children(place)[0] and order == sorted(order)
+
+
 @pytest.mark.parametrize("question", [
     "国家怎样推动科普，提高青少年的科学素质？",
     "Does the state encourage universities to team up with companies to commercialise results?",

@@ -41,6 +41,7 @@ from retriever.english.reference import english_sentences
 from retriever.errors import QueryError
 from retriever.ingest.document_names import without_spans
 from retriever.ingest.law import LAW_FORMAT
+from retriever.ingest.references import owned_end
 from retriever.search.base import PREPARING_QUESTIONS
 from retriever.search.protocol import Searcher
 from retriever.search.rerank import RERANK_DEPTH, section_of
@@ -527,6 +528,9 @@ class Answerer:
         if len(re.sub(r"\W", "", q.text)) < 2:
             raise QueryError("the question is too short to answer: ask a whole question 问题过短，请完整提问")
         asked, place = self._asked_of_place(q, result.hits)
+        if place is not None and not any(h.anchor == place or h.anchor.startswith(place + ".")
+                                         for h in result.hits + more):
+            more += self._place_hits(place, result.hits[0])
         terms, _ = self.searcher.analyzer.lexical_terms(asked)
         unnamed = self._without_document_names(asked)
         quoting = (self.searcher.analyzer.lexical_terms(unnamed)[0] or terms) if unnamed is not asked else terms
@@ -540,7 +544,10 @@ class Answerer:
 
         chosen = (self._with_list_items(self._choose(scored, result.hits, kind, groups), kind, q.text, score_items)
                   if scored else [])
-        if place is not None:  # the place cited is what is asked about: no other clause's sentences (an item's
+        if place is not None and self._asks_only_of_place(asked):  # what the place says: it, from its start
+            chosen = sorted((r for r in scored if r.clause.anchor == place or r.clause.anchor.startswith(place + ".")),
+                            key=lambda r: (r.clause.order, r.index))[: self.max_sentences] or chosen
+        elif place is not None:  # the place cited is what is asked about: no other clause's sentences (an item's
             chosen = [r for r in chosen if r.clause.anchor == place  # lead-in stays with it)
                       or r.clause.anchor.startswith(place + ".") or place.startswith(r.clause.anchor + ".")] or chosen
         top = [r for r in scored if r.hit.rank <= self.clauses]  # the decision reads the top clauses' sentences
@@ -565,13 +572,35 @@ class Answerer:
 
     def _asked_of_place(self, q: Query, hits: list[Hit]) -> tuple[Query, str | None]:
         """The question without the place it cites and its document's name, and that place, when its best clause is
-        there: a clause never repeats its own number or its law's title, so 第四十五条 and 成果转化法 are not words
-        the answer lacks (nor is 42 a figure it must state). Otherwise the question as asked, and None."""
+        there, or when it asks nothing but what the place says (wherever the ranking put it): a clause never repeats
+        its own number or its law's title, so 第四十五条 and 成果转化法 are not words the answer lacks (nor is 42 a
+        figure it must state). Otherwise the question as asked, and None."""
         parser = self.searcher.reference_parser
-        place = next((a for a in parser.cited_places(q.text)
-                      if hits and (hits[0].anchor == a or hits[0].anchor.startswith(a + "."))), None)
-        rest = parser.without_citations(q.text) if place else ""
-        return (replace(q, text=rest), place) if re.sub(r"\W", "", rest) else (q, None)
+        cited = parser.cited_places(q.text)
+        place = next((a for a in cited if hits and (hits[0].anchor == a or hits[0].anchor.startswith(a + "."))), None)
+        rest = parser.without_citations(q.text) if cited else ""
+        if place is None and cited and hits and self._asks_only_of_place(replace(q, text=rest)):
+            place = cited[0]  # what a place says is asked of it, wherever the ranking put it (规划第五章第一节讲了什么)
+        return (replace(q, text=rest), place) if place and re.sub(r"\W", "", rest) else (q, None)
+
+    def _place_hits(self, place: str, template: Hit) -> list[Hit]:
+        """Hits for the clauses of a cited place (a clause, or every clause under an article or section)."""
+        corpus = self.searcher.corpus
+        anchors = [place] if isinstance(corpus.lookup(place), Clause) else corpus.children(place)
+        return [self._hit_of(template, corpus.clause(a)) for a in anchors]
+
+    def _hit_of(self, template: Hit, clause: Clause) -> Hit:
+        """A hit for ``clause`` where the search found another (``template``: its rank and document's fields)."""
+        return replace(template, anchor=clause.anchor, doc=clause.doc_id, label_zh=clause.label_zh,
+                       label_en=clause.label_en, heading_path=clause.heading_path, text=clause.text, explain={},
+                       marks=(), text_en=self._records[self._position[clause.anchor]].text_en)
+
+    def _asks_only_of_place(self, asked: Query) -> bool:
+        """Whether a question, the place it cites taken out, asks nothing more than what the place says (专利法第四十二条
+        规定了什么, What does Article 42 of the Patent Law say?): no topic word is left."""
+        if asked.lang is Lang.EN:
+            return not english_words(asked.text, self._not_topic_en)
+        return not self._topic_words_zh(asked.text)
 
     def prepare(self) -> None:
         """Load now every model the first answer would wait for (:meth:`SearcherBase.prepare`, the sentence encoder)."""
@@ -645,14 +674,9 @@ class Answerer:
         items = self._items(lead)
         chosen_anchors = {r.clause.anchor for r in chosen}
 
-        def hit_of(clause: Clause) -> Hit:
-            return replace(best.hit, anchor=clause.anchor, label_zh=clause.label_zh, label_en=clause.label_en,
-                           text=clause.text, explain={}, marks=(),
-                           text_en=self._records[self._position[clause.anchor]].text_en)
-
         if kind is not AnswerType.LIST or best.clause.kind == "item":
-            answering = (chosen_anchors if best.clause.kind == "item"
-                         else self._answering_items(score_items([hit_of(c) for c in items]), kind, question))
+            answering = (chosen_anchors if best.clause.kind == "item" else
+                         self._answering_items(score_items([self._hit_of(best.hit, c) for c in items]), kind, question))
             items = [c for c in items if c.anchor in answering]
         if not items:
             return chosen
@@ -660,7 +684,7 @@ class Answerer:
         def quoted(clause: Clause) -> list[ScoredSentence]:
             if clause.anchor in chosen_anchors:
                 return [r for r in chosen if r.clause.anchor == clause.anchor]
-            hit = hit_of(clause)
+            hit = self._hit_of(best.hit, clause)
             return [best._replace(hit=hit, clause=clause, index=i, sentence=sentence, similarity=0.0)
                     for i, sentence in enumerate(clause.sentences)]
 
@@ -819,7 +843,7 @@ class Answerer:
         holds. A Chinese question is read by its longest words, CC-CEDICT's among them (元宇宙, not jieba's 宇宙, which
         the plan uses in 宇宙学, cosmology). Of the 2,195 questions of the four sets (1,882 answerable), none has such a
         topic; a paraphrase keeps a word the documents use beside the ones they do not."""
-        asked = self._without_names(q.text)
+        asked = self._without_names(self.searcher.reference_parser.without_citations(q.text))  # 第五章 is no topic
         if q.lang is Lang.EN:
             words = [w for w in english_words(asked, self._not_topic_en)
                      if w not in _PLACE_WORDS_EN and not any(ch.isdigit() for ch in w)]
@@ -852,8 +876,9 @@ class Answerer:
 
     def _without_names(self, text: str) -> str:
         """``text`` with the names of the documents it names blanked (科技进步法对… : neither 科技进步 nor 法对 is
-        missing from a clause; nor "s&t" of the S&T Progress Law)."""
-        spans = [(start, end) for _, start, end in self.searcher.document_names.find(text)]
+        missing from a clause; nor "s&t" of the S&T Progress Law), with the possessive after a name (the Patent Law's:
+        no "s" is a word it asks about)."""
+        spans = [(start, owned_end(text, end)) for _, start, end in self.searcher.document_names.find(text)]
         return "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(text))
 
     def _other_province(self, question: str, doc_id: str, quoted: str) -> tuple[Province, Province] | None:

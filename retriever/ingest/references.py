@@ -29,7 +29,7 @@ from retriever.ingest.corpus import Corpus
 from retriever.ingest.document_names import QUOTE_MARKS, DocumentNames, without_spans
 from retriever.ingest.text import cn_to_int, english_digits, int_to_cn
 
-__all__ = ["Reference", "ReferenceParser"]
+__all__ = ["Reference", "ReferenceParser", "owned_end"]
 
 _NUM = r"[0-9一二三四五六七八九十百零〇两]+"
 _ZH_PLACE = re.compile(
@@ -76,6 +76,11 @@ dropped when the text names a document, so that a law's own sentence (依照第�
 _QUALIFIER = re.compile(r"^[（(]\s*(?P<text>[^（()）]+?)\s*[）)]")
 """An edition or a document number in brackets right after a document's name: （2020年修正）, (E Zheng Fa [2021] No. 18)."""
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def owned_end(text: str, end: int) -> int:
+    """Where a document's name ending at ``end`` ends with the possessive after it (the Patent Law's, 专利法的第…)."""
+    return end + len(m.group()) if (m := _OWNED.match(text[end:])) else end
 
 
 def _zh_place_in_text(ordinal: str) -> str:
@@ -273,7 +278,7 @@ class ReferenceParser:
         # it), or the longest of the names overlapping it (the Patent Law of the People's Republic of China, not
         # "the Patent Law" in it)
         doc_id, start, end = max((name for name in found if name[1] < found[0][2]), key=lambda name: name[2] - name[1])
-        after, other_edition = self._qualifier(doc_id, _OWNED.sub("", text[end:]).strip())
+        after, other_edition = self._qualifier(doc_id, text[owned_end(text, end):].strip())
         before = "" if self.names.describes(doc_id, text[:start]) else text[:start]
         rest = _NAME_WAS_HERE.sub(" ", f"{before} {after}").strip()
         return doc_id, _GLUE.sub("", _GLUE.sub("", rest).strip()).strip(" ,"), other_edition
@@ -452,7 +457,8 @@ class ReferenceParser:
             return text
         docs = {anchor.split(":", 1)[0] for anchor, _, _ in cited}
         spans = [(start, end) for _, start, end in cited]
-        spans += [(start - text[:start].endswith("《"), end) for doc, start, end in self.names.find(text) if doc in docs]
+        spans += [(start - text[:start].endswith("《"), owned_end(text, end))
+                  for doc, start, end in self.names.find(text) if doc in docs]
         return without_spans(text, spans)
 
     def _cited(self, text: str) -> list[tuple[str, int, int]]:
