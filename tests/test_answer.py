@@ -461,6 +461,19 @@ def test_a_question_asking_only_what_a_place_says_quotes_it_from_its_start(answe
     assert answer.sentences[0].anchor == answerer.searcher.corpus.children(place)[0] and order == sorted(order)
 
 
+@pytest.mark.parametrize(("question", "named"), [
+    ("专利法第二百条规定了什么？", "“第二百条”"),  # the Patent Law has 82 articles: Article 25(2) was quoted
+    ("What does Article 200 of the Patent Law say?", "“Article 200”"),
+    ("规划第十八章讲了什么？", "“第十八章”"),  # the plan has 16 chapters
+    ("专利法第四十二条第五款怎么规定的？", "“第四十二条第五款”"),  # Article 42 has 3 paragraphs
+])
+def test_a_question_citing_a_place_its_document_lacks_is_refused_naming_it(answerer, question, named):
+    # my own wordings: staff checking a reference that does not exist must not be given another place's text
+    answer = answerer.ask(question)
+    assert not answer.answered and not answer.sentences and named in answer.message
+    assert answerer.searcher.reference_parser.absent_places("专利法第四十二条第三款规定了什么？") == []
+
+
 @pytest.mark.parametrize("question", [
     "国家怎样推动科普，提高青少年的科学素质？",
     "Does the state encourage universities to team up with companies to commercialise results?",

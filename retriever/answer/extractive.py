@@ -114,6 +114,7 @@ citing a gold clause 120 / 123 / 125 / 127 / 128 of 215 with the quoted clauses'
 precision 0.946 / 0.940 / 0.941 / 0.921 / 0.908."""
 _NOT_HELD = ("问题所问的{titles}不在所检索的文件之中", "the question asks about {titles}, which they do not include")
 _NEVER_MENTIONED = ("文件中从未出现{words}", "they never use the words {words}, in Chinese or in their English")
+_ABSENT_PLACE = ("文件中没有问题所引的{words}", "they have no {words}, which the question cites")
 _OTHER_PROVINCE = ("本规划只针对{own}，未涉及{other}", "it is {own_en}'s plan and says nothing about {other_en}")
 DEFAULT_THRESHOLDS = {"zh": 0.40, "en": 0.36}
 """Minimum evidence to answer, for Chinese and for English/mixed questions; calibrated on eval/questions.jsonl
@@ -622,6 +623,8 @@ class Answerer:
         rule = self.rule_refusal(d)
         if rule is not None and rule[0] is RefusalReason.NOT_HELD:  # whatever the evidence: it was not searched
             return self._refusal(d, *rule)
+        if absent := self.searcher.reference_parser.absent_places(q.text):  # whatever the evidence: no such place
+            return self._refusal(d, RefusalReason.WEAK_EVIDENCE, {"absent": absent})
         if never := self._never_mentioned(q):  # whatever the evidence: the documents never speak of it
             return self._refusal(d, RefusalReason.WEAK_EVIDENCE, {"never": never})
         if d.evidence < d.threshold or not chosen:
@@ -905,6 +908,8 @@ class Answerer:
             detail = _naming(_MISSING, missing, english)
         if never := (details or {}).get("never"):
             detail = _naming(_NEVER_MENTIONED, never, english)
+        if absent := (details or {}).get("absent"):
+            detail = _naming(_ABSENT_PLACE, absent, english)
         if reason in (RefusalReason.NO_FIGURE, RefusalReason.WEAK_EVIDENCE) and about:  # a figure, date or name
             detail = self._not_given(d, about, (details or {}).get("unit", "any"), english)
         elif reason is RefusalReason.NOT_HELD:

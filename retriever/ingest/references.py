@@ -446,6 +446,12 @@ class ReferenceParser:
         that does not exist, or an article whose law the question does not name, is left out."""
         return list(dict.fromkeys(anchor for anchor, _, _ in self._cited(_english_numbers(text))))
 
+    def absent_places(self, text: str) -> list[str]:
+        """The places a question cites, as it writes them, that its document does not have (专利法第二百条: the
+        Patent Law has 82 articles); the same reading as :meth:`cited_places`."""
+        text = _english_numbers(text)
+        return list(dict.fromkeys(text[start:end].strip("》 ") for _, start, end in self._cited(text, absent=True)))
+
     def without_citations(self, text: str) -> str:
         """``text`` without the places it cites and the names of the documents they are in (what a question asks of a
         place once the place is found: 成果转化法第四十五条第一款第一项规定的奖励比例 → 规定的奖励比例); its English
@@ -461,9 +467,10 @@ class ReferenceParser:
                   for doc, start, end in self.names.find(text) if doc in docs]
         return without_spans(text, spans)
 
-    def _cited(self, text: str) -> list[tuple[str, int, int]]:
+    def _cited(self, text: str, absent: bool = False) -> list[tuple[str, int, int]]:
         """(anchor, start, end) of each place ``text`` cites (:meth:`cited_places`); each place of a range or list
-        (第四十二条至第四十四条, Articles 42 to 44) with the whole series' span."""
+        (第四十二条至第四十四条, Articles 42 to 44) with the whole series' span. ``absent``: instead the places it cites
+        that the document it names does not have."""
         named = self.names.named_in(text)
         matches = [m for m in _ZH_PLACE_IN_TEXT.finditer(text) if m.group()]
         after_names = [m for _, _, end in self.names.find(text)
@@ -501,7 +508,7 @@ class ReferenceParser:
                 anchor = self.anchor(ref, doc)
             except QueryError:  # a place that cannot be: no place
                 continue
-            if self.corpus.has_anchor(anchor):
+            if self.corpus.has_anchor(anchor) is not absent:
                 out.append((anchor, start, end))
         return out
 
